@@ -1,0 +1,109 @@
+#pragma once
+
+// The one interface every health check implements, and what it returns.
+//
+// A check probes one aspect of this node's IPv6 service and says how sure it
+// is: kOk and kFail are evidence, kUnknown means "could not evaluate" (file
+// unreadable, command timed out) and never counts as a failure. Rise/fall,
+// weights and gating live in the demotion controller, not in checks.
+
+#include <prometheus/metric_family.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "exporter/platform/role.h"
+
+namespace ipv6ha {
+
+enum class CheckStatus { kOk, kFail, kUnknown };
+
+inline constexpr CheckStatus kAllCheckStatuses[] = {
+    CheckStatus::kOk, CheckStatus::kFail, CheckStatus::kUnknown};
+
+constexpr std::string_view StatusName(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::kOk:
+      return "ok";
+    case CheckStatus::kFail:
+      return "fail";
+    case CheckStatus::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+// local: a fault of this node; failing over fixes it.
+// upstream: may be shared by both nodes (ISP outage); failing over may not help.
+enum class Scope { kLocal, kUpstream };
+
+constexpr std::string_view ScopeName(Scope s) {
+  return s == Scope::kLocal ? "local" : "upstream";
+}
+
+struct CheckResult {
+  CheckStatus status = CheckStatus::kUnknown;
+  std::string summary;           // one line, for humans and `check` output
+  nlohmann::json details = nlohmann::json::object();  // structured, for the API
+  // The check's own samples, served as they are at scrape time. Names follow
+  // ipv6_ha_<check>_<thing>_<unit>; the scheduler adds the per-check status,
+  // duration and run metrics itself.
+  std::vector<prometheus::MetricFamily> metrics;
+
+  static CheckResult Ok(std::string summary) {
+    return {CheckStatus::kOk, std::move(summary), nlohmann::json::object(), {}};
+  }
+  static CheckResult Fail(std::string summary) {
+    return {CheckStatus::kFail, std::move(summary), nlohmann::json::object(), {}};
+  }
+  static CheckResult Unknown(std::string reason) {
+    return {CheckStatus::kUnknown, std::move(reason), nlohmann::json::object(), {}};
+  }
+};
+
+// What a run may know about the world outside the check.
+struct RunContext {
+  Role role = Role::kUnknown;
+  // The scheduler reports kUnknown ("timed out") after this; a check that
+  // spawns commands or waits on sockets should not wait past it.
+  std::chrono::steady_clock::time_point deadline;
+};
+
+// Which roles a check applies in; a check that does not apply in the current
+// role is not run and does not count toward demotion.
+struct RoleSet {
+  bool master = true;
+  bool backup = true;
+  bool init = true;
+  bool unknown = true;
+  bool Contains(Role r) const {
+    switch (r) {
+      case Role::kMaster:
+        return master;
+      case Role::kBackup:
+        return backup;
+      case Role::kInit:
+        return init;
+      case Role::kUnknown:
+        break;
+    }
+    return unknown;
+  }
+};
+
+// Thread safety: the scheduler never calls Run() of one check concurrently
+// with itself, but different checks run on different threads at once.
+class Check {
+ public:
+  Check() = default;
+  Check(const Check&) = delete;
+  Check& operator=(const Check&) = delete;
+  virtual ~Check() = default;
+
+  virtual CheckResult Run(const RunContext& context) = 0;
+};
+
+}  // namespace ipv6ha

@@ -1,0 +1,21 @@
+#include "checks/check_registry.h"
+
+#include "checks/command_check.h"
+
+namespace ipv6ha {
+
+const std::vector<CheckRegistration>& CheckTypes() {
+  static const std::vector<CheckRegistration> kTypes = {
+      CommandCheckRegistration(),
+  };
+  return kTypes;
+}
+
+const CheckRegistration* FindCheckType(const std::string& type) {
+  for (const auto& t : CheckTypes()) {
+    if (t.type == type) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace ipv6ha

@@ -1,0 +1,68 @@
+#pragma once
+
+// The table of check types. Adding a check means: one file pair in checks/,
+// one line in check_registry.cpp, its tests and its docs.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checks/check.h"
+#include "checks/peer_view.h"
+#include "exporter/config/config_reader.h"
+
+namespace ipv6ha {
+
+// Paths of external programs, from the `commands:` config section
+// (e.g. "pfctl" -> "/sbin/pfctl"). Checks never hard-code a path.
+using CommandPaths = std::map<std::string, std::string>;
+
+// What the daemon lends to the checks it builds. Adapters shared by several
+// checks (the prober, the file watcher) are added here as they land.
+//
+// Lifetime: a check may outlive the daemon's other objects when it hangs at
+// shutdown, so everything here is owned by value or by shared_ptr.
+struct CheckEnv {
+  CommandPaths commands;
+  std::string node_name;
+  // The peer's latest status (written by peer_reachability). Never null in
+  // the daemon; may be null in unit tests.
+  std::shared_ptr<PeerView> peer_view;
+  // Asks for `check_name` to run again as soon as `path` (a file) is
+  // replaced, written or removed. Empty when no watcher is available
+  // (`check` subcommand, unit tests): then the check runs on its interval.
+  std::function<void(const std::string& path, const std::string& check_name)>
+      watch_file;
+};
+
+// Settings every check takes; parsed by the framework, not by the check.
+struct CheckSettings {
+  std::string name;  // instance name: the key under `checks:`
+  std::string type;  // registry name; equals `name` unless `type:` is given
+  Duration interval{std::chrono::seconds(10)};
+  Duration timeout{std::chrono::seconds(5)};
+  int weight = 0;  // share of the demotion; 0 = observe only
+  Scope scope = Scope::kLocal;
+  RoleSet roles;
+};
+
+struct CheckRegistration {
+  std::string type;
+  Scope scope;
+  RoleSet roles;
+  Duration default_interval;
+  Duration default_timeout;
+  // Reads the check's own keys from `config` (the framework has already read
+  // the common ones) and builds the check. On a config error it records the
+  // error in `config` and returns nullptr.
+  std::unique_ptr<Check> (*create)(ConfigReader& config, const CheckEnv& env,
+                                   const CheckSettings& settings);
+};
+
+// Every known check type, in a stable order.
+const std::vector<CheckRegistration>& CheckTypes();
+const CheckRegistration* FindCheckType(const std::string& type);
+
+}  // namespace ipv6ha

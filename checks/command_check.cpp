@@ -1,0 +1,99 @@
+#include "checks/command_check.h"
+
+#include <algorithm>
+
+#include "checks/metric_samples.h"
+#include "exporter/platform/command_runner.h"
+
+namespace ipv6ha {
+namespace {
+
+std::string Trim(std::string s) {
+  const char* ws = " \t\r\n";
+  s.erase(0, s.find_first_not_of(ws));
+  s.erase(s.find_last_not_of(ws) + 1);
+  return s;
+}
+
+std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
+                              const CheckSettings& settings) {
+  CommandCheckConfig parsed;
+  parsed.argv = config.StringList("argv");
+  if (parsed.argv.empty()) {
+    config.FailHere(config.path() +
+                    ".argv is required: the program and its arguments");
+    return nullptr;
+  }
+  if (parsed.argv[0].empty() || parsed.argv[0][0] != '/') {
+    config.Fail("argv", config.path() +
+                            ".argv[0] must be an absolute path (no shell, no "
+                            "PATH lookup), not \"" + parsed.argv[0] + "\"");
+    return nullptr;
+  }
+  return std::make_unique<CommandCheck>(std::move(parsed), settings);
+}
+
+}  // namespace
+
+std::string PluginSummary(const std::string& stdout_text) {
+  std::string line = stdout_text.substr(0, stdout_text.find('\n'));
+  line = line.substr(0, line.find('|'));
+  line = Trim(line);
+  if (line.size() > 200) line = line.substr(0, 200) + "...";
+  return line;
+}
+
+CommandCheck::CommandCheck(CommandCheckConfig config, CheckSettings settings)
+    : config_(std::move(config)), settings_(std::move(settings)) {}
+
+CheckResult CommandCheck::Run(const RunContext& context) {
+  CommandSpec spec;
+  spec.argv = config_.argv;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      context.deadline - std::chrono::steady_clock::now());
+  spec.timeout = std::max(std::chrono::milliseconds(1),
+                          std::min(left, settings_.timeout));
+  spec.max_output_bytes = 64 * 1024;
+  auto out = RunCommand(spec);
+  if (!out) return CheckResult::Unknown(out.error().message);
+
+  const std::string what = DescribeCommand(config_.argv);
+  std::string summary = PluginSummary(out->stdout_text);
+  CheckResult result;
+  if (out->signal != 0) {
+    result = CheckResult::Unknown(what + " was killed by signal " +
+                                  std::to_string(out->signal));
+  } else if (out->exit_code == 0) {
+    result = CheckResult::Ok(summary.empty() ? what + " exited 0" : summary);
+  } else if (out->exit_code == 1 || out->exit_code == 2) {
+    result = CheckResult::Fail(summary.empty()
+                                   ? what + " exited " + std::to_string(out->exit_code)
+                                   : summary);
+  } else {
+    result = CheckResult::Unknown(
+        what + " exited " + std::to_string(out->exit_code) +
+        (summary.empty() ? std::string() : ": " + summary));
+  }
+  result.details["command"] = config_.argv;
+  result.details["exit_code"] = out->exit_code;
+  result.details["signal"] = out->signal;
+  auto family = MakeFamily("ipv6_ha_command_exit_code",
+                           "Exit code of the program run by a command check "
+                           "(-1 when killed by a signal).",
+                           prometheus::MetricType::Gauge);
+  AddSample(family, {{"check", settings_.name}},
+            out->signal != 0 ? -1 : out->exit_code);
+  result.metrics.push_back(std::move(family));
+  return result;
+}
+
+CheckRegistration CommandCheckRegistration() {
+  return {"command",
+          Scope::kLocal,
+          RoleSet{},
+          std::chrono::seconds(30),
+          std::chrono::seconds(10),
+          &Create};
+}
+
+}  // namespace ipv6ha

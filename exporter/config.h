@@ -1,0 +1,73 @@
+#pragma once
+
+// The daemon's configuration file (YAML). The top level only dispatches:
+// each section is read by its owner, and each check reads its own keys.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "checks/check_registry.h"
+#include "exporter/config/config_reader.h"
+#include "exporter/demotion/demotion_config.h"
+#include "exporter/platform/expected.h"
+#include "exporter/scheduler.h"
+
+namespace ipv6ha {
+
+inline constexpr char kDefaultListen[] = "[::]:9646";
+
+struct RoleConfig {
+  std::string source = "static";  // carp | vip | static
+  std::string vip;                // source vip: the virtual address
+  Role static_role = Role::kMaster;
+  Duration poll_interval{std::chrono::milliseconds(500)};
+};
+
+struct PeerConfig {
+  std::string name;     // optional display name
+  std::string address;  // IPv6 address probed by peer_reachability
+  std::string api;      // base URL of the peer's exporter
+  Duration timeout{std::chrono::seconds(1)};
+};
+
+// Exporter-toolkit style web config (tls_server_config, basic_auth_users).
+struct WebConfig {
+  std::string cert_file;
+  std::string key_file;
+  std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
+  bool tls() const { return !cert_file.empty(); }
+};
+
+struct Config {
+  std::string file;
+  std::vector<std::string> listen{kDefaultListen};
+  std::string node_name;
+  RoleConfig role;
+  CommandPaths commands;
+  PeerConfig peer;
+  DemotionConfig demotion;
+  WebConfig web;
+  std::vector<CheckSettings> check_settings;  // in file order
+};
+
+// A parsed config with its checks built and ready to schedule.
+struct LoadedConfig {
+  Config config;
+  std::vector<ScheduledCheck> checks;
+};
+
+// Reads, validates and builds. The Error lists every problem found, one per
+// line, each "file:line:column: what is wrong".
+Expected<LoadedConfig> LoadConfig(const std::string& path, const CheckEnv& env);
+// Same, from text (tests, fuzzing); `name` stands for the file in messages.
+Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
+                                            const std::string& name,
+                                            const CheckEnv& env);
+// Reads a web config file in exporter-toolkit format (--web.config.file).
+Expected<WebConfig> LoadWebConfig(const std::string& path);
+
+// The command names `commands:` accepts, with their defaults on this OS.
+const CommandPaths& DefaultCommandPaths();
+
+}  // namespace ipv6ha

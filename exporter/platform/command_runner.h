@@ -1,0 +1,40 @@
+#pragma once
+
+// Runs an external program without a shell: argument vector, deadline with
+// kill, capped output. The only place in the project that spawns processes.
+// Thread safe: each call owns its child and pipes.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "exporter/platform/expected.h"
+
+namespace ipv6ha {
+
+struct CommandSpec {
+  std::vector<std::string> argv;  // argv[0] is the path of the program
+  std::chrono::milliseconds timeout{std::chrono::seconds(5)};
+  std::size_t max_output_bytes = 4 * 1024 * 1024;
+  std::vector<std::string> extra_env;  // "NAME=value" appended to environ
+};
+
+struct CommandOutput {
+  int exit_code = -1;        // valid when !signaled
+  int signal = 0;            // terminating signal, 0 if exited
+  std::string stdout_text;   // at most max_output_bytes
+  std::string stderr_text;   // at most 64 KiB
+  bool truncated = false;    // stdout exceeded max_output_bytes
+  std::chrono::nanoseconds duration{0};
+};
+
+// Returns an Error (with a sentence naming the program) when the program
+// cannot be started or does not finish before the timeout; the child and its
+// process group are killed and reaped in every case, so no zombie is left.
+Expected<CommandOutput> RunCommand(const CommandSpec& spec);
+
+// "pfctl -s nat" style rendering of an argv for messages.
+std::string DescribeCommand(const std::vector<std::string>& argv);
+
+}  // namespace ipv6ha

@@ -1,0 +1,68 @@
+#pragma once
+
+// The latest result of every configured check, plus the framework's own
+// per-check metrics (status, duration, runs, timeouts). It is a prometheus
+// Collectable: a scrape reads what is stored and never runs a check.
+// Thread safe: workers publish while HTTP threads and the controller read.
+
+#include <prometheus/collectable.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/check.h"
+#include "checks/check_registry.h"
+
+namespace ipv6ha {
+
+struct CheckRecord {
+  CheckSettings settings;
+  std::optional<CheckResult> result;  // empty until the first run ends
+  bool applicable = true;             // false when the role excludes it
+  bool timed_out = false;             // the latest result is a timeout
+  std::chrono::system_clock::time_point last_run_end{};
+  std::chrono::steady_clock::time_point last_run_end_steady{};
+  std::chrono::nanoseconds last_duration{0};
+  std::uint64_t runs = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t status_changes = 0;
+
+  CheckStatus status() const {
+    return result ? result->status : CheckStatus::kUnknown;
+  }
+};
+
+class ResultStore : public prometheus::Collectable {
+ public:
+  using Listener = std::function<void(const CheckRecord&)>;
+
+  explicit ResultStore(const std::vector<CheckSettings>& checks);
+
+  // Stores the outcome of one run and tells the listeners.
+  void Publish(const std::string& name, CheckResult result,
+               std::chrono::nanoseconds duration, bool timed_out);
+  // Marks a check as not applicable in the current role (not run).
+  void MarkNotApplicable(const std::string& name, Role role);
+
+  std::vector<CheckRecord> Snapshot() const;
+  std::optional<CheckRecord> Get(const std::string& name) const;
+  // True once every applicable check has a first result.
+  bool Ready() const;
+  // Called after every Publish, on the publishing thread, without the lock.
+  void AddListener(Listener listener);
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> order_;
+  std::map<std::string, CheckRecord> records_;
+  std::vector<Listener> listeners_;
+};
+
+}  // namespace ipv6ha

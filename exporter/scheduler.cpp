@@ -1,0 +1,205 @@
+#include "exporter/scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "exporter/config/duration.h"
+
+namespace ipv6ha {
+
+using Clock = std::chrono::steady_clock;
+
+SteadyTime NextRunDue(SteadyTime last_start, std::chrono::milliseconds interval,
+                      SteadyTime now) {
+  SteadyTime due = last_start + interval;
+  return due < now ? now : due;
+}
+
+struct Worker {
+  ScheduledCheck check;
+  bool triggered = true;  // the first run starts at once
+  bool in_flight = false;
+  bool timeout_reported = false;
+  SteadyTime run_deadline{};
+  SteadyTime run_start{};
+  bool exited = false;
+};
+
+struct Scheduler::Shared {
+  std::mutex mutex;
+  std::condition_variable wake;  // workers and supervisor
+  bool stopping = false;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::shared_ptr<ResultStore> store;
+  RoleFn role;
+  int running_threads = 0;
+  std::condition_variable exited;
+};
+
+namespace {
+
+using SharedPtr = std::shared_ptr<Scheduler::Shared>;
+
+CheckResult RunGuarded(Check& check, const RunContext& context) {
+  try {
+    return check.Run(context);
+  } catch (const std::exception& e) {
+    return CheckResult::Unknown(std::string("check failed internally: ") +
+                                e.what());
+  } catch (...) {
+    return CheckResult::Unknown("check failed internally");
+  }
+}
+
+void WorkerLoop(SharedPtr shared, Worker* w) {
+  std::unique_lock lock(shared->mutex);
+  SteadyTime next_due = Clock::now();
+  const auto interval = w->check.settings.interval;
+  const auto timeout = w->check.settings.timeout;
+  while (!shared->stopping) {
+    shared->wake.wait_until(lock, next_due, [&] {
+      return shared->stopping || w->triggered || Clock::now() >= next_due;
+    });
+    if (shared->stopping) break;
+    w->triggered = false;
+    lock.unlock();
+    const Role role = shared->role ? shared->role() : Role::kUnknown;
+    if (!w->check.settings.roles.Contains(role)) {
+      shared->store->MarkNotApplicable(w->check.settings.name, role);
+      lock.lock();
+      next_due = Clock::now() + interval;
+      continue;
+    }
+    lock.lock();
+    const SteadyTime start = Clock::now();
+    w->in_flight = true;
+    w->timeout_reported = false;
+    w->run_start = start;
+    w->run_deadline = start + timeout;
+    shared->wake.notify_all();  // the supervisor learns the new deadline
+    lock.unlock();
+
+    RunContext context{role, start + timeout};
+    CheckResult result = RunGuarded(*w->check.check, context);
+    const auto took = Clock::now() - start;
+
+    lock.lock();
+    w->in_flight = false;
+    const bool late = w->timeout_reported;
+    if (!late && !shared->stopping) {
+      lock.unlock();
+      shared->store->Publish(w->check.settings.name, std::move(result), took,
+                             false);
+      lock.lock();
+    } else if (late) {
+      spdlog::debug("check {}: dropping result that arrived after its timeout",
+                    w->check.settings.name);
+    }
+    next_due = NextRunDue(start, interval, Clock::now());
+  }
+  w->exited = true;
+  --shared->running_threads;
+  shared->exited.notify_all();
+}
+
+void SupervisorLoop(SharedPtr shared) {
+  std::unique_lock lock(shared->mutex);
+  while (!shared->stopping) {
+    SteadyTime earliest = SteadyTime::max();
+    const SteadyTime now = Clock::now();
+    for (auto& w : shared->workers) {
+      if (!w->in_flight || w->timeout_reported) continue;
+      if (w->run_deadline <= now) {
+        w->timeout_reported = true;
+        const std::string name = w->check.settings.name;
+        const auto timeout = w->check.settings.timeout;
+        const auto took = now - w->run_start;
+        lock.unlock();
+        spdlog::warn("check {} timed out after {}", name,
+                     FormatDuration(timeout));
+        shared->store->Publish(
+            name, CheckResult::Unknown("timed out after " + FormatDuration(timeout)),
+            took, true);
+        lock.lock();
+        earliest = Clock::now();  // rescan: the list may have changed
+        break;
+      }
+      earliest = std::min(earliest, w->run_deadline);
+    }
+    if (shared->stopping) break;
+    if (earliest == SteadyTime::max()) {
+      shared->wake.wait(lock);
+    } else {
+      shared->wake.wait_until(lock, earliest);
+    }
+  }
+  --shared->running_threads;
+  shared->exited.notify_all();
+}
+
+}  // namespace
+
+Scheduler::Scheduler(std::vector<ScheduledCheck> checks,
+                     std::shared_ptr<ResultStore> store, RoleFn role)
+    : shared_(std::make_shared<Shared>()) {
+  shared_->store = std::move(store);
+  shared_->role = std::move(role);
+  for (auto& c : checks) {
+    auto w = std::make_unique<Worker>();
+    w->check = std::move(c);
+    shared_->workers.push_back(std::move(w));
+  }
+}
+
+Scheduler::~Scheduler() {
+  if (started_ && !stopped_) Stop(std::chrono::milliseconds(0));
+}
+
+void Scheduler::Start() {
+  if (started_) return;
+  started_ = true;
+  std::lock_guard lock(shared_->mutex);
+  shared_->running_threads = static_cast<int>(shared_->workers.size()) + 1;
+  for (auto& w : shared_->workers) {
+    std::thread(WorkerLoop, shared_, w.get()).detach();
+  }
+  std::thread(SupervisorLoop, shared_).detach();
+}
+
+bool Scheduler::Stop(std::chrono::milliseconds grace) {
+  if (!started_ || stopped_) return true;
+  stopped_ = true;
+  std::unique_lock lock(shared_->mutex);
+  shared_->stopping = true;
+  shared_->wake.notify_all();
+  const bool all = shared_->exited.wait_for(
+      lock, grace, [&] { return shared_->running_threads == 0; });
+  if (!all) {
+    for (auto& w : shared_->workers) {
+      if (!w->exited) {
+        spdlog::warn("check {} is still running at shutdown; abandoning it",
+                     w->check.settings.name);
+      }
+    }
+  }
+  return all;
+}
+
+void Scheduler::TriggerNow(const std::string& name) {
+  std::lock_guard lock(shared_->mutex);
+  for (auto& w : shared_->workers) {
+    if (w->check.settings.name == name) w->triggered = true;
+  }
+  shared_->wake.notify_all();
+}
+
+void Scheduler::TriggerAll() {
+  std::lock_guard lock(shared_->mutex);
+  for (auto& w : shared_->workers) w->triggered = true;
+  shared_->wake.notify_all();
+}
+
+}  // namespace ipv6ha

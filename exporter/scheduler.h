@@ -1,0 +1,64 @@
+#pragma once
+
+// Runs every check on its own interval, each on its own worker thread, with a
+// hard timeout watched by a supervisor thread: a slow or hung check never
+// delays another check or a scrape, and is published as unknown ("timed out
+// after 2s") when it overruns. A late result of a timed-out run is dropped.
+//
+// Lifetime: the worker threads share ownership of the checks and the store,
+// so a check still hung at Stop() may be abandoned safely; it finishes later
+// and exits without touching anything else.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checks/check.h"
+#include "checks/check_registry.h"
+#include "exporter/result_store.h"
+
+namespace ipv6ha {
+
+struct ScheduledCheck {
+  CheckSettings settings;
+  std::unique_ptr<Check> check;
+};
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// When the run after one that started at `last_start` is due: one interval
+// later, or at once when the run itself took longer than that (no catch-up
+// bursts, no drift from the run's duration).
+SteadyTime NextRunDue(SteadyTime last_start, std::chrono::milliseconds interval,
+                      SteadyTime now);
+
+class Scheduler {
+ public:
+  using RoleFn = std::function<Role()>;
+
+  Scheduler(std::vector<ScheduledCheck> checks,
+            std::shared_ptr<ResultStore> store, RoleFn role);
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+  ~Scheduler();  // Stop(0) if still running
+
+  void Start();
+  // Asks every worker to stop and waits up to `grace`. Returns false when a
+  // check was still running then (it is abandoned, see above).
+  bool Stop(std::chrono::milliseconds grace);
+  // Runs the named check as soon as its worker is free (file watch, role
+  // change); unknown names are ignored.
+  void TriggerNow(const std::string& name);
+  void TriggerAll();
+
+  struct Shared;
+
+ private:
+  std::shared_ptr<Shared> shared_;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace ipv6ha
