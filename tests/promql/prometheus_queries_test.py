@@ -5,8 +5,8 @@ real Prometheus that scrapes two real exporters (standard library only).
     prometheus_queries_test.py --exporter BIN --prometheus BIN --source-dir DIR
 
 Starts two ipv6_ha_exporter processes ("fw1" MASTER, "fw2" BACKUP of cluster
-"lab") on fixture configs from tests/fixtures/promql/, with a fault injected on
-fw2, and a Prometheus (1 s scrape and rule evaluation, temp storage, the rules
+"lab") on fixture configs from tests/fixtures/promql/, with faults injected on
+fw2 (a failing check; later a broken config and SIGHUP), and a Prometheus (1 s scrape and rule evaluation, temp storage, the rules
 of alerts/ipv6_ha.rules.yml) on 127.0.0.1. Once both targets have enough
 samples it checks:
 
@@ -48,7 +48,7 @@ ALLOWED_EMPTY = {
 
 # Alerts the injected fault must raise (pending is enough: `for:` is minutes),
 # and alerts a healthy MASTER/BACKUP pair must never raise.
-EXPECTED_ALERTS = {("IPv6HACheckFailing", "fw2")}
+EXPECTED_ALERTS = {("IPv6HACheckFailing", "fw2"), ("IPv6HAConfigReloadFailed", "fw2")}
 FORBIDDEN_ALERTS = {"IPv6HASplitBrain", "IPv6HANoMaster", "IPv6HAExporterDown",
                     "IPv6HAExporterNotScraped"}
 
@@ -86,6 +86,9 @@ class Processes:
         log.close()
         self.procs.append((name, proc))
         return proc
+
+    def get(self, name):
+        return next(p for n, p in self.procs if n == name)
 
     def log_tail(self, name, lines=30):
         try:
@@ -151,7 +154,10 @@ def substitute(expr, instances):
     values = {
         "job": JOB,
         "cluster": CLUSTER,
-        "instance": "|".join(re.escape(i) for i in instances),
+        # Like Grafana for a multi-value variable: a regex alternative, escaped
+        # for the regex and again for the PromQL string.
+        "instance": "(" + "|".join(re.escape(i).replace("\\", "\\\\")
+                                   for i in instances) + ")",
         "__rate_interval": RATE_INTERVAL,
         "__interval": "1s",
         "__range": RANGE,
@@ -325,7 +331,12 @@ def run(args):
             if name not in exported and base not in exported:
                 failures.append(f"{where}: metric {name} is not exported by ipv6_ha_exporter")
 
-        # 4: the fault's alert, and silence where the pair is healthy.
+        # A second fault: fw2 gets a broken config and a SIGHUP; it keeps the
+        # old one and reports the failed reload.
+        configs["fw2"].write_text(configs["fw2"].read_text() + "\nthis is: [not valid\n")
+        procs.get("fw2").send_signal(signal.SIGHUP)
+
+        # 4: the faults' alerts, and silence where the pair is healthy.
         def active_alerts():
             r = prom.query('ALERTS{alertname=~"IPv6HA.*"}')
             return {(a["metric"]["alertname"], node_of.get(a["metric"].get("instance"), ""))
