@@ -28,12 +28,19 @@ def sel(extra=""):
 
 # --- encodings of enum series into one value for state timelines -----------
 
-def role_value(extra_sel=None):
+ROLE_CODES = (("master", 3), ("backup", 2), ("init", 1), ("unknown", 0))
+
+
+def enum_value(metric, label, codes, by):
+    """One series per `by` whose value codes the enum state that is 1."""
+    parts = [f"({metric}" + sel(f'{label}="{state}"') + f" == 1) * {v}"
+             for state, v in codes]
+    return f"max by ({by}) (\n  " + "\n  or ".join(parts) + "\n)"
+
+
+def role_value():
     """MASTER=3, BACKUP=2, INIT=1, UNKNOWN=0, one series per node."""
-    s = extra_sel or SEL
-    parts = [f'(ipv6_ha_role{{{s}, role="{r}"}} == 1) * {v}'
-             for r, v in (("master", 3), ("backup", 2), ("init", 1), ("unknown", 0))]
-    return "max by (cluster, instance) (\n  " + "\n  or ".join(parts) + "\n)"
+    return enum_value("ipv6_ha_role", "role", ROLE_CODES, "cluster, instance")
 
 
 ROLE_MAPPINGS = [{"type": "value", "options": {
@@ -357,12 +364,24 @@ def overview():
              "ENGAGED when the role changed too often and the controller froze its "
              "demotion (alert IPv6HAFlapGuardEngaged).",
              targets((f"ipv6_ha_flap_guard_engaged{sel()}", "{{instance}}")), "none",
-             w=4, mappings=bool_mappings("ENGAGED", "off", "red", "green"),
+             w=4, h=8, mappings=bool_mappings("ENGAGED", "off", "red", "green"),
              thr=thresholds((None, "green"), (1, "red"))),
         stat("Demotion changes in range",
              "How often the applied demotion went up or down in the time range.",
              targets((f"sum by (direction) (increase(ipv6_ha_demotion_changes_total{sel()}[$__range]))",
-                      "{{direction}}")), "short", w=4),
+                      "{{direction}}")), "short", w=4, h=8),
+        timeline("CARP vhids",
+                 "State of each CARP vhid on this node (role source carp). The node "
+                 "is MASTER only when every vhid is MASTER.",
+                 targets((enum_value("ipv6_ha_carp_vhid_state", "state", ROLE_CODES,
+                                     "instance, interface, vhid"),
+                          "{{interface}} vhid {{vhid}}")), "none", w=12, h=5,
+                 mappings=ROLE_MAPPINGS, thr=GREEN),
+        timeline("Checks counted down",
+                 "Checks the controller counts as down (after `fall` failures, until "
+                 "`rise` successes and `hold_down`); their weights make the demotion.",
+                 targets((f"ipv6_ha_demotion_check_down{sel()}", "{{check}}")), "none",
+                 w=12, h=5, mappings=bool_mappings("DOWN", "up", "red", "green"), thr=GREEN),
     ]
     return dashboard("ipv6-ha-overview", "IPv6 HA pair overview",
                      "Roles, checks and demotion of both nodes of each HA pair.",
@@ -397,6 +416,29 @@ def connectivity():
                            (f"sum by (instance, target) (rate(ipv6_ha_probe_received_total{sel()}[$__rate_interval]))",
                             "received {{instance}} → {{target}}")),
                    "pps", minv=0),
+        timeseries("Healthy targets and quorum",
+                   "Targets counting toward the quorum (answering within the loss and "
+                   "RTT limits), the quorum, and the configured targets, per check.",
+                   targets((f"ipv6_ha_connectivity_reachable_targets{sel()}", "healthy {{instance}} {{check}}"),
+                           (f"ipv6_ha_connectivity_quorum{sel()}", "quorum {{instance}} {{check}}"),
+                           (f"ipv6_ha_connectivity_targets{sel()}", "configured {{instance}} {{check}}")),
+                   "short", minv=0),
+        timeseries("Jitter",
+                   "Mean absolute difference of consecutive RTTs in each target's window.",
+                   targets((f"ipv6_ha_probe_jitter_seconds{sel()}", "{{instance}} → {{target}}")),
+                   "s", minv=0),
+        row("Peer"),
+        timeline("Peer API and readiness",
+                 "Whether each node's peer answered GET /api/v1/status, and whether "
+                 "the peer reported itself ready (the controller fails over only to a "
+                 "ready peer).",
+                 targets((f"ipv6_ha_peer_api_up{sel()}", "{{instance}}: peer API"),
+                         (f"ipv6_ha_peer_ready{sel()}", "{{instance}}: peer ready")),
+                 "none", w=12, mappings=bool_mappings("YES", "NO"), thr=GREEN),
+        timeseries("Peer status age",
+                   "Age of the latest good status document from the peer.",
+                   targets((f"ipv6_ha_peer_status_age_seconds{sel()}", "{{instance}}")),
+                   "s", w=12, minv=0),
         row("Checks"),
         timeline("Connectivity and peer checks",
                  "Status of the ipv6_connectivity (quorum of targets) and "
@@ -426,16 +468,21 @@ def prefixes():
         stat("Prefix state file age",
              "Time since the prefix state file was last written (mtime).",
              targets((f"ipv6_ha_prefix_state_file_age_seconds{sel()}", "{{instance}}")),
-             "s", w=8, thr=thresholds((None, "green"), (3600, "red"))),
+             "s", w=6, thr=thresholds((None, "green"), (3600, "red"))),
         stat("Prefix changes in range",
              "Changes of a delegated prefix seen in the selected time range.",
              targets((f"sum by (instance) (increase(ipv6_ha_prefix_changes_total{sel()}[$__range]))",
-                      "{{instance}}")), "short", w=8,
+                      "{{instance}}")), "short", w=6,
              thr=thresholds((None, "green"), (1, "yellow"))),
         stat("Unexpected NPTv6 rules",
              "NPTv6 rules loaded that match no expected mapping.",
              targets((f"ipv6_ha_nptv6_unexpected_rules{sel()}", "{{instance}}")),
-             "short", w=8, thr=thresholds((None, "green"), (1, "red"))),
+             "short", w=6, thr=thresholds((None, "green"), (1, "red"))),
+        stat("Prefix changes in the file's history",
+             "Prefix changes recorded in the state file's prefix_history (all "
+             "delegations, since the file was created).",
+             targets((f"ipv6_ha_prefix_history_changes{sel()}", "{{instance}}")),
+             "short", w=6),
         timeseries("Delegations by status",
                    "Delegations in the state file per status (active, prefix_file_missing).",
                    targets((f"ipv6_ha_prefix_delegations{sel()}", "{{instance}} {{status}}")),
@@ -451,10 +498,14 @@ def prefixes():
                    targets((f"ipv6_ha_nptv6_mappings{sel()}", "{{instance}} {{state}}"),
                            (f"sum by (instance) (ipv6_ha_nptv6_mappings{sel()})",
                             "{{instance}} expected")), "short", minv=0),
+        timeseries("NPTv6 rules loaded",
+                   "NPTv6 translation rules the backend (pf or nft) reports loaded.",
+                   targets((f"ipv6_ha_nptv6_rules_loaded{sel()}", "{{instance}} {{backend}}")),
+                   "short", minv=0),
         timeline("Prefix and NPTv6 checks",
                  "Status of the prefix_freshness and nptv6_rules checks per node.",
                  targets((check_state_value("prefix_freshness|nptv6_rules"),
-                          "{{instance}} {{check}}")), "none", w=12, h=8,
+                          "{{instance}} {{check}}")), "none", h=6,
                  mappings=CHECK_MAPPINGS, thr=GREEN,
                  links=[link("HA pair overview", "ipv6-ha-overview")]),
         table("NPTv6 mappings",
@@ -523,17 +574,21 @@ def exporter_health():
                             "{{instance}} {{check}}")), "short", w=8, minv=0),
         timeseries("Check runs", "Check runs per second.",
                    targets((f"rate(ipv6_ha_check_runs_total{sel()}[$__rate_interval])",
-                            "{{instance}} {{check}}")), "ops", w=8, minv=0),
+                            "{{instance}} {{check}}")), "ops", w=12, minv=0),
         timeseries("Check status changes",
                    "Changes of each check's status; a check that flips often needs "
                    "a wider rise/fall or a fix.",
                    targets((f"increase(ipv6_ha_check_status_changes_total{sel()}[$__rate_interval])",
-                            "{{instance}} {{check}}")), "short", w=8, minv=0),
+                            "{{instance}} {{check}}")), "short", w=12, minv=0),
         timeseries("Demotion sink errors",
                    "Failed writes of the demotion (sysctl, track file, command).",
                    targets((f"increase(ipv6_ha_demotion_sink_errors_total{sel()}[$__rate_interval])",
-                            "{{instance}}")), "short", w=8, minv=0,
+                            "{{instance}}")), "short", w=12, minv=0,
                    links=[link("HA pair overview", "ipv6-ha-overview")]),
+        timeseries("Demotion state file errors",
+                   "Failed writes of the demotion state file (crash safety record).",
+                   targets((f"increase(ipv6_ha_demotion_state_file_errors_total{sel()}[$__rate_interval])",
+                            "{{instance}}")), "short", w=12, minv=0),
         row("Process"),
         timeseries("Resident memory", "Resident set size of the exporter process.",
                    targets((f"process_resident_memory_bytes{sel()}", "{{instance}}")),
