@@ -77,10 +77,10 @@ Expected<int> ParseProbeMethod(const std::string& method) {
 std::chrono::nanoseconds ProbeWaitFor(std::chrono::steady_clock::time_point deadline,
                                       std::chrono::steady_clock::time_point now,
                                       Duration timeout) {
-  // 5% of the timeout, at least 2 ms and at most 50 ms, for sending the
-  // probes and publishing the result.
+  // 10% of the timeout, at least 10 ms and at most 50 ms, for sending the
+  // probes, waking up and publishing the result on a busy machine.
   const auto margin = std::clamp<std::chrono::nanoseconds>(
-      timeout / 20, std::chrono::milliseconds(2), std::chrono::milliseconds(50));
+      timeout / 10, std::chrono::milliseconds(10), std::chrono::milliseconds(50));
   const auto left = std::min<std::chrono::nanoseconds>(deadline - now, timeout);
   return std::max<std::chrono::nanoseconds>(left - margin, std::chrono::milliseconds(1));
 }
@@ -135,7 +135,7 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
   if (role == Role::kBackup && config.backup_policy == BackupPolicy::kUnknown) {
     result = CheckResult::Unknown("not applicable in BACKUP (" + counts + ")");
   } else if (healthy >= config.quorum) {
-    result = CheckResult::Ok(counts);
+    result = CheckResult::Ok(problems.empty() ? counts : counts + ": " + problems);
   } else if (healthy + errors >= config.quorum) {
     // The verdict hinges on targets we could not probe at all.
     result = CheckResult::Unknown(counts + ": " + problems);
