@@ -5,9 +5,9 @@
 // covering connect, send and receive, and a cap on the reply size, so a
 // peer that is slow, silent or sends 50 MB cannot hold or bloat us.
 //
-// Why not civetweb's client (mg_connect_client): Debian's libcivetweb 1.15
-// is built without IPv6, and its connect waits a fixed 10 s whatever the
-// caller's deadline. https:// is not supported (yet): the peer API runs on
+// Why not civetweb's client (mg_connect_client): its connect waits a fixed
+// 10 s whatever the caller's deadline, mg_read has no deadline of its own,
+// and Debian's libcivetweb 1.15 is built without IPv6. https:// is not supported (yet): the peer API runs on
 // the sync link between the two firewalls.
 // Thread safe: each call owns its socket.
 
