@@ -294,16 +294,19 @@ void Prober::EnsureStarted() {
 
 void Prober::Submit(const ProbeSpec& spec, std::chrono::nanoseconds timeout,
                     Callback done) {
+  bool was_empty = false;
   {
     std::lock_guard lock(engine_->mutex);
     if (engine_->stopping) {
       done({ProbeResult::kError, {}, "prober stopped"});
       return;
     }
+    was_empty = engine_->queue.empty();
     engine_->queue.push_back({spec, timeout, std::move(done)});
   }
   EnsureStarted();
-  engine_->Wake();
+  // One wake-up per batch: the engine drains the whole queue when it wakes.
+  if (was_empty) engine_->Wake();
 }
 
 std::vector<ProbeOutcome> Prober::ProbeAll(const std::vector<ProbeSpec>& specs,
