@@ -72,6 +72,9 @@ TEST(ProberTest, TwoProbersOnOneHostDoNotStealReplies) {
   if (!CanOpen(IcmpSocketKind::kRaw)) GTEST_SKIP() << "needs root or CAP_NET_RAW";
   Prober a(Prober::Options{IcmpSocketKind::kRaw});
   Prober b(Prober::Options{IcmpSocketKind::kRaw});
+  // Open both sockets first: each then receives a copy of every reply.
+  a.ProbeAll({Loopback()}, milliseconds(500));
+  b.ProbeAll({Loopback()}, milliseconds(500));
   std::vector<ProbeOutcome> out_a;
   std::thread t([&] { out_a = a.ProbeAll({Loopback(), Loopback()}, milliseconds(500)); });
   auto out_b = b.ProbeAll({Loopback(), Loopback()}, milliseconds(500));
