@@ -25,9 +25,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using ipv6ha::ProbeOutcome;
+using ipv6ha::Prober;
 using ipv6ha::ProbeResult;
 using ipv6ha::ProbeSpec;
-using ipv6ha::Prober;
 
 double CpuSeconds() {
   rusage u{};
@@ -59,7 +59,9 @@ int Load(const std::string& prefix, int count, int seconds) {
   Prober prober;
   std::atomic<long> ok{0}, failed{0}, errors{0};
   auto done = [&](const ProbeOutcome& o) {
-    (o.result == ProbeResult::kSuccess ? ok : o.result == ProbeResult::kFailure ? failed : errors)++;
+    (o.result == ProbeResult::kSuccess   ? ok
+     : o.result == ProbeResult::kFailure ? failed
+                                         : errors)++;
   };
   // Warm-up: open the socket, resolve neighbours.
   prober.ProbeAll({specs[0]}, std::chrono::seconds(1));
@@ -73,18 +75,24 @@ int Load(const std::string& prefix, int count, int seconds) {
   for (int tick = 0; tick < seconds * kTicks; ++tick) {
     std::this_thread::sleep_until(start + std::chrono::milliseconds(10) * tick);
     const int slice = tick % kTicks;
-    for (int i = slice * count / kTicks; i < (slice + 1) * count / kTicks; ++i) {
+    for (int i = slice * count / kTicks; i < (slice + 1) * count / kTicks;
+         ++i) {
       prober.Submit(specs[i], std::chrono::milliseconds(800), done);
     }
   }
-  std::this_thread::sleep_until(start + std::chrono::seconds(seconds) + std::chrono::seconds(1));
-  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  std::this_thread::sleep_until(start + std::chrono::seconds(seconds) +
+                                std::chrono::seconds(1));
+  const double wall =
+      std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu = CpuSeconds() - cpu0;
   const long total = static_cast<long>(count) * seconds;
-  std::printf("targets=%d rate=%d/s duration=%ds probes=%ld answered=%ld lost=%ld errors=%ld\n",
-              count, count, seconds, total, ok.load(), failed.load(), errors.load());
-  std::printf("cpu=%.3fs over %.1fs wall: %.2f%% of one core; max RSS %ld KiB\n", cpu, wall,
-              100 * cpu / wall, MaxRssKiB());
+  std::printf(
+      "targets=%d rate=%d/s duration=%ds probes=%ld answered=%ld lost=%ld "
+      "errors=%ld\n",
+      count, count, seconds, total, ok.load(), failed.load(), errors.load());
+  std::printf(
+      "cpu=%.3fs over %.1fs wall: %.2f%% of one core; max RSS %ld KiB\n", cpu,
+      wall, 100 * cpu / wall, MaxRssKiB());
   std::printf("(includes this driver's own submit loop)\n");
   return ok.load() == total ? 0 : 1;
 }
@@ -110,9 +118,12 @@ int Rtt(const std::string& target, int count, int interval_ms) {
   }
   if (rtts.empty()) return 1;
   std::sort(rtts.begin(), rtts.end());
-  auto pct = [&](double p) { return rtts[static_cast<std::size_t>(p * (rtts.size() - 1))]; };
-  std::printf("prober: %zu/%d answered, median %.1f us, p10 %.1f us, p90 %.1f us\n",
-              rtts.size(), count, pct(0.5), pct(0.1), pct(0.9));
+  auto pct = [&](double p) {
+    return rtts[static_cast<std::size_t>(p * (rtts.size() - 1))];
+  };
+  std::printf(
+      "prober: %zu/%d answered, median %.1f us, p10 %.1f us, p90 %.1f us\n",
+      rtts.size(), count, pct(0.5), pct(0.1), pct(0.9));
   return 0;
 }
 

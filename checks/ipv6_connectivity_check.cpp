@@ -28,7 +28,8 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   Ipv6ConnectivityConfig c;
   c.targets = config.StringList("targets");
   if (c.targets.empty()) {
-    config.FailHere(config.path() + ".targets is required: addresses or names to probe");
+    config.FailHere(config.path() +
+                    ".targets is required: addresses or names to probe");
   }
   const std::string method = config.String("method", "icmp");
   if (auto port = ParseProbeMethod(method)) {
@@ -38,9 +39,9 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   }
   c.quorum = static_cast<int>(config.Int("quorum", 1, 1, 1000));
   if (!c.targets.empty() && c.quorum > static_cast<int>(c.targets.size())) {
-    config.Fail("quorum", config.path() + ".quorum " + std::to_string(c.quorum) +
-                              " is more than the " + std::to_string(c.targets.size()) +
-                              " targets");
+    config.Fail("quorum", config.path() + ".quorum " +
+                              std::to_string(c.quorum) + " is more than the " +
+                              std::to_string(c.targets.size()) + " targets");
   }
   c.window = static_cast<int>(config.Int("window", 20, 1, 10000));
   c.down_after = static_cast<int>(config.Int("down_after", 1, 1, 1000));
@@ -52,11 +53,13 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               "\" is not an IPv6 address");
   }
   c.interface = config.String("interface", "");
-  c.backup_policy = config.Enum("backup_policy", {"unknown", "check"}, "unknown") == "check"
-                        ? BackupPolicy::kCheck
-                        : BackupPolicy::kUnknown;
+  c.backup_policy =
+      config.Enum("backup_policy", {"unknown", "check"}, "unknown") == "check"
+          ? BackupPolicy::kCheck
+          : BackupPolicy::kUnknown;
   auto prober = env.prober ? env.prober : std::make_shared<Prober>();
-  return std::make_unique<Ipv6ConnectivityCheck>(std::move(c), settings, prober);
+  return std::make_unique<Ipv6ConnectivityCheck>(std::move(c), settings,
+                                                 prober);
 }
 
 }  // namespace
@@ -66,7 +69,8 @@ Expected<int> ParseProbeMethod(const std::string& method) {
   if (method.rfind("tcp:", 0) == 0) {
     const std::string port = method.substr(4);
     if (!port.empty() && port.size() <= 5 &&
-        std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+        std::all_of(port.begin(), port.end(),
+                    [](char ch) { return ch >= '0' && ch <= '9'; })) {
       const int p = std::stoi(port);
       if (p >= 1 && p <= 65535) return p;
     }
@@ -74,15 +78,17 @@ Expected<int> ParseProbeMethod(const std::string& method) {
   return Error{"must be icmp or tcp:PORT (1-65535), not \"" + method + "\""};
 }
 
-std::chrono::nanoseconds ProbeWaitFor(std::chrono::steady_clock::time_point deadline,
-                                      std::chrono::steady_clock::time_point now,
-                                      Duration timeout) {
+std::chrono::nanoseconds ProbeWaitFor(
+    std::chrono::steady_clock::time_point deadline,
+    std::chrono::steady_clock::time_point now, Duration timeout) {
   // 10% of the timeout, at least 10 ms and at most 50 ms, for sending the
   // probes, waking up and publishing the result on a busy machine.
   const auto margin = std::clamp<std::chrono::nanoseconds>(
-      timeout / 10, std::chrono::milliseconds(10), std::chrono::milliseconds(50));
+      timeout / 10, std::chrono::milliseconds(10),
+      std::chrono::milliseconds(50));
   const auto left = std::min<std::chrono::nanoseconds>(deadline - now, timeout);
-  return std::max<std::chrono::nanoseconds>(left - margin, std::chrono::milliseconds(1));
+  return std::max<std::chrono::nanoseconds>(left - margin,
+                                            std::chrono::milliseconds(1));
 }
 
 TargetVerdict EvaluateTarget(const ProbeStats& stats,
@@ -95,7 +101,8 @@ TargetVerdict EvaluateTarget(const ProbeStats& stats,
   if (stats.consecutive_failures() >= config.down_after) {
     std::string why = stats.last().reason;
     if (stats.consecutive_failures() > 1) {
-      why += " (" + std::to_string(stats.consecutive_failures()) + " probes in a row)";
+      why += " (" + std::to_string(stats.consecutive_failures()) +
+             " probes in a row)";
     }
     return {State::kDown, why};
   }
@@ -106,7 +113,8 @@ TargetVerdict EvaluateTarget(const ProbeStats& stats,
   if (config.max_rtt) {
     const double limit = std::chrono::duration<double>(*config.max_rtt).count();
     if (auto rtt = stats.MeanRttSeconds(); rtt && *rtt > limit) {
-      return {State::kDown, "mean RTT " + Millis(*rtt) + " above " + Millis(limit)};
+      return {State::kDown,
+              "mean RTT " + Millis(*rtt) + " above " + Millis(limit)};
     }
   }
   return {State::kHealthy, ""};
@@ -114,7 +122,8 @@ TargetVerdict EvaluateTarget(const ProbeStats& stats,
 
 CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
                                  const std::vector<TargetVerdict>& verdicts,
-                                 const Ipv6ConnectivityConfig& config, Role role) {
+                                 const Ipv6ConnectivityConfig& config,
+                                 Role role) {
   using State = TargetVerdict::State;
   int healthy = 0;
   int errors = 0;
@@ -125,17 +134,19 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
       continue;
     }
     if (verdicts[i].state == State::kError) ++errors;
-    problems += (problems.empty() ? "" : "; ") + names[i] + ": " + verdicts[i].reason;
+    problems +=
+        (problems.empty() ? "" : "; ") + names[i] + ": " + verdicts[i].reason;
   }
   const int total = static_cast<int>(verdicts.size());
-  const std::string counts = std::to_string(healthy) + "/" + std::to_string(total) +
-                             " targets reachable (quorum " +
-                             std::to_string(config.quorum) + ")";
+  const std::string counts =
+      std::to_string(healthy) + "/" + std::to_string(total) +
+      " targets reachable (quorum " + std::to_string(config.quorum) + ")";
   CheckResult result;
   if (role == Role::kBackup && config.backup_policy == BackupPolicy::kUnknown) {
     result = CheckResult::Unknown("not applicable in BACKUP (" + counts + ")");
   } else if (healthy >= config.quorum) {
-    result = CheckResult::Ok(problems.empty() ? counts : counts + ": " + problems);
+    result =
+        CheckResult::Ok(problems.empty() ? counts : counts + ": " + problems);
   } else if (healthy + errors >= config.quorum) {
     // The verdict hinges on targets we could not probe at all.
     result = CheckResult::Unknown(counts + ": " + problems);
@@ -150,11 +161,14 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
 Ipv6ConnectivityCheck::Ipv6ConnectivityCheck(Ipv6ConnectivityConfig config,
                                              CheckSettings settings,
                                              std::shared_ptr<Prober> prober)
-    : config_(std::move(config)), settings_(std::move(settings)), prober_(std::move(prober)) {
+    : config_(std::move(config)),
+      settings_(std::move(settings)),
+      prober_(std::move(prober)) {
   for (const auto& name : config_.targets) {
     Target t;
     t.name = name;
-    t.series = std::make_unique<ProbeSeries>(name, static_cast<std::size_t>(config_.window));
+    t.series = std::make_unique<ProbeSeries>(
+        name, static_cast<std::size_t>(config_.window));
     targets_.push_back(std::move(t));
   }
   ResolvePending();  // names resolve once at start (and on reload: a new check)
@@ -192,8 +206,8 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
     specs.push_back(spec);
     index.push_back(i);
   }
-  const auto wait = ProbeWaitFor(context.deadline, std::chrono::steady_clock::now(),
-                                 settings_.timeout);
+  const auto wait = ProbeWaitFor(
+      context.deadline, std::chrono::steady_clock::now(), settings_.timeout);
   const auto outcomes = prober_->ProbeAll(specs, wait);
   for (std::size_t k = 0; k < outcomes.size(); ++k) {
     targets_[index[k]].series->Record(outcomes[k]);
@@ -206,7 +220,8 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
   for (const auto& t : targets_) {
     names.push_back(t.name);
     TargetVerdict v = t.address ? EvaluateTarget(t.series->stats(), config_)
-                                : TargetVerdict{TargetVerdict::State::kError, t.resolve_error};
+                                : TargetVerdict{TargetVerdict::State::kError,
+                                                t.resolve_error};
     const auto& st = t.series->stats();
     nlohmann::json j = {{"target", t.name},
                         {"healthy", v.state == TargetVerdict::State::kHealthy},
@@ -223,10 +238,12 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
     verdicts.push_back(std::move(v));
     if (t.address) series.push_back(t.series.get());
   }
-  CheckResult result = EvaluateConnectivity(names, verdicts, config_, context.role);
+  CheckResult result =
+      EvaluateConnectivity(names, verdicts, config_, context.role);
   result.details["targets"] = std::move(per_target);
-  result.details["method"] =
-      config_.tcp_port == 0 ? std::string("icmp") : "tcp:" + std::to_string(config_.tcp_port);
+  result.details["method"] = config_.tcp_port == 0
+                                 ? std::string("icmp")
+                                 : "tcp:" + std::to_string(config_.tcp_port);
   result.metrics = ProbeFamilies(settings_.name, series);
   using prometheus::MetricType;
   auto reachable = MakeFamily("ipv6_ha_connectivity_reachable_targets",
@@ -241,7 +258,8 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
   AddSample(quorum, {{"check", settings_.name}}, config_.quorum);
   auto total = MakeFamily("ipv6_ha_connectivity_targets", "Configured targets.",
                           MetricType::Gauge);
-  AddSample(total, {{"check", settings_.name}}, static_cast<double>(targets_.size()));
+  AddSample(total, {{"check", settings_.name}},
+            static_cast<double>(targets_.size()));
   result.metrics.push_back(std::move(reachable));
   result.metrics.push_back(std::move(quorum));
   result.metrics.push_back(std::move(total));

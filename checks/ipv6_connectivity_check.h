@@ -6,18 +6,17 @@
 //
 //   checks:
 //     ipv6_connectivity:
-//       targets: ["2001:4860:4860::8888", "2606:4700:4700::1111", "dns.quad9.net"]
-//       method: icmp            # or tcp:443
-//       interval: 200ms         # one probe per target per run
-//       timeout: 150ms          # probe timeout (a little less, to answer in time)
-//       quorum: 2
-//       window: 20              # probes per target for loss, RTT and jitter
-//       down_after: 1           # consecutive lost probes before a target is down
-//       max_loss: 0.2           # optional: loss above this = degraded = down
-//       max_rtt: 100ms          # optional: mean RTT above this = down
-//       source: "fd00:10::1"    # optional: source address (e.g. a LAN ULA, to
-//       interface: wan0         #   test the NPTv6 path); optional interface
-//       backup_policy: unknown  # on BACKUP: unknown (default) or check
+//       targets: ["2001:4860:4860::8888", "2606:4700:4700::1111",
+//       "dns.quad9.net"] method: icmp            # or tcp:443 interval: 200ms
+//       # one probe per target per run timeout: 150ms          # probe timeout
+//       (a little less, to answer in time) quorum: 2 window: 20              #
+//       probes per target for loss, RTT and jitter down_after: 1           #
+//       consecutive lost probes before a target is down max_loss: 0.2 #
+//       optional: loss above this = degraded = down max_rtt: 100ms          #
+//       optional: mean RTT above this = down source: "fd00:10::1"    #
+//       optional: source address (e.g. a LAN ULA, to interface: wan0         #
+//       test the NPTv6 path); optional interface backup_policy: unknown  # on
+//       BACKUP: unknown (default) or check
 //
 // Each run sends one probe to every target and waits for them (the run's
 // deadline minus a small margin), so the probe interval is the check's
@@ -63,7 +62,8 @@ TargetVerdict EvaluateTarget(const ProbeStats& stats,
 // `names` and `verdicts` run in parallel.
 CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
                                  const std::vector<TargetVerdict>& verdicts,
-                                 const Ipv6ConnectivityConfig& config, Role role);
+                                 const Ipv6ConnectivityConfig& config,
+                                 Role role);
 
 class Ipv6ConnectivityCheck : public Check {
  public:
@@ -91,9 +91,9 @@ CheckRegistration Ipv6ConnectivityCheckRegistration();
 
 // How long a run waits for probes: the run's time left, minus a margin so
 // the result is published before the scheduler calls the run timed out.
-std::chrono::nanoseconds ProbeWaitFor(std::chrono::steady_clock::time_point deadline,
-                                      std::chrono::steady_clock::time_point now,
-                                      Duration timeout);
+std::chrono::nanoseconds ProbeWaitFor(
+    std::chrono::steady_clock::time_point deadline,
+    std::chrono::steady_clock::time_point now, Duration timeout);
 
 // Parses "icmp" or "tcp:PORT" into a port (0 for icmp).
 Expected<int> ParseProbeMethod(const std::string& method);

@@ -43,12 +43,14 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   c.interface = config.String("interface", "");
   auto prober = env.prober ? env.prober : std::make_shared<Prober>();
   auto view = env.peer_view ? env.peer_view : std::make_shared<PeerView>();
-  return std::make_unique<PeerReachabilityCheck>(std::move(c), settings, prober, view);
+  return std::make_unique<PeerReachabilityCheck>(std::move(c), settings, prober,
+                                                 view);
 }
 
 std::string Millis(std::chrono::nanoseconds d) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fms", std::chrono::duration<double, std::milli>(d).count());
+  std::snprintf(buf, sizeof buf, "%.2fms",
+                std::chrono::duration<double, std::milli>(d).count());
   return buf;
 }
 
@@ -67,25 +69,29 @@ CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
   if (!fetch) return CheckResult::Ok("peer reachable" + rtt);
   switch (fetch->outcome) {
     case Outcome::kConnectFailed:
-      return CheckResult::Fail(std::string(probe ? "peer answers probes but its API "
-                                                 : "peer API ") +
-                               "is unreachable: " + fetch->error);
+      return CheckResult::Fail(
+          std::string(probe ? "peer answers probes but its API "
+                            : "peer API ") +
+          "is unreachable: " + fetch->error);
     case Outcome::kOk:
       break;
     default:
       return CheckResult::Unknown("peer status unusable: " + fetch->error);
   }
   if (fetch->status != 200) {
-    return CheckResult::Unknown("peer status unusable: HTTP " + std::to_string(fetch->status));
+    return CheckResult::Unknown("peer status unusable: HTTP " +
+                                std::to_string(fetch->status));
   }
   if (status == nullptr || !status->ok()) {
-    return CheckResult::Unknown("peer status unusable: " +
-                                (status ? status->error().message : std::string("not parsed")));
+    return CheckResult::Unknown(
+        "peer status unusable: " +
+        (status ? status->error().message : std::string("not parsed")));
   }
   const PeerStatus& s = status->value();
-  return CheckResult::Ok("peer " + (s.node.empty() ? std::string("(unnamed)") : s.node) +
-                         " reachable" + rtt + ", " + std::string(RoleName(s.role)) + ", " +
-                         (s.ready ? "ready" : "not ready"));
+  return CheckResult::Ok(
+      "peer " + (s.node.empty() ? std::string("(unnamed)") : s.node) +
+      " reachable" + rtt + ", " + std::string(RoleName(s.role)) + ", " +
+      (s.ready ? "ready" : "not ready"));
 }
 
 PeerReachabilityCheck::PeerReachabilityCheck(PeerReachabilityConfig config,
@@ -98,8 +104,8 @@ PeerReachabilityCheck::PeerReachabilityCheck(PeerReachabilityConfig config,
       view_(std::move(view)) {
   if (!config_.address.empty()) {
     if (auto a = ResolveIpv6(config_.address)) address_ = *a;
-    series_ = std::make_unique<ProbeSeries>(config_.address,
-                                            static_cast<std::size_t>(config_.window));
+    series_ = std::make_unique<ProbeSeries>(
+        config_.address, static_cast<std::size_t>(config_.window));
   }
 }
 
@@ -133,18 +139,22 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     const auto budget = std::min(config_.api_timeout,
                                  std::chrono::duration_cast<Duration>(wait));
     fetch = HttpFetch(config_.api + "/api/v1/status", budget, config_.max_body);
-    if (fetch->outcome == HttpFetchResult::Outcome::kOk && fetch->status == 200) {
+    if (fetch->outcome == HttpFetchResult::Outcome::kOk &&
+        fetch->status == 200) {
       status = ParsePeerStatus(fetch->body);
     }
   }
   std::optional<ProbeOutcome> probe;
   if (address_) {
     std::unique_lock lock(latch->mutex);
-    latch->cv.wait_for(lock, wait + std::chrono::seconds(1), [&] { return latch->outcome.has_value(); });
-    probe = latch->outcome.value_or(ProbeOutcome{ProbeResult::kError, {}, "prober did not answer"});
+    latch->cv.wait_for(lock, wait + std::chrono::seconds(1),
+                       [&] { return latch->outcome.has_value(); });
+    probe = latch->outcome.value_or(
+        ProbeOutcome{ProbeResult::kError, {}, "prober did not answer"});
     series_->Record(*probe);
   } else if (!config_.address.empty()) {
-    probe = ProbeOutcome{ProbeResult::kError, {}, "cannot resolve " + config_.address};
+    probe = ProbeOutcome{
+        ProbeResult::kError, {}, "cannot resolve " + config_.address};
   }
 
   CheckResult result = EvaluatePeer(probe, fetch, status ? &*status : nullptr);
@@ -154,11 +164,14 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     last_good_at_ = std::chrono::steady_clock::now();
   }
   PeerSnapshot snap;
-  snap.reachable = probe ? probe->result == ProbeResult::kSuccess
-                         : fetch && fetch->outcome != HttpFetchResult::Outcome::kConnectFailed;
+  snap.reachable =
+      probe
+          ? probe->result == ProbeResult::kSuccess
+          : fetch && fetch->outcome != HttpFetchResult::Outcome::kConnectFailed;
   snap.api_ok = api_ok;
-  snap.rtt = probe && probe->result == ProbeResult::kSuccess ? probe->rtt
-                                                              : std::chrono::nanoseconds(0);
+  snap.rtt = probe && probe->result == ProbeResult::kSuccess
+                 ? probe->rtt
+                 : std::chrono::nanoseconds(0);
   if (last_good_) {
     snap.status = last_good_->document;
     snap.fetched_at = last_good_at_;
@@ -171,13 +184,15 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   result.details["api_ok"] = api_ok;
   if (!config_.address.empty()) result.details["address"] = config_.address;
   if (snap.reachable && probe) {
-    result.details["rtt_seconds"] = std::chrono::duration<double>(snap.rtt).count();
+    result.details["rtt_seconds"] =
+        std::chrono::duration<double>(snap.rtt).count();
   }
   using prometheus::MetricType;
-  auto api_up = MakeFamily("ipv6_ha_peer_api_up",
-                           "1 when the peer's /api/v1/status answered with a valid "
-                           "status document in the latest run.",
-                           MetricType::Gauge);
+  auto api_up =
+      MakeFamily("ipv6_ha_peer_api_up",
+                 "1 when the peer's /api/v1/status answered with a valid "
+                 "status document in the latest run.",
+                 MetricType::Gauge);
   AddSample(api_up, {{"check", settings_.name}}, api_ok ? 1 : 0);
   result.metrics.push_back(std::move(api_up));
   if (last_good_) {
@@ -186,19 +201,23 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     result.details["role"] = std::string(RoleName(s.role));
     result.details["ready"] = s.ready;
     nlohmann::json checks = nlohmann::json::array();
-    for (const auto& c : s.checks) checks.push_back({{"name", c.name}, {"status", c.status}});
+    for (const auto& c : s.checks)
+      checks.push_back({{"name", c.name}, {"status", c.status}});
     result.details["checks"] = std::move(checks);
-    const double age = std::chrono::duration<double>(snap.updated_at - last_good_at_).count();
+    const double age =
+        std::chrono::duration<double>(snap.updated_at - last_good_at_).count();
     result.details["data_age_seconds"] = age;
-    auto ready = MakeFamily("ipv6_ha_peer_ready",
-                            "1 when the peer reported itself ready (latest good status).",
-                            MetricType::Gauge);
+    auto ready = MakeFamily(
+        "ipv6_ha_peer_ready",
+        "1 when the peer reported itself ready (latest good status).",
+        MetricType::Gauge);
     AddSample(ready, {{"check", settings_.name}}, s.ready ? 1 : 0);
     auto role = MakeFamily("ipv6_ha_peer_role",
                            "The peer's reported role: 1 for the current one.",
                            MetricType::Gauge);
     for (Role r : kAllRoles) {
-      AddSample(role, {{"check", settings_.name}, {"role", std::string(RoleName(r))}},
+      AddSample(role,
+                {{"check", settings_.name}, {"role", std::string(RoleName(r))}},
                 r == s.role ? 1 : 0);
     }
     auto age_family = MakeFamily("ipv6_ha_peer_status_age_seconds",

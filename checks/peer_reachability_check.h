@@ -6,8 +6,8 @@
 // writes a PeerSnapshot into CheckEnv::peer_view for the demotion
 // controller.
 //
-//   peer: {address: "fd03:17ac:e938:10::2", api: "http://[fd03:17ac:e938:10::2]:9646"}
-//   checks:
+//   peer: {address: "fd03:17ac:e938:10::2", api:
+//   "http://[fd03:17ac:e938:10::2]:9646"} checks:
 //     peer_reachability:
 //       interval: 1s
 //       # optional overrides; default from the top-level peer: section

@@ -21,7 +21,8 @@ bool OptionalString(const json& object, const char* key, std::string& out,
 }  // namespace
 
 Expected<PeerStatus> ParsePeerStatus(std::string_view body) {
-  json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  json doc = json::parse(body.begin(), body.end(), nullptr,
+                         /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Error{"the peer status is not JSON"};
   if (!doc.is_object()) return Error{"the peer status is not a JSON object"};
   PeerStatus s;
@@ -39,11 +40,14 @@ Expected<PeerStatus> ParsePeerStatus(std::string_view body) {
     return Error{"peer status has no boolean \"ready\""};
   }
   s.ready = ready->get<bool>();
-  if (auto c = doc.find("controller"); c != doc.end() && !c->is_object() && !c->is_null()) {
+  if (auto c = doc.find("controller");
+      c != doc.end() && !c->is_object() && !c->is_null()) {
     return Error{"peer status: \"controller\" is not an object"};
   }
-  if (auto checks = doc.find("checks"); checks != doc.end() && !checks->is_null()) {
-    if (!checks->is_array()) return Error{"peer status: \"checks\" is not an array"};
+  if (auto checks = doc.find("checks");
+      checks != doc.end() && !checks->is_null()) {
+    if (!checks->is_array())
+      return Error{"peer status: \"checks\" is not an array"};
     for (const auto& c : *checks) {
       if (!c.is_object()) return Error{"peer status: a check is not an object"};
       PeerCheckState state;
@@ -54,7 +58,8 @@ Expected<PeerStatus> ParsePeerStatus(std::string_view body) {
           !OptionalString(c, "scope", state.scope, error, where)) {
         return Error{error};
       }
-      if (state.status != "ok" && state.status != "fail") state.status = "unknown";
+      if (state.status != "ok" && state.status != "fail")
+        state.status = "unknown";
       if (auto w = c.find("weight"); w != c.end() && !w->is_null()) {
         if (!w->is_number()) return Error{where + "\"weight\" is not a number"};
         state.weight = w->get<double>();

@@ -9,11 +9,10 @@
 // "status", "summary", "scope" strings and "weight" number), "controller"
 // (object). A present key of the wrong type is an error, not a guess.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "exporter/platform/expected.h"
 #include "exporter/platform/role.h"

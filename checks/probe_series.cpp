@@ -24,22 +24,25 @@ const prometheus::Histogram::BucketBoundaries& ProbeRttBuckets() {
 std::vector<prometheus::MetricFamily> ProbeFamilies(
     const std::string& check, const std::vector<const ProbeSeries*>& series) {
   using prometheus::MetricType;
-  auto success = MakeFamily("ipv6_ha_probe_success",
-                            "1 when the latest probe of the target was answered.",
-                            MetricType::Gauge);
-  auto rtt = MakeFamily("ipv6_ha_probe_rtt_seconds",
-                        "Round-trip time of answered probes.", MetricType::Histogram);
+  auto success = MakeFamily(
+      "ipv6_ha_probe_success",
+      "1 when the latest probe of the target was answered.", MetricType::Gauge);
+  auto rtt =
+      MakeFamily("ipv6_ha_probe_rtt_seconds",
+                 "Round-trip time of answered probes.", MetricType::Histogram);
   auto loss = MakeFamily("ipv6_ha_probe_loss_ratio",
                          "Share of lost probes in the sliding window (0..1).",
                          MetricType::Gauge);
-  auto jitter = MakeFamily("ipv6_ha_probe_jitter_seconds",
-                           "Mean absolute difference of consecutive RTTs in the "
-                           "sliding window.",
-                           MetricType::Gauge);
-  auto sent = MakeFamily("ipv6_ha_probe_sent_total", "Probes sent to the target.",
-                         MetricType::Counter);
-  auto received = MakeFamily("ipv6_ha_probe_received_total",
-                             "Probes the target answered.", MetricType::Counter);
+  auto jitter =
+      MakeFamily("ipv6_ha_probe_jitter_seconds",
+                 "Mean absolute difference of consecutive RTTs in the "
+                 "sliding window.",
+                 MetricType::Gauge);
+  auto sent = MakeFamily("ipv6_ha_probe_sent_total",
+                         "Probes sent to the target.", MetricType::Counter);
+  auto received =
+      MakeFamily("ipv6_ha_probe_received_total", "Probes the target answered.",
+                 MetricType::Counter);
   for (const ProbeSeries* s : series) {
     const auto& st = s->stats();
     AddSample(success, {{"check", check}, {"target", s->target()}},
@@ -47,7 +50,8 @@ std::vector<prometheus::MetricFamily> ProbeFamilies(
     prometheus::ClientMetric h = s->rtt().Collect();
     h.label = {{"check", check}, {"target", s->target()}};
     rtt.metric.push_back(std::move(h));
-    AddSample(loss, {{"check", check}, {"target", s->target()}}, st.LossRatio());
+    AddSample(loss, {{"check", check}, {"target", s->target()}},
+              st.LossRatio());
     if (auto j = st.JitterSeconds()) {
       AddSample(jitter, {{"check", check}, {"target", s->target()}}, *j);
     }

@@ -5,7 +5,8 @@
 
 namespace ipv6ha {
 
-ProbeStats::ProbeStats(std::size_t window) : capacity_(std::max<std::size_t>(window, 1)) {}
+ProbeStats::ProbeStats(std::size_t window)
+    : capacity_(std::max<std::size_t>(window, 1)) {}
 
 void ProbeStats::Record(const ProbeOutcome& outcome) {
   last_ = outcome;
@@ -19,7 +20,8 @@ void ProbeStats::Record(const ProbeOutcome& outcome) {
   } else {
     ++consecutive_failures_;
   }
-  window_.push_back({success, std::chrono::duration<double>(outcome.rtt).count()});
+  window_.push_back(
+      {success, std::chrono::duration<double>(outcome.rtt).count()});
   while (window_.size() > capacity_) window_.pop_front();
 }
 

@@ -22,13 +22,15 @@ std::optional<std::uint64_t> EchoMatcher::Match(const Icmp6Message& message,
   auto it = in_flight_.find(message.sequence);
   if (it == in_flight_.end()) return std::nullopt;
   const InFlight& f = it->second;
-  if (message.cookie && (*message.cookie != cookie_ || message.serial != f.serial)) {
+  if (message.cookie &&
+      (*message.cookie != cookie_ || message.serial != f.serial)) {
     return std::nullopt;
   }
   if (message.kind == Icmp6Message::Kind::kEchoReply) {
     if (std::memcmp(&from, &f.target, sizeof from) != 0) return std::nullopt;
   } else if (message.quoted_destination &&
-             std::memcmp(&*message.quoted_destination, &f.target, sizeof from) != 0) {
+             std::memcmp(&*message.quoted_destination, &f.target,
+                         sizeof from) != 0) {
     return std::nullopt;
   }
   const std::uint64_t id = f.probe_id;

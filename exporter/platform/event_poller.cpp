@@ -40,9 +40,9 @@ void EventPoller::Remove(int fd) {
 std::vector<EventPoller::Event> EventPoller::Wait(
     std::chrono::milliseconds timeout) {
   epoll_event events[256];
-  const int n = epoll_wait(epoll_fd_, events, 256,
-                           static_cast<int>(std::min<std::int64_t>(
-                               timeout.count(), 3'600'000)));
+  const int n = epoll_wait(
+      epoll_fd_, events, 256,
+      static_cast<int>(std::min<std::int64_t>(timeout.count(), 3'600'000)));
   std::vector<Event> out;
   for (int i = 0; i < n; ++i) {
     std::uint32_t ready = 0;
@@ -79,9 +79,9 @@ std::vector<EventPoller::Event> EventPoller::Wait(
                                        ((interest & kWritable) ? POLLOUT : 0)),
                     0});
   }
-  const int n = poll(pfds.data(), pfds.size(),
-                     static_cast<int>(std::min<std::int64_t>(timeout.count(),
-                                                             3'600'000)));
+  const int n = poll(
+      pfds.data(), pfds.size(),
+      static_cast<int>(std::min<std::int64_t>(timeout.count(), 3'600'000)));
   std::vector<Event> out;
   for (int i = 0; n > 0 && i < static_cast<int>(pfds.size()); ++i) {
     std::uint32_t ready = 0;

@@ -31,7 +31,7 @@ class EventPoller {
   std::vector<Event> Wait(std::chrono::milliseconds timeout);
 
  private:
-  int epoll_fd_ = -1;                   // Linux
+  int epoll_fd_ = -1;                               // Linux
   std::vector<std::pair<int, std::uint32_t>> fds_;  // poll(2) fallback
 };
 

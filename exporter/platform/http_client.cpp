@@ -55,7 +55,8 @@ bool ParseUrl(const std::string& url, Url& out, std::string& error) {
 }
 
 int MillisLeft(Steady::time_point deadline) {
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Steady::now());
+  const auto left =
+      std::chrono::ceil<std::chrono::milliseconds>(deadline - Steady::now());
   return static_cast<int>(std::max<std::int64_t>(0, left.count()));
 }
 
@@ -83,7 +84,8 @@ HttpFetchResult Failure(Outcome outcome, std::string error) {
 // Splits "HTTP/1.1 200 OK\r\n...\r\n\r\nbody".
 HttpFetchResult ParseReply(const std::string& data) {
   const auto end = data.find("\r\n\r\n");
-  if (data.rfind("HTTP/1.", 0) != 0 || end == std::string::npos || data.size() < 12) {
+  if (data.rfind("HTTP/1.", 0) != 0 || end == std::string::npos ||
+      data.size() < 12) {
     return Failure(Outcome::kBadReply, "the reply is not HTTP");
   }
   HttpFetchResult r;
@@ -99,7 +101,8 @@ HttpFetchResult ParseReply(const std::string& data) {
 
 }  // namespace
 
-HttpFetchResult HttpFetch(const std::string& url, std::chrono::milliseconds timeout,
+HttpFetchResult HttpFetch(const std::string& url,
+                          std::chrono::milliseconds timeout,
                           std::size_t max_body_bytes) {
   const auto deadline = Steady::now() + timeout;
   Url u;
@@ -109,36 +112,44 @@ HttpFetchResult HttpFetch(const std::string& url, std::chrono::milliseconds time
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_NUMERICSERV;
   addrinfo* found = nullptr;
-  if (const int rc = getaddrinfo(u.host.c_str(), u.port.c_str(), &hints, &found);
+  if (const int rc =
+          getaddrinfo(u.host.c_str(), u.port.c_str(), &hints, &found);
       rc != 0 || found == nullptr) {
     return Failure(Outcome::kConnectFailed,
                    "cannot resolve " + u.host + ": " + gai_strerror(rc));
   }
-  Fd fd(socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  int rc = fd.get() < 0 ? -1 : connect(fd.get(), found->ai_addr, found->ai_addrlen);
+  Fd fd(
+      socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  int rc =
+      fd.get() < 0 ? -1 : connect(fd.get(), found->ai_addr, found->ai_addrlen);
   freeaddrinfo(found);
-  if (fd.get() < 0) return Failure(Outcome::kConnectFailed, std::strerror(errno));
+  if (fd.get() < 0)
+    return Failure(Outcome::kConnectFailed, std::strerror(errno));
   if (rc != 0 && errno != EINPROGRESS) {
-    return Failure(Outcome::kConnectFailed, "cannot connect to " + url + ": " +
-                                                std::strerror(errno));
+    return Failure(Outcome::kConnectFailed,
+                   "cannot connect to " + url + ": " + std::strerror(errno));
   }
   pollfd p{fd.get(), POLLOUT, 0};
   if (poll(&p, 1, MillisLeft(deadline)) <= 0) {
-    return Failure(Outcome::kConnectFailed, "cannot connect to " + url + ": timed out");
+    return Failure(Outcome::kConnectFailed,
+                   "cannot connect to " + url + ": timed out");
   }
   int err = 0;
   socklen_t len = sizeof err;
   getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
   if (err != 0) {
-    return Failure(Outcome::kConnectFailed, "cannot connect to " + url + ": " +
-                                                std::strerror(err));
+    return Failure(Outcome::kConnectFailed,
+                   "cannot connect to " + url + ": " + std::strerror(err));
   }
-  const std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-  const std::string request = "GET " + u.path + " HTTP/1.0\r\nHost: " + host + ":" + u.port +
-                              "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
+  const std::string host =
+      u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+  const std::string request =
+      "GET " + u.path + " HTTP/1.0\r\nHost: " + host + ":" + u.port +
+      "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
   if (send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size())) {
-    return Failure(Outcome::kConnectFailed, "cannot send the request to " + url);
+    return Failure(Outcome::kConnectFailed,
+                   "cannot send the request to " + url);
   }
   const std::size_t cap = max_body_bytes + 16 * 1024;  // body plus headers
   std::string data;
@@ -155,19 +166,21 @@ HttpFetchResult HttpFetch(const std::string& url, std::chrono::milliseconds time
     if (n == 0) break;
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) continue;
-      return Failure(Outcome::kBadReply, "reading the reply from " + url + ": " +
-                                             std::strerror(errno));
+      return Failure(Outcome::kBadReply, "reading the reply from " + url +
+                                             ": " + std::strerror(errno));
     }
     data.append(buf, static_cast<std::size_t>(n));
     if (data.size() > cap) {
       return Failure(Outcome::kTooLarge, "the reply from " + url + " exceeds " +
-                                             std::to_string(max_body_bytes) + " bytes");
+                                             std::to_string(max_body_bytes) +
+                                             " bytes");
     }
   }
   HttpFetchResult reply = ParseReply(data);
   if (reply.outcome == Outcome::kOk && reply.body.size() > max_body_bytes) {
     return Failure(Outcome::kTooLarge, "the reply from " + url + " exceeds " +
-                                           std::to_string(max_body_bytes) + " bytes");
+                                           std::to_string(max_body_bytes) +
+                                           " bytes");
   }
   if (reply.outcome != Outcome::kOk) reply.error += " (from " + url + ")";
   return reply;

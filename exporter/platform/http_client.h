@@ -7,9 +7,9 @@
 //
 // Why not civetweb's client (mg_connect_client): its connect waits a fixed
 // 10 s whatever the caller's deadline, mg_read has no deadline of its own,
-// and Debian's libcivetweb 1.15 is built without IPv6. https:// is not supported (yet): the peer API runs on
-// the sync link between the two firewalls.
-// Thread safe: each call owns its socket.
+// and Debian's libcivetweb 1.15 is built without IPv6. https:// is not
+// supported (yet): the peer API runs on the sync link between the two
+// firewalls. Thread safe: each call owns its socket.
 
 #include <chrono>
 #include <cstddef>
@@ -31,7 +31,8 @@ struct HttpFetchResult {
   std::string error;  // a sentence when outcome != kOk
 };
 
-HttpFetchResult HttpFetch(const std::string& url, std::chrono::milliseconds timeout,
+HttpFetchResult HttpFetch(const std::string& url,
+                          std::chrono::milliseconds timeout,
                           std::size_t max_body_bytes);
 
 }  // namespace ipv6ha

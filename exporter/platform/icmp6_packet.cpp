@@ -15,13 +15,14 @@ constexpr std::size_t kIpv6HeaderBytes = 40;
 constexpr std::uint8_t kNextHeaderIcmp6 = 58;
 
 std::uint16_t Read16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>(
-      (static_cast<std::uint8_t>(b[at]) << 8) | static_cast<std::uint8_t>(b[at + 1]));
+  return static_cast<std::uint16_t>((static_cast<std::uint8_t>(b[at]) << 8) |
+                                    static_cast<std::uint8_t>(b[at + 1]));
 }
 
 std::uint64_t Read64(std::string_view b, std::size_t at) {
   std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<std::uint8_t>(b[at + i]);
+  for (std::size_t i = 0; i < 8; ++i)
+    v = (v << 8) | static_cast<std::uint8_t>(b[at + i]);
   return v;
 }
 
@@ -71,7 +72,7 @@ std::string Icmp6ErrorReason(int type, int code) {
           "port unreachable",
           "source address failed ingress/egress policy",
           "reject route"};
-      const char* what = (code >= 0 && code < 7) ? kCodes[code] : "code " ;
+      const char* what = (code >= 0 && code < 7) ? kCodes[code] : "code ";
       return std::string("destination unreachable: ") + what +
              ((code >= 0 && code < 7) ? "" : std::to_string(code));
     }
@@ -117,7 +118,8 @@ std::optional<Icmp6Message> ParseIcmp6Message(std::string_view b) {
   // header, then (without extension headers) our echo request.
   const std::string_view quoted = b.substr(kEchoHeaderBytes);
   if (quoted.size() < kIpv6HeaderBytes + kEchoHeaderBytes) return std::nullopt;
-  if (static_cast<std::uint8_t>(quoted[6]) != kNextHeaderIcmp6) return std::nullopt;
+  if (static_cast<std::uint8_t>(quoted[6]) != kNextHeaderIcmp6)
+    return std::nullopt;
   auto m = ParseQuotedEchoRequest(quoted.substr(kIpv6HeaderBytes));
   if (!m) return std::nullopt;
   in6_addr dst;

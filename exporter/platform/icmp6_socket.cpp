@@ -29,7 +29,8 @@ WallTime FromTimespec(const timespec& ts) {
 
 // Kernel receive time from the control messages, or now when absent.
 WallTime ReceiveTime(msghdr& msg) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(&msg, c)) {
 #ifdef SCM_TIMESTAMPNS
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
       timespec ts;
@@ -41,7 +42,8 @@ WallTime ReceiveTime(msghdr& msg) {
       timeval tv;
       std::memcpy(&tv, CMSG_DATA(c), sizeof tv);
       return WallTime(std::chrono::duration_cast<WallTime::duration>(
-          std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec)));
+          std::chrono::seconds(tv.tv_sec) +
+          std::chrono::microseconds(tv.tv_usec)));
     }
   }
   return std::chrono::system_clock::now();
@@ -78,7 +80,8 @@ Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
     ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &filter);
     ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &filter);
     ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filter);
-    if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) != 0) {
+    if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) !=
+        0) {
       return Error{Errno("cannot set ICMP6_FILTER")};
     }
   } else {
@@ -90,17 +93,20 @@ Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
 #ifdef SO_BINDTODEVICE
     if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
                    interface.size()) != 0) {
-      return Error{Errno("cannot bind ICMPv6 socket to interface " + interface)};
+      return Error{
+          Errno("cannot bind ICMPv6 socket to interface " + interface)};
     }
 #else
-    return Error{"binding a probe to an interface is not supported on this "
-                 "system; configure `source` instead"};
+    return Error{
+        "binding a probe to an interface is not supported on this "
+        "system; configure `source` instead"};
 #endif
   }
   sockaddr_in6 local{};
   local.sin6_family = AF_INET6;
   local.sin6_addr = in6addr_any;
-  if (!source.empty() && inet_pton(AF_INET6, source.c_str(), &local.sin6_addr) != 1) {
+  if (!source.empty() &&
+      inet_pton(AF_INET6, source.c_str(), &local.sin6_addr) != 1) {
     return Error{"source \"" + source + "\" is not an IPv6 address"};
   }
   if (IN6_IS_ADDR_LINKLOCAL(&local.sin6_addr) && !interface.empty()) {
@@ -177,7 +183,8 @@ Expected<WallTime> Icmp6Socket::SendEcho(const sockaddr_in6& to,
                                          std::uint16_t sequence,
                                          std::uint64_t cookie,
                                          std::uint64_t serial) {
-  const std::string packet = BuildEchoRequest(identifier_, sequence, cookie, serial);
+  const std::string packet =
+      BuildEchoRequest(identifier_, sequence, cookie, serial);
   const WallTime at = std::chrono::system_clock::now();
   if (sendto(fd_, packet.data(), packet.size(), 0,
              reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
@@ -206,7 +213,8 @@ std::vector<Icmp6Received> Icmp6Socket::ReceiveAll() {
       if (errno != EAGAIN && errno != EWOULDBLOCK) ReceiveErrors(out);
       break;
     }
-    auto message = ParseIcmp6Message(std::string_view(data, static_cast<std::size_t>(n)));
+    auto message =
+        ParseIcmp6Message(std::string_view(data, static_cast<std::size_t>(n)));
     if (!message) continue;
     out.push_back({std::move(*message), from.sin6_addr, ReceiveTime(msg)});
   }
@@ -231,7 +239,8 @@ void Icmp6Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {
     const ssize_t n = recvmsg(fd_, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
     if (n < 0) return;
     const sock_extended_err* ee = nullptr;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+         c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR) {
         ee = reinterpret_cast<const sock_extended_err*>(CMSG_DATA(c));
       }
@@ -239,12 +248,14 @@ void Icmp6Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {
     if (ee == nullptr) continue;
     // The error queue returns our request as sent; the kernel rewrote its
     // identifier to ours, so it matches like a reply does.
-    auto message = ParseQuotedEchoRequest(std::string_view(data, static_cast<std::size_t>(n)));
+    auto message = ParseQuotedEchoRequest(
+        std::string_view(data, static_cast<std::size_t>(n)));
     if (!message) continue;
     message->quoted_destination = target.sin6_addr;
-    message->reason = ee->ee_origin == SO_EE_ORIGIN_ICMP6
-                          ? Icmp6ErrorReason(ee->ee_type, ee->ee_code)
-                          : std::string(std::strerror(static_cast<int>(ee->ee_errno)));
+    message->reason =
+        ee->ee_origin == SO_EE_ORIGIN_ICMP6
+            ? Icmp6ErrorReason(ee->ee_type, ee->ee_code)
+            : std::string(std::strerror(static_cast<int>(ee->ee_errno)));
     in6_addr offender = target.sin6_addr;
     const auto* off = reinterpret_cast<const sockaddr*>(SO_EE_OFFENDER(ee));
     if (off->sa_family == AF_INET6) {

@@ -26,7 +26,8 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 std::string TimeoutReason(std::chrono::nanoseconds timeout) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
   return "timeout after " + std::to_string(ms.count()) + "ms";
 }
 
@@ -45,10 +46,10 @@ struct Prober::Engine {
   struct Pending {
     Callback done;
     std::chrono::nanoseconds timeout;
-    int icmp_fd = -1;        // ICMP: the socket it went out on
+    int icmp_fd = -1;  // ICMP: the socket it went out on
     std::uint16_t sequence = 0;
     WallTime sent_wall;
-    int tcp_fd = -1;         // TCP: the connecting socket
+    int tcp_fd = -1;  // TCP: the connecting socket
     Steady::time_point sent_steady;
   };
 
@@ -129,7 +130,8 @@ struct Prober::Engine {
     const std::string key = spec.source + "%" + spec.interface;
     auto it = icmp_by_key.find(key);
     if (it != icmp_by_key.end()) return it->second.get();
-    auto socket = Icmp6Socket::Open(options.icmp_socket, spec.source, spec.interface);
+    auto socket =
+        Icmp6Socket::Open(options.icmp_socket, spec.source, spec.interface);
     if (!socket) return socket.error();
     const std::uint16_t identifier = socket->identifier();
     auto ep = std::make_unique<IcmpEndpoint>(
@@ -155,11 +157,14 @@ struct Prober::Engine {
         return;
       }
       const std::uint64_t serial = next_serial++;
-      const std::uint16_t seq = (*ep)->matcher.Add(id, serial, r.spec.target.sin6_addr);
+      const std::uint16_t seq =
+          (*ep)->matcher.Add(id, serial, r.spec.target.sin6_addr);
       auto sent = (*ep)->socket.SendEcho(r.spec.target, seq, cookie, serial);
       if (!sent) {
         (*ep)->matcher.Remove(seq);
-        p.done({ProbeResult::kFailure, {}, "cannot send: " + sent.error().message});
+        p.done({ProbeResult::kFailure,
+                {},
+                "cannot send: " + sent.error().message});
         return;
       }
       ++sent_count;
@@ -199,7 +204,8 @@ struct Prober::Engine {
       deadlines.pop();
       auto it = pending.find(id);
       if (it == pending.end()) continue;  // answered earlier
-      Complete(id, {ProbeResult::kFailure, {}, TimeoutReason(it->second.timeout)});
+      Complete(id,
+               {ProbeResult::kFailure, {}, TimeoutReason(it->second.timeout)});
     }
   }
 
@@ -214,8 +220,9 @@ struct Prober::Engine {
       const std::uint64_t id = t->second;
       const std::string error = FinishTcpConnect(ev.fd);
       const auto rtt = Steady::now() - pending.at(id).sent_steady;
-      Complete(id, error.empty() ? ProbeOutcome{ProbeResult::kSuccess, rtt, ""}
-                                 : ProbeOutcome{ProbeResult::kFailure, {}, error});
+      Complete(id, error.empty()
+                       ? ProbeOutcome{ProbeResult::kSuccess, rtt, ""}
+                       : ProbeOutcome{ProbeResult::kFailure, {}, error});
       return;
     }
     auto e = icmp_by_fd.find(ev.fd);
@@ -229,13 +236,16 @@ struct Prober::Engine {
       ++matched;
       auto& p = pending.at(*id);
       if (got.message.kind == Icmp6Message::Kind::kEchoReply) {
-        const auto rtt = std::max(std::chrono::nanoseconds(0),
-                                  std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                      got.at - p.sent_wall));
+        const auto rtt =
+            std::max(std::chrono::nanoseconds(0),
+                     std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         got.at - p.sent_wall));
         Complete(*id, {ProbeResult::kSuccess, rtt, ""});
       } else {
-        Complete(*id, {ProbeResult::kFailure, {},
-                       got.message.reason + " (from " + FormatIpv6Address(got.from) + ")"});
+        Complete(*id, {ProbeResult::kFailure,
+                       {},
+                       got.message.reason + " (from " +
+                           FormatIpv6Address(got.from) + ")"});
       }
     }
   }
@@ -260,7 +270,8 @@ struct Prober::Engine {
   std::unordered_map<int, std::uint64_t> tcp_by_fd;
   std::unordered_map<std::uint64_t, Pending> pending;
   using Deadline = std::pair<Steady::time_point, std::uint64_t>;
-  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>>
+      deadlines;
   std::atomic<std::uint64_t> sent_count{0};
   std::atomic<std::uint64_t> matched{0};
   std::atomic<std::uint64_t> ignored{0};
@@ -333,13 +344,15 @@ std::vector<ProbeOutcome> Prober::ProbeAll(const std::vector<ProbeSpec>& specs,
   latch->cv.wait_for(lock, timeout + std::chrono::seconds(1),
                      [&] { return latch->left == 0; });
   for (auto& o : latch->outcomes) {
-    if (o.result == ProbeResult::kError && o.reason.empty()) o.reason = "prober did not answer";
+    if (o.result == ProbeResult::kError && o.reason.empty())
+      o.reason = "prober did not answer";
   }
   return latch->outcomes;
 }
 
 ProberCounters Prober::Counters() const {
-  return {engine_->sent_count.load(), engine_->matched.load(), engine_->ignored.load()};
+  return {engine_->sent_count.load(), engine_->matched.load(),
+          engine_->ignored.load()};
 }
 
 Expected<sockaddr_in6> ParseIpv6Address(const std::string& text) {
@@ -356,7 +369,8 @@ Expected<sockaddr_in6> ParseIpv6Address(const std::string& text) {
   }
   if (!zone.empty()) {
     a.sin6_scope_id = if_nametoindex(zone.c_str());
-    if (a.sin6_scope_id == 0) return Error{"no interface \"" + zone + "\" for " + text};
+    if (a.sin6_scope_id == 0)
+      return Error{"no interface \"" + zone + "\" for " + text};
   }
   return a;
 }

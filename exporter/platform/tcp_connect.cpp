@@ -22,7 +22,9 @@ Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
                                           const std::string& source,
                                           const std::string& interface) {
   const int fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-  if (fd < 0) return Error{std::string("cannot open TCP socket: ") + std::strerror(errno)};
+  if (fd < 0)
+    return Error{std::string("cannot open TCP socket: ") +
+                 std::strerror(errno)};
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   if (!interface.empty()) {
@@ -31,12 +33,14 @@ Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
                    interface.size()) != 0) {
       const std::string why = std::strerror(errno);
       close(fd);
-      return Error{"cannot bind TCP probe to interface " + interface + ": " + why};
+      return Error{"cannot bind TCP probe to interface " + interface + ": " +
+                   why};
     }
 #else
     close(fd);
-    return Error{"binding a probe to an interface is not supported on this "
-                 "system; configure `source` instead"};
+    return Error{
+        "binding a probe to an interface is not supported on this "
+        "system; configure `source` instead"};
 #endif
   }
   if (!source.empty()) {
@@ -51,7 +55,8 @@ Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
   }
   TcpConnectStart start;
   start.fd = fd;
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target) == 0) {
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target) ==
+      0) {
     start.done = true;
   } else if (errno != EINPROGRESS) {
     start.done = true;

@@ -21,8 +21,8 @@
 
 namespace ipv6ha::testing {
 
-inline const std::vector<std::string> kLabTargets = {"2001:db8:100::1", "2001:db8:100::2",
-                                                     "2001:db8:100::3"};
+inline const std::vector<std::string> kLabTargets = {
+    "2001:db8:100::1", "2001:db8:100::2", "2001:db8:100::3"};
 
 struct Published {
   std::chrono::steady_clock::time_point at;
@@ -66,7 +66,8 @@ class CheckRunner {
     return history_.back();
   }
   // Waits for `n` consecutive results with `status`.
-  bool WaitForStreak(CheckStatus status, int n, std::chrono::milliseconds timeout) const {
+  bool WaitForStreak(CheckStatus status, int n,
+                     std::chrono::milliseconds timeout) const {
     return WaitFor(
         [&] {
           auto h = History();
@@ -94,21 +95,29 @@ class ConnectivityLab : public ::testing::Test {
     router_ = std::make_unique<NetNs>("router");
     link_ = std::make_unique<VethPair>(*router_, "wan0", *isp_, "up0");
     ASSERT_TRUE(link_->ok());
-    ASSERT_TRUE(router_->MustExec({"ip", "-6", "addr", "add", "2001:db8:f::2/64", "dev", "wan0", "nodad"}));
-    ASSERT_TRUE(isp_->MustExec({"ip", "-6", "addr", "add", "2001:db8:f::1/64", "dev", "up0", "nodad"}));
+    ASSERT_TRUE(
+        router_->MustExec({"ip", "-6", "addr", "add", "2001:db8:f::2/64", "dev",
+                           "wan0", "nodad"}));
+    ASSERT_TRUE(isp_->MustExec({"ip", "-6", "addr", "add", "2001:db8:f::1/64",
+                                "dev", "up0", "nodad"}));
     AddRoute();
     for (const auto& t : kLabTargets) {
-      ASSERT_TRUE(isp_->MustExec({"ip", "-6", "addr", "add", t + "/128", "dev", "lo"}));
+      ASSERT_TRUE(
+          isp_->MustExec({"ip", "-6", "addr", "add", t + "/128", "dev", "lo"}));
     }
     ASSERT_TRUE(Nft("add table inet lab"));
-    ASSERT_TRUE(Nft("add chain inet lab input { type filter hook input priority 0; }"));
+    ASSERT_TRUE(
+        Nft("add chain inet lab input { type filter hook input priority 0; }"));
   }
 
   bool AddRoute() {
-    return router_->MustExec({"ip", "-6", "route", "replace", "2001:db8:100::/64", "via",
-                              "2001:db8:f::1", "dev", "wan0"});
+    return router_->MustExec({"ip", "-6", "route", "replace",
+                              "2001:db8:100::/64", "via", "2001:db8:f::1",
+                              "dev", "wan0"});
   }
-  bool Nft(const std::string& command) { return isp_->MustExec({"nft", command}); }
+  bool Nft(const std::string& command) {
+    return isp_->MustExec({"nft", command});
+  }
   bool DropEchoTo(const std::string& target) {
     return Nft("add rule inet lab input ip6 daddr " + target +
                " icmpv6 type echo-request drop");

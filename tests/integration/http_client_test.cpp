@@ -15,9 +15,11 @@ using Outcome = HttpFetchResult::Outcome;
 using std::chrono::milliseconds;
 
 TEST(HttpClientTest, FetchesTheBodyOfAGoodReply) {
-  FakeHttpServer server(FakeHttpServer::Mode::kReply,
-                        FakeHttpServer::JsonReply(R"({"role":"master","ready":true})"));
-  auto r = HttpFetch(server.url() + "/api/v1/status", milliseconds(1000), 1 << 20);
+  FakeHttpServer server(
+      FakeHttpServer::Mode::kReply,
+      FakeHttpServer::JsonReply(R"({"role":"master","ready":true})"));
+  auto r =
+      HttpFetch(server.url() + "/api/v1/status", milliseconds(1000), 1 << 20);
   ASSERT_EQ(r.outcome, Outcome::kOk) << r.error;
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, R"({"role":"master","ready":true})");
@@ -32,7 +34,8 @@ TEST(HttpClientTest, ReportsTheStatusCode) {
 }
 
 TEST(HttpClientTest, GarbageIsABadReply) {
-  FakeHttpServer server(FakeHttpServer::Mode::kReply, "SSH-2.0-OpenSSH_9.2\r\n");
+  FakeHttpServer server(FakeHttpServer::Mode::kReply,
+                        "SSH-2.0-OpenSSH_9.2\r\n");
   auto r = HttpFetch(server.url(), milliseconds(1000), 1 << 20);
   EXPECT_EQ(r.outcome, Outcome::kBadReply);
   EXPECT_NE(r.error.find("not HTTP"), std::string::npos);
@@ -43,7 +46,8 @@ TEST(HttpClientTest, OversizedReplyStopsAtTheCap) {
   const auto start = std::chrono::steady_clock::now();
   auto r = HttpFetch(server.url(), milliseconds(2000), 1 << 20);
   EXPECT_EQ(r.outcome, Outcome::kTooLarge);
-  EXPECT_NE(r.error.find("exceeds 1048576 bytes"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("exceeds 1048576 bytes"), std::string::npos)
+      << r.error;
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
 }
 
@@ -63,7 +67,8 @@ TEST(HttpClientTest, ClosedPortIsAConnectFailure) {
     FakeHttpServer server(FakeHttpServer::Mode::kSilent);
     port = server.port();
   }
-  auto r = HttpFetch("http://127.0.0.1:" + std::to_string(port), milliseconds(500), 1024);
+  auto r = HttpFetch("http://127.0.0.1:" + std::to_string(port),
+                     milliseconds(500), 1024);
   EXPECT_EQ(r.outcome, Outcome::kConnectFailed);
   EXPECT_NE(r.error.find("Connection refused"), std::string::npos) << r.error;
 }

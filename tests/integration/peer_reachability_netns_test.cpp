@@ -24,11 +24,15 @@ class PeerLab : public ::testing::Test {
     peer_ = std::make_unique<NetNs>("peer");
     link_ = std::make_unique<VethPair>(*node_, "n0", *peer_, "p0");
     ASSERT_TRUE(link_->ok());
-    ASSERT_TRUE(node_->MustExec({"ip", "-6", "addr", "add", "fd00:99::1/64", "dev", "n0", "nodad"}));
-    ASSERT_TRUE(peer_->MustExec({"ip", "-6", "addr", "add", "fd00:99::2/64", "dev", "p0", "nodad"}));
+    ASSERT_TRUE(node_->MustExec(
+        {"ip", "-6", "addr", "add", "fd00:99::1/64", "dev", "n0", "nodad"}));
+    ASSERT_TRUE(peer_->MustExec(
+        {"ip", "-6", "addr", "add", "fd00:99::2/64", "dev", "p0", "nodad"}));
     // The HTTP side on IPv4: the system civetweb may lack IPv6 listening.
-    ASSERT_TRUE(node_->MustExec({"ip", "addr", "add", "192.0.2.1/24", "dev", "n0"}));
-    ASSERT_TRUE(peer_->MustExec({"ip", "addr", "add", "192.0.2.2/24", "dev", "p0"}));
+    ASSERT_TRUE(
+        node_->MustExec({"ip", "addr", "add", "192.0.2.1/24", "dev", "n0"}));
+    ASSERT_TRUE(
+        peer_->MustExec({"ip", "addr", "add", "192.0.2.2/24", "dev", "p0"}));
   }
 
   std::unique_ptr<NetNs> node_;
@@ -55,10 +59,13 @@ checks:
   peer_reachability: {interval: 300ms, timeout: 500ms}
 )",
                      env);
-  ASSERT_TRUE(WaitFor([&] {
-    auto l = runner.Latest();
-    return l && l->status == CheckStatus::kOk;
-  }, milliseconds(8000))) << (runner.Latest() ? runner.Latest()->summary : "") << peer->Log();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto l = runner.Latest();
+        return l && l->status == CheckStatus::kOk;
+      },
+      milliseconds(8000)))
+      << (runner.Latest() ? runner.Latest()->summary : "") << peer->Log();
   EXPECT_EQ(runner.Latest()->summary.rfind("peer fw2 reachable (rtt ", 0), 0u)
       << runner.Latest()->summary;
   EXPECT_NE(runner.Latest()->summary.find("backup, ready"), std::string::npos);
@@ -70,9 +77,11 @@ checks:
   EXPECT_GT(seen->rtt.count(), 0);
 
   peer->Stop();
-  ASSERT_TRUE(WaitFor([&] { return runner.Latest()->status == CheckStatus::kFail; },
-                      milliseconds(3000)));
-  EXPECT_NE(runner.Latest()->summary.find("API is unreachable"), std::string::npos)
+  ASSERT_TRUE(
+      WaitFor([&] { return runner.Latest()->status == CheckStatus::kFail; },
+              milliseconds(3000)));
+  EXPECT_NE(runner.Latest()->summary.find("API is unreachable"),
+            std::string::npos)
       << runner.Latest()->summary;
   seen = env.peer_view->Latest();
   EXPECT_TRUE(seen->reachable);  // the host still answers ICMPv6
@@ -82,7 +91,9 @@ checks:
 
   ASSERT_TRUE(peer_->MustExec({"ip", "link", "set", "p0", "down"}));
   ASSERT_TRUE(WaitFor(
-      [&] { return runner.Latest()->summary.rfind("peer unreachable: ", 0) == 0; },
+      [&] {
+        return runner.Latest()->summary.rfind("peer unreachable: ", 0) == 0;
+      },
       milliseconds(3000)))
       << runner.Latest()->summary;
   EXPECT_EQ(runner.Latest()->status, CheckStatus::kFail);
@@ -98,8 +109,10 @@ class FakePeerTest : public ::testing::Test {
         "node.yml", "listen: [\"127.0.0.1:" + std::to_string(port_) + "\"]\n" +
                         "node: {name: fw1}\n" + "peer: {api: \"" + peer_url +
                         "\", timeout: 500ms}\n" +
-                        "checks:\n  peer_reachability: {interval: 300ms, timeout: 700ms}\n");
-    exporter_ = std::make_unique<ExporterProcess>(std::vector<std::string>{"--config", config});
+                        "checks:\n  peer_reachability: {interval: 300ms, "
+                        "timeout: 700ms}\n");
+    exporter_ = std::make_unique<ExporterProcess>(
+        std::vector<std::string>{"--config", config});
     ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
   }
 
@@ -119,14 +132,16 @@ class FakePeerTest : public ::testing::Test {
     ASSERT_TRUE(WaitFor(
         [&] {
           auto [status, summary] = PeerCheck();
-          return status == "unknown" && summary.find(reason) != std::string::npos;
+          return status == "unknown" &&
+                 summary.find(reason) != std::string::npos;
         },
         milliseconds(5000)))
         << PeerCheck().second << exporter_->Log();
     // Scrapes are served at once while the peer check is stuck on the peer.
     for (int i = 0; i < 5; ++i) {
       const auto start = std::chrono::steady_clock::now();
-      auto metrics = HttpGet("127.0.0.1", port_, "/metrics", "", milliseconds(2000));
+      auto metrics =
+          HttpGet("127.0.0.1", port_, "/metrics", "", milliseconds(2000));
       const auto took = std::chrono::steady_clock::now() - start;
       ASSERT_TRUE(metrics && metrics->status == 200);
       EXPECT_LT(took, milliseconds(250));
@@ -139,8 +154,9 @@ class FakePeerTest : public ::testing::Test {
 };
 
 TEST_F(FakePeerTest, GarbageReplyIsUnknown) {
-  FakeHttpServer peer(FakeHttpServer::Mode::kReply,
-                      FakeHttpServer::JsonReply("<html>Welcome to nginx!</html>"));
+  FakeHttpServer peer(
+      FakeHttpServer::Mode::kReply,
+      FakeHttpServer::JsonReply("<html>Welcome to nginx!</html>"));
   StartExporter(peer.url());
   ExpectUnknownWhileStayingResponsive("the peer status is not JSON");
 }
@@ -158,7 +174,8 @@ TEST_F(FakePeerTest, SilentPeerIsUnknown) {
 }
 
 TEST_F(FakePeerTest, NonHttpPeerIsUnknown) {
-  FakeHttpServer peer(FakeHttpServer::Mode::kReply, "SSH-2.0-OpenSSH_9.2p1\r\n");
+  FakeHttpServer peer(FakeHttpServer::Mode::kReply,
+                      "SSH-2.0-OpenSSH_9.2p1\r\n");
   StartExporter(peer.url());
   ExpectUnknownWhileStayingResponsive("not HTTP");
 }

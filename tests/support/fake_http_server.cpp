@@ -10,7 +10,8 @@
 
 namespace ipv6ha::testing {
 
-FakeHttpServer::FakeHttpServer(Mode mode, std::string reply, std::size_t stream_bytes)
+FakeHttpServer::FakeHttpServer(Mode mode, std::string reply,
+                               std::size_t stream_bytes)
     : mode_(mode), reply_(std::move(reply)), stream_bytes_(stream_bytes) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int on = 1;
@@ -33,7 +34,8 @@ FakeHttpServer::~FakeHttpServer() {
 }
 
 std::string FakeHttpServer::JsonReply(const std::string& body) {
-  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+  return "HTTP/1.1 200 OK\r\nContent-Type: "
+         "application/json\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
@@ -55,10 +57,12 @@ void FakeHttpServer::Serve() {
     if (mode_ == Mode::kReply) {
       (void)!send(fd, reply_.data(), reply_.size(), MSG_NOSIGNAL);
     } else {
-      const std::string header = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n";
+      const std::string header =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n";
       (void)!send(fd, header.data(), header.size(), MSG_NOSIGNAL);
       std::string chunk(64 * 1024, ' ');
-      for (std::size_t sent = 0; sent < stream_bytes_ && !stop_; sent += chunk.size()) {
+      for (std::size_t sent = 0; sent < stream_bytes_ && !stop_;
+           sent += chunk.size()) {
         if (send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0) break;
       }
     }

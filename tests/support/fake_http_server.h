@@ -15,9 +15,9 @@ namespace ipv6ha::testing {
 class FakeHttpServer {
  public:
   enum class Mode {
-    kReply,    // send `reply` verbatim, then close
-    kStream,   // send an HTTP 200 header, then `stream_bytes` of filler
-    kSilent,   // accept, read the request, never answer
+    kReply,   // send `reply` verbatim, then close
+    kStream,  // send an HTTP 200 header, then `stream_bytes` of filler
+    kSilent,  // accept, read the request, never answer
   };
   explicit FakeHttpServer(Mode mode, std::string reply = "",
                           std::size_t stream_bytes = 0);
@@ -26,7 +26,9 @@ class FakeHttpServer {
   FakeHttpServer& operator=(const FakeHttpServer&) = delete;
 
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+  }
   int connections() const { return connections_.load(); }
   // A 200 reply with a JSON body, as an exporter sends it.
   static std::string JsonReply(const std::string& body);

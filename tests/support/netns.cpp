@@ -84,17 +84,23 @@ VethPair::VethPair(const NetNs& a, const std::string& name_a, const NetNs& b,
                    const std::string& name_b)
     : a_(a), name_a_(name_a) {
   const int n = g_counter++;
-  const std::string tmp_a = "v" + std::to_string(getpid() % 100000) + "a" + std::to_string(n);
-  const std::string tmp_b = "v" + std::to_string(getpid() % 100000) + "b" + std::to_string(n);
-  auto r = RunProgram({kIp, "link", "add", tmp_a, "type", "veth", "peer", "name", tmp_b});
+  const std::string tmp_a =
+      "v" + std::to_string(getpid() % 100000) + "a" + std::to_string(n);
+  const std::string tmp_b =
+      "v" + std::to_string(getpid() % 100000) + "b" + std::to_string(n);
+  auto r = RunProgram(
+      {kIp, "link", "add", tmp_a, "type", "veth", "peer", "name", tmp_b});
   if (r.exit_code != 0) {
     ADD_FAILURE() << "ip link add veth: " << r.err;
     return;
   }
-  ok_ = RunProgram({kIp, "link", "set", tmp_a, "netns", a.name(), "name", name_a}).exit_code == 0 &&
-        RunProgram({kIp, "link", "set", tmp_b, "netns", b.name(), "name", name_b}).exit_code == 0 &&
-        a.MustExec({"ip", "link", "set", name_a, "up"}) &&
-        b.MustExec({"ip", "link", "set", name_b, "up"});
+  ok_ =
+      RunProgram({kIp, "link", "set", tmp_a, "netns", a.name(), "name", name_a})
+              .exit_code == 0 &&
+      RunProgram({kIp, "link", "set", tmp_b, "netns", b.name(), "name", name_b})
+              .exit_code == 0 &&
+      a.MustExec({"ip", "link", "set", name_a, "up"}) &&
+      b.MustExec({"ip", "link", "set", name_b, "up"});
   if (!ok_) {
     RunProgram({kIp, "link", "del", tmp_a});  // if it never moved
     ADD_FAILURE() << "cannot set up veth pair " << name_a << "/" << name_b;

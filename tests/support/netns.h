@@ -8,8 +8,9 @@
 //
 //   NetNs isp("isp"), router("router");
 //   VethPair link(router, "wan0", isp, "up0");
-//   router.Exec({"ip", "addr", "add", "2001:db8::2/64", "dev", "wan0", "nodad"});
-//   router.RunIn([&] { /* sockets and threads made here live in router */ });
+//   router.Exec({"ip", "addr", "add", "2001:db8::2/64", "dev", "wan0",
+//   "nodad"}); router.RunIn([&] { /* sockets and threads made here live in
+//   router */ });
 
 #include <functional>
 #include <string>
@@ -30,8 +31,9 @@ class NetNs {
   const std::string& name() const { return name_; }
   bool ok() const { return ok_; }
   // Runs argv inside the namespace (`ip netns exec`).
-  RunResult Exec(const std::vector<std::string>& argv,
-                 std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  RunResult Exec(
+      const std::vector<std::string>& argv,
+      std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
   // Exec that records a test failure (with stderr) when the command fails.
   bool MustExec(const std::vector<std::string>& argv) const;
   // Runs `fn` on a new thread that has entered this namespace, and waits for

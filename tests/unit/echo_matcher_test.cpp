@@ -29,7 +29,8 @@ std::string ReplyTo(std::uint16_t id, std::uint16_t seq, std::uint64_t cookie,
 
 // An ICMPv6 error from `router` quoting our request to `target`.
 std::string ErrorQuoting(int type, int code, const in6_addr& target,
-                         std::uint16_t id, std::uint16_t seq, std::uint64_t serial) {
+                         std::uint16_t id, std::uint16_t seq,
+                         std::uint64_t serial) {
   std::string b(8, '\0');
   b[0] = static_cast<char>(type);
   b[1] = static_cast<char>(code);
@@ -64,9 +65,12 @@ TEST(Icmp6PacketTest, OtherMessagesAreNotOurs) {
 
 TEST(Icmp6PacketTest, ErrorReasonsNameTheCode) {
   EXPECT_EQ(Icmp6ErrorReason(1, 0), "destination unreachable: no route");
-  EXPECT_EQ(Icmp6ErrorReason(1, 3), "destination unreachable: address unreachable");
-  EXPECT_EQ(Icmp6ErrorReason(1, 1), "destination unreachable: administratively prohibited");
-  EXPECT_EQ(Icmp6ErrorReason(3, 0), "time exceeded: hop limit exceeded in transit");
+  EXPECT_EQ(Icmp6ErrorReason(1, 3),
+            "destination unreachable: address unreachable");
+  EXPECT_EQ(Icmp6ErrorReason(1, 1),
+            "destination unreachable: administratively prohibited");
+  EXPECT_EQ(Icmp6ErrorReason(3, 0),
+            "time exceeded: hop limit exceeded in transit");
 }
 
 TEST(EchoMatcherTest, ReplyFromTheTargetMatchesItsProbe) {
@@ -92,8 +96,10 @@ TEST(EchoMatcherTest, ReplyWithAnotherCookieIsForeign) {
   EchoMatcher m(kId, kCookie);
   const in6_addr target = Addr("2001:db8::1");
   const auto seq = m.Add(1, 1, target);
-  EXPECT_FALSE(m.Match(*ParseIcmp6Message(ReplyTo(kId, seq, kCookie + 1, 1)), target));
-  EXPECT_FALSE(m.Match(*ParseIcmp6Message(ReplyTo(kId, seq, kCookie, 2)), target));
+  EXPECT_FALSE(
+      m.Match(*ParseIcmp6Message(ReplyTo(kId, seq, kCookie + 1, 1)), target));
+  EXPECT_FALSE(
+      m.Match(*ParseIcmp6Message(ReplyTo(kId, seq, kCookie, 2)), target));
 }
 
 TEST(EchoMatcherTest, ReplyFromAnotherAddressIsForeign) {
@@ -108,7 +114,8 @@ TEST(EchoMatcherTest, LateReplyAfterTimeoutIsIgnored) {
   const in6_addr target = Addr("2001:db8::1");
   const auto seq = m.Add(1, 1, target);
   m.Remove(seq);  // the probe timed out
-  EXPECT_FALSE(m.Match(*ParseIcmp6Message(ReplyTo(kId, seq, kCookie, 1)), target));
+  EXPECT_FALSE(
+      m.Match(*ParseIcmp6Message(ReplyTo(kId, seq, kCookie, 1)), target));
 }
 
 TEST(EchoMatcherTest, DuplicateReplyMatchesOnce) {
@@ -134,7 +141,8 @@ TEST(EchoMatcherTest, ErrorQuotingOurRequestFailsThatProbeWithReason) {
 TEST(EchoMatcherTest, ErrorQuotingAnotherDestinationIsForeign) {
   EchoMatcher m(kId, kCookie);
   const auto seq = m.Add(9, 3, Addr("2001:db8::1"));
-  auto error = ParseIcmp6Message(ErrorQuoting(3, 0, Addr("2001:db8::99"), kId, seq, 3));
+  auto error =
+      ParseIcmp6Message(ErrorQuoting(3, 0, Addr("2001:db8::99"), kId, seq, 3));
   ASSERT_TRUE(error);
   EXPECT_FALSE(m.Match(*error, Addr("fe80::1")));
 }

@@ -10,10 +10,15 @@ namespace {
 using State = TargetVerdict::State;
 using std::chrono::milliseconds;
 
-ProbeOutcome Ok(int rtt_ms) { return {ProbeResult::kSuccess, milliseconds(rtt_ms), ""}; }
-ProbeOutcome Lost() { return {ProbeResult::kFailure, {}, "timeout after 150ms"}; }
+ProbeOutcome Ok(int rtt_ms) {
+  return {ProbeResult::kSuccess, milliseconds(rtt_ms), ""};
+}
+ProbeOutcome Lost() {
+  return {ProbeResult::kFailure, {}, "timeout after 150ms"};
+}
 
-ProbeStats StatsOf(std::initializer_list<ProbeOutcome> outcomes, std::size_t window = 10) {
+ProbeStats StatsOf(std::initializer_list<ProbeOutcome> outcomes,
+                   std::size_t window = 10) {
   ProbeStats s(window);
   for (const auto& o : outcomes) s.Record(o);
   return s;
@@ -34,7 +39,8 @@ TEST(Ipv6ConnectivityTargetTest, LostProbeMakesTargetDownWithItsReason) {
 TEST(Ipv6ConnectivityTargetTest, DownAfterNeedsThatManyLostProbesInARow) {
   Ipv6ConnectivityConfig c;
   c.down_after = 3;
-  EXPECT_EQ(EvaluateTarget(StatsOf({Ok(5), Lost(), Lost()}), c).state, State::kHealthy);
+  EXPECT_EQ(EvaluateTarget(StatsOf({Ok(5), Lost(), Lost()}), c).state,
+            State::kHealthy);
   auto v = EvaluateTarget(StatsOf({Ok(5), Lost(), Lost(), Lost()}), c);
   EXPECT_EQ(v.state, State::kDown);
   EXPECT_NE(v.reason.find("3 probes in a row"), std::string::npos);
@@ -57,7 +63,8 @@ TEST(Ipv6ConnectivityTargetTest, LossAtThresholdIsHealthy) {
 TEST(Ipv6ConnectivityTargetTest, MeanRttAboveThresholdIsDown) {
   Ipv6ConnectivityConfig c;
   c.max_rtt = milliseconds(100);
-  EXPECT_EQ(EvaluateTarget(StatsOf({Ok(90), Ok(100)}), c).state, State::kHealthy);
+  EXPECT_EQ(EvaluateTarget(StatsOf({Ok(90), Ok(100)}), c).state,
+            State::kHealthy);
   auto v = EvaluateTarget(StatsOf({Ok(90), Ok(200)}), c);
   EXPECT_EQ(v.state, State::kDown);
   EXPECT_EQ(v.reason, "mean RTT 145.0ms above 100.0ms");
@@ -65,7 +72,8 @@ TEST(Ipv6ConnectivityTargetTest, MeanRttAboveThresholdIsDown) {
 
 TEST(Ipv6ConnectivityTargetTest, ProbeThatCouldNotBeSentIsAnError) {
   Ipv6ConnectivityConfig c;
-  auto v = EvaluateTarget(StatsOf({{ProbeResult::kError, {}, "permission denied"}}), c);
+  auto v = EvaluateTarget(
+      StatsOf({{ProbeResult::kError, {}, "permission denied"}}), c);
   EXPECT_EQ(v.state, State::kError);
   EXPECT_EQ(v.reason, "cannot probe: permission denied");
 }
@@ -83,45 +91,96 @@ struct QuorumCase {
   CheckStatus expected;
 };
 
-class Ipv6ConnectivityQuorumTest : public ::testing::TestWithParam<QuorumCase> {};
+class Ipv6ConnectivityQuorumTest : public ::testing::TestWithParam<QuorumCase> {
+};
 
 TEST_P(Ipv6ConnectivityQuorumTest, DecidesTheStatus) {
   const auto& p = GetParam();
   Ipv6ConnectivityConfig c;
   c.quorum = p.quorum;
   c.backup_policy = p.policy;
-  EXPECT_EQ(EvaluateConnectivity(kNames, p.verdicts, c, p.role).status, p.expected);
+  EXPECT_EQ(EvaluateConnectivity(kNames, p.verdicts, c, p.role).status,
+            p.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Table, Ipv6ConnectivityQuorumTest,
     ::testing::Values(
         // all up
-        QuorumCase{{kUp, kUp, kUp}, 2, Role::kMaster, BackupPolicy::kUnknown, CheckStatus::kOk},
+        QuorumCase{{kUp, kUp, kUp},
+                   2,
+                   Role::kMaster,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kOk},
         // one dead target is not an outage
-        QuorumCase{{kUp, kDown, kUp}, 2, Role::kMaster, BackupPolicy::kUnknown, CheckStatus::kOk},
+        QuorumCase{{kUp, kDown, kUp},
+                   2,
+                   Role::kMaster,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kOk},
         // below quorum
-        QuorumCase{{kUp, kDown, kDown}, 2, Role::kMaster, BackupPolicy::kUnknown, CheckStatus::kFail},
-        QuorumCase{{kDown, kDown, kDown}, 1, Role::kMaster, BackupPolicy::kUnknown, CheckStatus::kFail},
+        QuorumCase{{kUp, kDown, kDown},
+                   2,
+                   Role::kMaster,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kFail},
+        QuorumCase{{kDown, kDown, kDown},
+                   1,
+                   Role::kMaster,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kFail},
         // the verdict depends on targets that could not be probed
-        QuorumCase{{kUp, kErr, kDown}, 2, Role::kMaster, BackupPolicy::kUnknown, CheckStatus::kUnknown},
-        QuorumCase{{kErr, kErr, kErr}, 1, Role::kMaster, BackupPolicy::kUnknown, CheckStatus::kUnknown},
+        QuorumCase{{kUp, kErr, kDown},
+                   2,
+                   Role::kMaster,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kUnknown},
+        QuorumCase{{kErr, kErr, kErr},
+                   1,
+                   Role::kMaster,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kUnknown},
         // errors that cannot reach quorum anyway: still a failure
-        QuorumCase{{kErr, kDown, kDown}, 2, Role::kMaster, BackupPolicy::kUnknown, CheckStatus::kFail},
+        QuorumCase{{kErr, kDown, kDown},
+                   2,
+                   Role::kMaster,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kFail},
         // BACKUP: not applicable by default, evaluated with policy check
-        QuorumCase{{kDown, kDown, kDown}, 1, Role::kBackup, BackupPolicy::kUnknown, CheckStatus::kUnknown},
-        QuorumCase{{kUp, kUp, kUp}, 1, Role::kBackup, BackupPolicy::kUnknown, CheckStatus::kUnknown},
-        QuorumCase{{kDown, kDown, kDown}, 1, Role::kBackup, BackupPolicy::kCheck, CheckStatus::kFail},
-        QuorumCase{{kUp, kDown, kDown}, 1, Role::kBackup, BackupPolicy::kCheck, CheckStatus::kOk},
+        QuorumCase{{kDown, kDown, kDown},
+                   1,
+                   Role::kBackup,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kUnknown},
+        QuorumCase{{kUp, kUp, kUp},
+                   1,
+                   Role::kBackup,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kUnknown},
+        QuorumCase{{kDown, kDown, kDown},
+                   1,
+                   Role::kBackup,
+                   BackupPolicy::kCheck,
+                   CheckStatus::kFail},
+        QuorumCase{{kUp, kDown, kDown},
+                   1,
+                   Role::kBackup,
+                   BackupPolicy::kCheck,
+                   CheckStatus::kOk},
         // INIT and unknown roles are evaluated
-        QuorumCase{{kDown, kDown, kDown}, 1, Role::kInit, BackupPolicy::kUnknown, CheckStatus::kFail}));
+        QuorumCase{{kDown, kDown, kDown},
+                   1,
+                   Role::kInit,
+                   BackupPolicy::kUnknown,
+                   CheckStatus::kFail}));
 
 TEST(Ipv6ConnectivityCheckTest, FailureSummaryNamesTargetsAndReasons) {
   Ipv6ConnectivityConfig c;
   c.quorum = 2;
   auto r = EvaluateConnectivity(kNames, {kUp, kDown, kDown}, c, Role::kMaster);
   EXPECT_EQ(r.summary,
-            "1/3 targets reachable (quorum 2): b: timeout after 150ms; c: timeout after 150ms");
+            "1/3 targets reachable (quorum 2): b: timeout after 150ms; c: "
+            "timeout after 150ms");
 }
 
 TEST(Ipv6ConnectivityCheckTest, OkSummaryStillNamesDeadTargets) {
@@ -129,12 +188,14 @@ TEST(Ipv6ConnectivityCheckTest, OkSummaryStillNamesDeadTargets) {
   c.quorum = 2;
   auto r = EvaluateConnectivity(kNames, {kUp, kDown, kUp}, c, Role::kMaster);
   EXPECT_EQ(r.status, CheckStatus::kOk);
-  EXPECT_EQ(r.summary, "2/3 targets reachable (quorum 2): b: timeout after 150ms");
+  EXPECT_EQ(r.summary,
+            "2/3 targets reachable (quorum 2): b: timeout after 150ms");
 }
 
 TEST(Ipv6ConnectivityCheckTest, BackupSummarySaysNotApplicable) {
   Ipv6ConnectivityConfig c;
-  auto r = EvaluateConnectivity(kNames, {kDown, kDown, kDown}, c, Role::kBackup);
+  auto r =
+      EvaluateConnectivity(kNames, {kDown, kDown, kDown}, c, Role::kBackup);
   EXPECT_EQ(r.summary.rfind("not applicable in BACKUP", 0), 0u) << r.summary;
 }
 
@@ -148,11 +209,15 @@ TEST(Ipv6ConnectivityCheckTest, ProbeMethodIsIcmpOrTcpPort) {
 
 TEST(Ipv6ConnectivityCheckTest, ProbesWaitTheRunsTimeLeftMinusAMargin) {
   const auto now = std::chrono::steady_clock::now();
-  EXPECT_EQ(ProbeWaitFor(now + milliseconds(150), now, milliseconds(150)), milliseconds(135));
-  EXPECT_EQ(ProbeWaitFor(now + milliseconds(100), now, milliseconds(150)), milliseconds(85));
-  EXPECT_EQ(ProbeWaitFor(now + milliseconds(80), now, milliseconds(80)), milliseconds(70));
-  EXPECT_EQ(ProbeWaitFor(now + std::chrono::seconds(5), now, std::chrono::seconds(5)),
-            milliseconds(4950));
+  EXPECT_EQ(ProbeWaitFor(now + milliseconds(150), now, milliseconds(150)),
+            milliseconds(135));
+  EXPECT_EQ(ProbeWaitFor(now + milliseconds(100), now, milliseconds(150)),
+            milliseconds(85));
+  EXPECT_EQ(ProbeWaitFor(now + milliseconds(80), now, milliseconds(80)),
+            milliseconds(70));
+  EXPECT_EQ(
+      ProbeWaitFor(now + std::chrono::seconds(5), now, std::chrono::seconds(5)),
+      milliseconds(4950));
   EXPECT_EQ(ProbeWaitFor(now, now, milliseconds(10)), milliseconds(1));
 }
 
@@ -188,7 +253,8 @@ struct BadConfig {
   const char* message;
 };
 
-class Ipv6ConnectivityConfigRejects : public ::testing::TestWithParam<BadConfig> {};
+class Ipv6ConnectivityConfigRejects
+    : public ::testing::TestWithParam<BadConfig> {};
 
 TEST_P(Ipv6ConnectivityConfigRejects, WithPosition) {
   auto c = Load(GetParam().yaml);
@@ -201,17 +267,24 @@ TEST_P(Ipv6ConnectivityConfigRejects, WithPosition) {
 INSTANTIATE_TEST_SUITE_P(
     Table, Ipv6ConnectivityConfigRejects,
     ::testing::Values(
-        BadConfig{"checks: {ipv6_connectivity: {method: icmp}}", "targets is required"},
+        BadConfig{"checks: {ipv6_connectivity: {method: icmp}}",
+                  "targets is required"},
         BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], quorum: 2}}",
                   "quorum 2 is more than the 1 targets"},
-        BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], method: ping}}",
-                  "must be icmp or tcp:PORT"},
-        BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], source: 10.0.0.1}}",
-                  "is not an IPv6 address"},
-        BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], max_loss: 2}}", "max_loss"},
-        BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], backup_policy: fail}}",
+        BadConfig{
+            "checks: {ipv6_connectivity: {targets: ['::1'], method: ping}}",
+            "must be icmp or tcp:PORT"},
+        BadConfig{
+            "checks: {ipv6_connectivity: {targets: ['::1'], source: 10.0.0.1}}",
+            "is not an IPv6 address"},
+        BadConfig{
+            "checks: {ipv6_connectivity: {targets: ['::1'], max_loss: 2}}",
+            "max_loss"},
+        BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], "
+                  "backup_policy: fail}}",
                   "backup_policy"},
-        BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], qourum: 1}}", "qourum"}));
+        BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], qourum: 1}}",
+                  "qourum"}));
 
 }  // namespace
 }  // namespace ipv6ha

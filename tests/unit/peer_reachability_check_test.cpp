@@ -13,7 +13,8 @@ using std::chrono::microseconds;
 const ProbeOutcome kAnswered{ProbeResult::kSuccess, microseconds(300), ""};
 const ProbeOutcome kLost{ProbeResult::kFailure, {}, "timeout after 800ms"};
 
-HttpFetchResult Fetch(Outcome outcome, int status = 200, std::string error = "") {
+HttpFetchResult Fetch(Outcome outcome, int status = 200,
+                      std::string error = "") {
   HttpFetchResult r;
   r.outcome = outcome;
   r.status = status;
@@ -38,10 +39,12 @@ TEST(PeerReachabilityTest, SilentAddressFails) {
 }
 
 TEST(PeerReachabilityTest, RefusedApiFailsEvenWhenTheHostAnswers) {
-  auto r = EvaluatePeer(kAnswered, Fetch(Outcome::kConnectFailed, 0, "connection refused"),
+  auto r = EvaluatePeer(kAnswered,
+                        Fetch(Outcome::kConnectFailed, 0, "connection refused"),
                         nullptr);
   EXPECT_EQ(r.status, CheckStatus::kFail);
-  EXPECT_NE(r.summary.find("API is unreachable: connection refused"), std::string::npos);
+  EXPECT_NE(r.summary.find("API is unreachable: connection refused"),
+            std::string::npos);
 }
 
 struct UnknownCase {
@@ -61,20 +64,25 @@ TEST_P(PeerReachabilityUnknown, ForUnusableReplies) {
 INSTANTIATE_TEST_SUITE_P(
     Table, PeerReachabilityUnknown,
     ::testing::Values(
-        UnknownCase{Fetch(Outcome::kTimeout, 0, "no complete reply"), nullptr, "no complete reply"},
-        UnknownCase{Fetch(Outcome::kTooLarge, 0, "exceeds 1048576 bytes"), nullptr, "exceeds"},
-        UnknownCase{Fetch(Outcome::kBadReply, 0, "the reply is not HTTP"), nullptr, "not HTTP"},
+        UnknownCase{Fetch(Outcome::kTimeout, 0, "no complete reply"), nullptr,
+                    "no complete reply"},
+        UnknownCase{Fetch(Outcome::kTooLarge, 0, "exceeds 1048576 bytes"),
+                    nullptr, "exceeds"},
+        UnknownCase{Fetch(Outcome::kBadReply, 0, "the reply is not HTTP"),
+                    nullptr, "not HTTP"},
         UnknownCase{Fetch(Outcome::kOk, 500), nullptr, "HTTP 500"},
         UnknownCase{Fetch(Outcome::kOk, 200), &kBadStatus, "not JSON"}));
 
 TEST(PeerReachabilityTest, ProbeErrorIsUnknown) {
-  auto r = EvaluatePeer(ProbeOutcome{ProbeResult::kError, {}, "permission denied"},
-                        std::nullopt, nullptr);
+  auto r =
+      EvaluatePeer(ProbeOutcome{ProbeResult::kError, {}, "permission denied"},
+                   std::nullopt, nullptr);
   EXPECT_EQ(r.status, CheckStatus::kUnknown);
 }
 
 TEST(PeerReachabilityTest, AddressOnlyIsOkWhenItAnswers) {
-  EXPECT_EQ(EvaluatePeer(kAnswered, std::nullopt, nullptr).status, CheckStatus::kOk);
+  EXPECT_EQ(EvaluatePeer(kAnswered, std::nullopt, nullptr).status,
+            CheckStatus::kOk);
 }
 
 TEST(PeerReachabilityConfigTest, DefaultsComeFromTheTopLevelPeerSection) {
@@ -90,17 +98,21 @@ checks:
 }
 
 TEST(PeerReachabilityConfigTest, NeedsAnAddressOrAnApi) {
-  auto c = LoadConfigFromString("checks: {peer_reachability: {}}", "test.yml", CheckEnv{});
+  auto c = LoadConfigFromString("checks: {peer_reachability: {}}", "test.yml",
+                                CheckEnv{});
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("needs peer.address or peer.api"), std::string::npos)
+  EXPECT_NE(c.error().message.find("needs peer.address or peer.api"),
+            std::string::npos)
       << c.error().message;
 }
 
 TEST(PeerReachabilityConfigTest, RejectsHttpsApi) {
   auto c = LoadConfigFromString(
-      "checks: {peer_reachability: {api: 'https://[::1]:9646'}}", "test.yml", CheckEnv{});
+      "checks: {peer_reachability: {api: 'https://[::1]:9646'}}", "test.yml",
+      CheckEnv{});
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("must be an http:// URL"), std::string::npos);
+  EXPECT_NE(c.error().message.find("must be an http:// URL"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -65,12 +65,13 @@ TEST_P(PeerStatusRejects, WithAReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, PeerStatusRejects,
-    ::testing::Values(BadCase{"garbage.html", "not JSON"},
-                      BadCase{"truncated.json", "not JSON"},
-                      BadCase{"array.json", "not a JSON object"},
-                      BadCase{"ready_is_string.json", "boolean \"ready\""},
-                      BadCase{"checks_not_array.json", "\"checks\" is not an array"},
-                      BadCase{"weight_is_string.json", "\"weight\" is not a number"}));
+    ::testing::Values(
+        BadCase{"garbage.html", "not JSON"},
+        BadCase{"truncated.json", "not JSON"},
+        BadCase{"array.json", "not a JSON object"},
+        BadCase{"ready_is_string.json", "boolean \"ready\""},
+        BadCase{"checks_not_array.json", "\"checks\" is not an array"},
+        BadCase{"weight_is_string.json", "\"weight\" is not a number"}));
 
 TEST(PeerStatusTest, EmptyBodyIsRejected) {
   EXPECT_FALSE(ParsePeerStatus("").ok());
@@ -79,7 +80,8 @@ TEST(PeerStatusTest, EmptyBodyIsRejected) {
 TEST(PeerStatusTest, RoleOfWrongTypeIsRejected) {
   auto s = ParsePeerStatus(R"({"role": 1, "ready": true})");
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.error().message.find("\"role\" is not a string"), std::string::npos);
+  EXPECT_NE(s.error().message.find("\"role\" is not a string"),
+            std::string::npos);
 }
 
 }  // namespace

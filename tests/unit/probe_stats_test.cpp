@@ -7,9 +7,15 @@ namespace {
 
 using std::chrono::microseconds;
 
-ProbeOutcome Ok(int rtt_us) { return {ProbeResult::kSuccess, microseconds(rtt_us), ""}; }
-ProbeOutcome Lost() { return {ProbeResult::kFailure, {}, "timeout after 150ms"}; }
-ProbeOutcome Err() { return {ProbeResult::kError, {}, "cannot open raw ICMPv6 socket"}; }
+ProbeOutcome Ok(int rtt_us) {
+  return {ProbeResult::kSuccess, microseconds(rtt_us), ""};
+}
+ProbeOutcome Lost() {
+  return {ProbeResult::kFailure, {}, "timeout after 150ms"};
+}
+ProbeOutcome Err() {
+  return {ProbeResult::kError, {}, "cannot open raw ICMPv6 socket"};
+}
 
 TEST(ProbeStatsTest, EmptyStatsHaveNoResultAndNoLoss) {
   ProbeStats s(10);
@@ -44,9 +50,9 @@ TEST(ProbeStatsTest, OldProbesLeaveTheWindow) {
 TEST(ProbeStatsTest, JitterIsMeanAbsoluteDifferenceOfConsecutiveRtts) {
   ProbeStats s(10);
   s.Record(Ok(100));
-  s.Record(Ok(300));   // |200|
-  s.Record(Lost());    // skipped
-  s.Record(Ok(200));   // |100|
+  s.Record(Ok(300));  // |200|
+  s.Record(Lost());   // skipped
+  s.Record(Ok(200));  // |100|
   ASSERT_TRUE(s.JitterSeconds());
   EXPECT_NEAR(*s.JitterSeconds(), 150e-6, 1e-12);
   EXPECT_NEAR(*s.MeanRttSeconds(), 200e-6, 1e-12);

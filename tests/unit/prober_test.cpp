@@ -45,12 +45,16 @@ class Listener {
   int port_;
 };
 
-bool CanOpen(IcmpSocketKind kind) { return Icmp6Socket::Open(kind, "", "").ok(); }
+bool CanOpen(IcmpSocketKind kind) {
+  return Icmp6Socket::Open(kind, "", "").ok();
+}
 
 TEST(ProberTest, EchoToLoopbackSucceedsWithRawSocket) {
-  if (!CanOpen(IcmpSocketKind::kRaw)) GTEST_SKIP() << "needs root or CAP_NET_RAW";
+  if (!CanOpen(IcmpSocketKind::kRaw))
+    GTEST_SKIP() << "needs root or CAP_NET_RAW";
   Prober prober(Prober::Options{IcmpSocketKind::kRaw});
-  auto out = prober.ProbeAll({Loopback(), Loopback(), Loopback()}, milliseconds(500));
+  auto out =
+      prober.ProbeAll({Loopback(), Loopback(), Loopback()}, milliseconds(500));
   for (const auto& o : out) {
     EXPECT_EQ(o.result, ProbeResult::kSuccess) << o.reason;
     EXPECT_GT(o.rtt.count(), 0);
@@ -65,18 +69,22 @@ TEST(ProberTest, EchoToLoopbackSucceedsWithDatagramSocket) {
   }
   Prober prober(Prober::Options{IcmpSocketKind::kDatagram});
   auto out = prober.ProbeAll({Loopback(), Loopback()}, milliseconds(500));
-  for (const auto& o : out) EXPECT_EQ(o.result, ProbeResult::kSuccess) << o.reason;
+  for (const auto& o : out)
+    EXPECT_EQ(o.result, ProbeResult::kSuccess) << o.reason;
 }
 
 TEST(ProberTest, TwoProbersOnOneHostDoNotStealReplies) {
-  if (!CanOpen(IcmpSocketKind::kRaw)) GTEST_SKIP() << "needs root or CAP_NET_RAW";
+  if (!CanOpen(IcmpSocketKind::kRaw))
+    GTEST_SKIP() << "needs root or CAP_NET_RAW";
   Prober a(Prober::Options{IcmpSocketKind::kRaw});
   Prober b(Prober::Options{IcmpSocketKind::kRaw});
   // Open both sockets first: each then receives a copy of every reply.
   a.ProbeAll({Loopback()}, milliseconds(500));
   b.ProbeAll({Loopback()}, milliseconds(500));
   std::vector<ProbeOutcome> out_a;
-  std::thread t([&] { out_a = a.ProbeAll({Loopback(), Loopback()}, milliseconds(500)); });
+  std::thread t([&] {
+    out_a = a.ProbeAll({Loopback(), Loopback()}, milliseconds(500));
+  });
   auto out_b = b.ProbeAll({Loopback(), Loopback()}, milliseconds(500));
   t.join();
   for (const auto& o : out_a) EXPECT_EQ(o.result, ProbeResult::kSuccess);
@@ -110,7 +118,8 @@ TEST(ProberTest, BadSourceIsAnErrorNotALoss) {
   s.source = "2001:db8::dead";  // not configured on this host
   auto out = prober.ProbeAll({s}, milliseconds(200));
   EXPECT_EQ(out[0].result, ProbeResult::kError);
-  EXPECT_NE(out[0].reason.find("2001:db8::dead"), std::string::npos) << out[0].reason;
+  EXPECT_NE(out[0].reason.find("2001:db8::dead"), std::string::npos)
+      << out[0].reason;
 }
 
 TEST(ProberTest, ManyConcurrentTcpProbesAllComplete) {
@@ -141,7 +150,8 @@ TEST(ProberTest, AddressesParseWithZones) {
   EXPECT_TRUE(ParseIpv6Address("fe80::1%lo").ok());
   EXPECT_FALSE(ParseIpv6Address("fe80::1%nosuchif0").ok());
   EXPECT_FALSE(ParseIpv6Address("192.0.2.1").ok());
-  EXPECT_EQ(FormatIpv6Address(ParseIpv6Address("2001:db8:0::1")->sin6_addr), "2001:db8::1");
+  EXPECT_EQ(FormatIpv6Address(ParseIpv6Address("2001:db8:0::1")->sin6_addr),
+            "2001:db8::1");
 }
 
 }  // namespace
