@@ -107,15 +107,19 @@ TEST_F(ConnectivityLab, RandomLossIsMeasuredAndDoesNotFlapBelowTheThreshold) {
   ASSERT_TRUE(WaitFor([&] { return runner.History().size() >= start + 40; },
                       milliseconds(8000)));
   auto history = runner.History();
-  int not_ok = 0;
+  // A flap is a `fail`. An `unknown` "timed out" is the scheduler's verdict
+  // on an overloaded machine, not the check's, and never demotes.
+  int failed = 0;
+  int timed_out = 0;
   for (std::size_t i = start; i < history.size(); ++i) {
-    not_ok += history[i].status != CheckStatus::kOk;
-  }
-  EXPECT_EQ(not_ok, 0) << "the check flapped with 30% loss and max_loss 50%";
-  for (std::size_t i = start; i < history.size(); ++i) {
-    if (history[i].status != CheckStatus::kOk)
+    failed += history[i].status == CheckStatus::kFail;
+    timed_out += history[i].status == CheckStatus::kUnknown;
+    if (history[i].status != CheckStatus::kOk) {
       std::printf("not ok: %s\n", history[i].summary.c_str());
+    }
   }
+  EXPECT_EQ(failed, 0) << "the check flapped with 30% loss and max_loss 50%";
+  EXPECT_LE(timed_out, 4);
   double loss = 0;
   for (const auto& t : history.back().details["targets"])
     loss += t["loss_ratio"].get<double>();
