@@ -6,6 +6,8 @@
 
 #include <sstream>
 
+#include "exporter/platform/command_runner.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -29,13 +31,15 @@ std::string JoinList(const std::vector<std::string>& items) {
 Daemon::Daemon(DaemonOptions options)
     : options_(std::move(options)),
       metrics_(std::make_shared<ExporterMetrics>()),
-      peer_view_(std::make_shared<PeerView>()) {}
+      peer_view_(std::make_shared<PeerView>()),
+      prober_(std::make_shared<Prober>()) {}
 
 Daemon::~Daemon() = default;
 
 CheckEnv Daemon::MakeCheckEnv() {
   CheckEnv env;
   env.peer_view = peer_view_;
+  env.prober = prober_;
   return env;
 }
 
@@ -160,15 +164,17 @@ void Daemon::Reload() {
     previous = std::move(current_);
     current_ = std::move(*gen);
   }
+  metrics_->RecordReload(true);
   if (previous) previous->scheduler->Stop(kStopGrace);
   current_->scheduler->Start();
-  metrics_->RecordReload(true);
   spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
 }
 
 void Daemon::Shutdown() {
   spdlog::info("shutting down");
   http_.reset();
+  // A hung command must not hold up the exit or outlive us.
+  KillRunningCommands();
   if (auto gen = Current()) {
     if (!gen->scheduler->Stop(kStopGrace)) {
       spdlog::warn("a check did not stop within {} ms; exiting anyway",
