@@ -439,6 +439,12 @@ def connectivity():
                    "Age of the latest good status document from the peer.",
                    targets((f"ipv6_ha_peer_status_age_seconds{sel()}", "{{instance}}")),
                    "s", w=12, minv=0),
+        timeline("Peer's reported role",
+                 "The role each node's peer reports about itself in its status "
+                 "document: compare with the peer's own role to spot a split view.",
+                 targets((enum_value("ipv6_ha_peer_role", "role", ROLE_CODES, "instance, check"),
+                          "peer of {{instance}}")), "none", h=5,
+                 mappings=ROLE_MAPPINGS, thr=GREEN),
         row("Checks"),
         timeline("Connectivity and peer checks",
                  "Status of the ipv6_connectivity (quorum of targets) and "
@@ -560,6 +566,14 @@ def exporter_health():
                    targets((f"sum by (instance, handler, code) (rate(ipv6_ha_http_requests_total{sel()}[$__rate_interval]))",
                             "{{instance}} {{handler}} {{code}}")), "reqps", w=8),
         row("Checks"),
+        table("Configured checks",
+              "Every configured check with its type, scope (local or upstream) and "
+              "demotion weight (0 = observe only); Value is the weight.",
+              f"ipv6_ha_check_weight{sel()} * on (instance, job, check) "
+              f"group_left (type, scope) ipv6_ha_check_info{sel()}", [], h=6, unit="short")
+        | {"transformations": [{"id": "organize", "options": {
+            "excludeByName": {"Time": True, "__name__": True, "job": True},
+            "indexByName": {}, "renameByName": {"Value": "weight"}}}]},
         timeseries("Check duration", "Duration of each check's latest run.",
                    targets((f"ipv6_ha_check_duration_seconds{sel()}", "{{instance}} {{check}}")),
                    "s", w=8),
@@ -580,15 +594,20 @@ def exporter_health():
                    "a wider rise/fall or a fix.",
                    targets((f"increase(ipv6_ha_check_status_changes_total{sel()}[$__rate_interval])",
                             "{{instance}} {{check}}")), "short", w=12, minv=0),
+        timeseries("Command check exit codes",
+                   "Exit code of the program of each `command` check (0 ok, 1-2 fail, "
+                   "other unknown; -1 killed by a signal).",
+                   targets((f"ipv6_ha_command_exit_code{sel()}", "{{instance}} {{check}}")),
+                   "short", w=8),
         timeseries("Demotion sink errors",
                    "Failed writes of the demotion (sysctl, track file, command).",
                    targets((f"increase(ipv6_ha_demotion_sink_errors_total{sel()}[$__rate_interval])",
-                            "{{instance}}")), "short", w=12, minv=0,
+                            "{{instance}}")), "short", w=8, minv=0,
                    links=[link("HA pair overview", "ipv6-ha-overview")]),
         timeseries("Demotion state file errors",
                    "Failed writes of the demotion state file (crash safety record).",
                    targets((f"increase(ipv6_ha_demotion_state_file_errors_total{sel()}[$__rate_interval])",
-                            "{{instance}}")), "short", w=12, minv=0),
+                            "{{instance}}")), "short", w=8, minv=0),
         row("Process"),
         timeseries("Resident memory", "Resident set size of the exporter process.",
                    targets((f"process_resident_memory_bytes{sel()}", "{{instance}}")),
