@@ -12,7 +12,22 @@ bool MentionsInternal(const NptRule& r, const Ipv6Prefix& internal) {
   return (r.from && *r.from == internal) || r.to == internal;
 }
 
+// True when `r` is exactly a rule of another expected mapping (a LAN
+// translated onto two WANs has two correct externals for one internal).
+bool BelongsToOther(const NptRule& r, const ExpectedMapping& self,
+                    const std::vector<ExpectedMapping>& all) {
+  for (const auto& other : all) {
+    if (&other == &self || !other.internal || !other.external) continue;
+    if (Translates(r, *other.internal, *other.external) ||
+        Translates(r, *other.external, *other.internal)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 ClassifiedMapping Classify(const ExpectedMapping& e,
+                           const std::vector<ExpectedMapping>& all,
                            const std::vector<NptRule>& rules,
                            std::vector<bool>& used) {
   ClassifiedMapping c;
@@ -25,15 +40,17 @@ ClassifiedMapping Classify(const ExpectedMapping& e,
   const Ipv6Prefix& in = *e.internal;
   bool outbound = false, inbound = false, stale = false;
   std::string stale_external;
+  std::vector<std::size_t> mine, exact;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const NptRule& r = rules[i];
-    if (!MentionsInternal(r, in)) continue;
-    used[i] = true;
-    c.rules.push_back(r);
+    if (!MentionsInternal(r, in) || BelongsToOther(r, e, all)) continue;
+    mine.push_back(i);
     if (e.external && Translates(r, in, *e.external)) {
       outbound = true;
+      exact.push_back(i);
     } else if (e.external && Translates(r, *e.external, in)) {
       inbound = true;
+      exact.push_back(i);
     } else if (e.external) {
       stale = true;
       const Ipv6Prefix other = (r.from && *r.from == in) ? r.to
@@ -41,6 +58,12 @@ ClassifiedMapping Classify(const ExpectedMapping& e,
                                                          : r.to;
       if (stale_external.empty()) stale_external = other.ToString();
     }
+  }
+  // A present mapping claims only its own two rules: a leftover rule with an
+  // old prefix then shows up as unexpected (or as another mapping's stale).
+  for (std::size_t i : (outbound && inbound) ? exact : mine) {
+    used[i] = true;
+    c.rules.push_back(rules[i]);
   }
   const std::string what = in.ToString() + " -> " +
                            (e.external ? e.external->ToString() : "?");
@@ -69,7 +92,7 @@ Classification ClassifyMappings(const std::vector<ExpectedMapping>& expected,
   Classification out;
   std::vector<bool> used(rules.size(), false);
   for (const auto& e : expected) {
-    out.mappings.push_back(Classify(e, rules, used));
+    out.mappings.push_back(Classify(e, expected, rules, used));
   }
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (!used[i]) out.unexpected.push_back(rules[i]);

@@ -8,6 +8,8 @@
 //   missing  neither (or only one direction: the mapping does not work)
 //   unknown  the mapping itself could not be computed
 //
+// A mapping whose two rules are loaded is present even when an old rule for
+// the same internal prefix lingers; that rule is then reported as unexpected.
 // Rules that belong to no expected mapping are returned as unexpected. Pure.
 
 #include <string>

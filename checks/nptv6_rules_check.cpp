@@ -40,6 +40,7 @@ std::optional<Ipv6Prefix> PrefixSetting(ConfigReader& config,
 
 std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               const CheckSettings& settings) {
+  const std::size_t errors_before = config.errors()->all().size();
   Nptv6RulesConfig parsed;
   parsed.nptv6_config = config.String("nptv6_config", parsed.nptv6_config);
   parsed.pds_file = config.String("pds_file", "");
@@ -48,7 +49,6 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   parsed.max_file_bytes = static_cast<std::size_t>(config.Int(
       "max_file_bytes", static_cast<std::int64_t>(parsed.max_file_bytes), 1,
       std::int64_t{1} << 30));
-  const std::size_t errors_before = config.errors()->all().size();
   if (YAML::Node ula = config.Raw("ula_prefix"); ula.IsDefined()) {
     parsed.ula_prefix = PrefixSetting(config, ula, config.path() + ".ula_prefix");
   }
