@@ -100,10 +100,11 @@ Expected<Ipv6Prefix> Ipv6Prefix::Subnet(std::uint64_t index,
   }
   const int bits = new_length - length_;
   if (bits < 64 && index >= (std::uint64_t{1} << bits)) {
-    return Error{"subnet number " + std::to_string(index) + " does not fit in " +
-                 ToString() + " split into /" + std::to_string(new_length) +
-                 " (" + std::to_string(bits) + " bits: 0.." +
-                 std::to_string((std::uint64_t{1} << bits) - 1) + ")"};
+    return Error{"subnet number " + std::to_string(index) +
+                 " does not fit in " + ToString() + " split into /" +
+                 std::to_string(new_length) + " (" + std::to_string(bits) +
+                 " bits: 0.." + std::to_string((std::uint64_t{1} << bits) - 1) +
+                 ")"};
   }
   // Write `index` into bit positions [length_, new_length), most significant
   // bit first.

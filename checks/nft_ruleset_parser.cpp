@@ -53,7 +53,8 @@ void ReadMatch(const Json& match, Matches& m) {
   auto left = match.find("left");
   auto right = match.find("right");
   if (left == match.end() || right == match.end() || !left->is_object()) return;
-  if (auto meta = left->find("meta"); meta != left->end() && meta->is_object()) {
+  if (auto meta = left->find("meta");
+      meta != left->end() && meta->is_object()) {
     auto key = meta->find("key");
     if (key == meta->end() || !key->is_string() || !right->is_string()) return;
     if (*key == "oifname") m.oifname = right->get<std::string>();

@@ -13,11 +13,11 @@
 namespace ipv6ha {
 
 struct NptRule {
-  std::string interface;            // "" when the rule names none
-  std::optional<Ipv6Prefix> from;   // nullopt: nft rule without a prefix match
+  std::string interface;           // "" when the rule names none
+  std::optional<Ipv6Prefix> from;  // nullopt: nft rule without a prefix match
   Ipv6Prefix to;
-  std::string label;                // pf label, "" when none
-  std::string source;               // the pf line, or "table/chain #handle"
+  std::string label;   // pf label, "" when none
+  std::string source;  // the pf line, or "table/chain #handle"
 };
 
 }  // namespace ipv6ha

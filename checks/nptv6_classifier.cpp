@@ -3,7 +3,8 @@
 namespace ipv6ha {
 namespace {
 
-bool Translates(const NptRule& r, const Ipv6Prefix& from, const Ipv6Prefix& to) {
+bool Translates(const NptRule& r, const Ipv6Prefix& from,
+                const Ipv6Prefix& to) {
   return r.from && *r.from == from && r.to == to;
 }
 
@@ -65,8 +66,8 @@ ClassifiedMapping Classify(const ExpectedMapping& e,
     used[i] = true;
     c.rules.push_back(rules[i]);
   }
-  const std::string what = in.ToString() + " -> " +
-                           (e.external ? e.external->ToString() : "?");
+  const std::string what =
+      in.ToString() + " -> " + (e.external ? e.external->ToString() : "?");
   if (!e.external) {
     c.state = MappingState::kUnknown;
     c.reason = e.error;

@@ -26,8 +26,9 @@ class Parser {
     }
     YAML::Node lans = root["lan-interfaces"];
     if (!lans || lans.IsNull()) {
-      return Fail(root, "lan-interfaces is missing: nothing says which LAN is "
-                        "translated onto which prefix");
+      return Fail(root,
+                  "lan-interfaces is missing: nothing says which LAN is "
+                  "translated onto which prefix");
     }
     if (!lans.IsMap()) {
       return Fail(lans, "lan-interfaces must be a mapping of LAN names");
@@ -55,7 +56,8 @@ class Parser {
            std::to_string(mark.column + 1);
   }
 
-  Expected<std::string> Scalar(const YAML::Node& node, const std::string& what) {
+  Expected<std::string> Scalar(const YAML::Node& node,
+                               const std::string& what) {
     if (!node.IsScalar()) return Fail(node, what + " must be a single value");
     return node.Scalar();
   }
@@ -129,9 +131,9 @@ class Parser {
       if (!wan_name) return wan_name.error();
       Nptv6Mapping mapping = base;
       mapping.wan = *wan_name;
-      auto status = ParseMapping(wan.second, mapping,
-                                 where + ".mappings." + *wan_name, "pd-sla",
-                                 "pd-len", out);
+      auto status =
+          ParseMapping(wan.second, mapping, where + ".mappings." + *wan_name,
+                       "pd-sla", "pd-len", out);
       if (!status) return status;
     }
     return OkStatus();
@@ -153,7 +155,8 @@ class Parser {
       YAML::Node node = ha[b.key];
       if (!node || node.IsNull()) continue;
       if (!node.IsScalar() || !YAML::convert<bool>::decode(node, *b.out)) {
-        return Fail(node, std::string("ha.") + b.key + " must be true or false");
+        return Fail(node,
+                    std::string("ha.") + b.key + " must be true or false");
       }
     }
     if (auto ip = ha["backup_node_ip"]; ip && !ip.IsNull()) {

@@ -40,8 +40,8 @@ struct Nptv6HaSettings {
 };
 
 struct Nptv6Config {
-  std::optional<Ipv6Prefix> ula;  // ipv6-ula
-  std::string pds_file;           // dhcp6c-pds-file, "" when absent
+  std::optional<Ipv6Prefix> ula;       // ipv6-ula
+  std::string pds_file;                // dhcp6c-pds-file, "" when absent
   std::vector<Nptv6Mapping> mappings;  // in file order
   bool has_ha_block = false;
   Nptv6HaSettings ha;

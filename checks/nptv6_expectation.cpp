@@ -12,8 +12,9 @@ void ResolveInternal(const ExpectationInputs& in, ExpectedMapping& m) {
   const std::optional<Ipv6Prefix> ula =
       in.ula_override ? in.ula_override : in.config->ula;
   if (!ula) {
-    m.error = "no ipv6-ula in the NPTv6 config and no lan_internal prefix for " +
-              m.mapping.lan;
+    m.error =
+        "no ipv6-ula in the NPTv6 config and no lan_internal prefix for " +
+        m.mapping.lan;
     m.config_error = true;
     return;
   }
@@ -51,8 +52,8 @@ void ResolveExternal(const ExpectationInputs& in, ExpectedMapping& m) {
     if (m.error.empty()) m.error = problem;
     return;
   }
-  auto external = ExternalPrefix(*pd->parsed_prefix, m.mapping.sla,
-                                 m.mapping.pd_len);
+  auto external =
+      ExternalPrefix(*pd->parsed_prefix, m.mapping.sla, m.mapping.pd_len);
   if (!external) {
     m.error = m.mapping.where + ": " + external.error().message;
     m.config_error = true;

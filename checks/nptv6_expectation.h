@@ -36,8 +36,8 @@ struct ExpectationInputs {
   const Nptv6Config* config = nullptr;
   const PdsState* pds = nullptr;
   const InterfaceAddressMap* addresses = nullptr;
-  std::optional<Ipv6Prefix> ula_override;           // replaces ipv6-ula
-  std::map<std::string, Ipv6Prefix> lan_internal;   // LAN name -> internal
+  std::optional<Ipv6Prefix> ula_override;          // replaces ipv6-ula
+  std::map<std::string, Ipv6Prefix> lan_internal;  // LAN name -> internal
 };
 
 std::vector<ExpectedMapping> ComputeExpectedMappings(

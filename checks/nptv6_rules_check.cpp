@@ -50,7 +50,8 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
       "max_file_bytes", static_cast<std::int64_t>(parsed.max_file_bytes), 1,
       std::int64_t{1} << 30));
   if (YAML::Node ula = config.Raw("ula_prefix"); ula.IsDefined()) {
-    parsed.ula_prefix = PrefixSetting(config, ula, config.path() + ".ula_prefix");
+    parsed.ula_prefix =
+        PrefixSetting(config, ula, config.path() + ".ula_prefix");
   }
   if (YAML::Node lans = config.Raw("lan_internal"); lans.IsDefined()) {
     if (!lans.IsMap()) {
@@ -76,8 +77,8 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                        ? command->second
                        : (program == "pfctl" ? "/sbin/pfctl" : "/usr/sbin/nft");
   if (parsed.nptv6_config.empty() || parsed.nptv6_config[0] != '/') {
-    config.Fail("nptv6_config", config.path() +
-                                    ".nptv6_config must be an absolute path");
+    config.Fail("nptv6_config",
+                config.path() + ".nptv6_config must be an absolute path");
   }
   if (config.errors()->all().size() != errors_before) return nullptr;
   return std::make_unique<Nptv6RulesCheck>(std::move(parsed));
@@ -114,14 +115,14 @@ Nptv6RulesCheck::Nptv6RulesCheck(Nptv6RulesConfig config,
 Expected<std::vector<NptRule>> Nptv6RulesCheck::LoadedRules(
     const RunContext& context) {
   CommandSpec spec;
-  spec.argv = config_.backend == "pf"
-                  ? std::vector<std::string>{config_.command, "-s", "nat"}
-                  : std::vector<std::string>{config_.command, "-j", "list",
-                                             "ruleset"};
+  spec.argv =
+      config_.backend == "pf"
+          ? std::vector<std::string>{config_.command, "-s", "nat"}
+          : std::vector<std::string>{config_.command, "-j", "list", "ruleset"};
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       context.deadline - std::chrono::steady_clock::now());
-  spec.timeout = std::max(std::chrono::milliseconds(1),
-                          std::min(left, config_.timeout));
+  spec.timeout =
+      std::max(std::chrono::milliseconds(1), std::min(left, config_.timeout));
   spec.max_output_bytes = config_.max_file_bytes;
   auto out = RunCommand(spec);
   const std::string what = DescribeCommand(spec.argv);
@@ -141,8 +142,9 @@ Expected<std::vector<NptRule>> Nptv6RulesCheck::LoadedRules(
   }
   auto rules = config_.backend == "pf" ? ParsePfNat(out->stdout_text)
                                        : ParseNftRuleset(out->stdout_text);
-  if (!rules) return Error{"cannot read the output of " + what + ": " +
-                           rules.error().message};
+  if (!rules)
+    return Error{"cannot read the output of " + what + ": " +
+                 rules.error().message};
   return rules;
 }
 
@@ -153,20 +155,23 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
         "should be loaded");
   }
   auto yml = ReadBoundedFile(config_.nptv6_config, config_.max_file_bytes);
-  if (!yml) return CheckResult::Unknown("cannot read the NPTv6 config: " +
-                                        yml.error().message);
+  if (!yml)
+    return CheckResult::Unknown("cannot read the NPTv6 config: " +
+                                yml.error().message);
   auto nptv6 = ParseNptv6Config(yml->content, config_.nptv6_config);
-  if (!nptv6) return CheckResult::Unknown("NPTv6 config error: " +
-                                          nptv6.error().message);
-  const std::string pds_path = !config_.pds_file.empty() ? config_.pds_file
+  if (!nptv6)
+    return CheckResult::Unknown("NPTv6 config error: " + nptv6.error().message);
+  const std::string pds_path = !config_.pds_file.empty()  ? config_.pds_file
                                : !nptv6->pds_file.empty() ? nptv6->pds_file
                                                           : kDefaultPdsFile;
   auto pds_file = ReadBoundedFile(pds_path, config_.max_file_bytes);
-  if (!pds_file) return CheckResult::Unknown(
-      "cannot read the prefix state file: " + pds_file.error().message);
+  if (!pds_file)
+    return CheckResult::Unknown("cannot read the prefix state file: " +
+                                pds_file.error().message);
   auto pds = ParsePdsState(pds_file->content);
-  if (!pds) return CheckResult::Unknown("prefix state file " + pds_path +
-                                        " is not usable: " + pds.error().message);
+  if (!pds)
+    return CheckResult::Unknown("prefix state file " + pds_path +
+                                " is not usable: " + pds.error().message);
   auto addresses = addresses_();
   if (!addresses) return CheckResult::Unknown(addresses.error().message);
 
@@ -190,9 +195,10 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
   std::map<MappingState, int> counts;
   for (MappingState s : kAllMappingStates) counts[s] = 0;
   nlohmann::json mappings = nlohmann::json::array();
-  auto info = MakeFamily("ipv6_ha_nptv6_mapping_info",
-                         "One series per expected NPTv6 mapping, with its state.",
-                         prometheus::MetricType::Gauge);
+  auto info =
+      MakeFamily("ipv6_ha_nptv6_mapping_info",
+                 "One series per expected NPTv6 mapping, with its state.",
+                 prometheus::MetricType::Gauge);
   for (const auto& m : c.mappings) {
     ++counts[m.state];
     const auto& e = m.expected;
@@ -256,15 +262,16 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
                     {"unexpected_rules", unexpected},
                     {"rules_loaded", rules->size()}};
 
-  auto states = MakeFamily("ipv6_ha_nptv6_mappings",
-                           "Expected NPTv6 mappings by state.",
-                           prometheus::MetricType::Gauge);
+  auto states =
+      MakeFamily("ipv6_ha_nptv6_mappings", "Expected NPTv6 mappings by state.",
+                 prometheus::MetricType::Gauge);
   for (const auto& [state, n] : counts) {
     AddSample(states, {{"state", std::string(MappingStateName(state))}}, n);
   }
-  auto extra = MakeFamily("ipv6_ha_nptv6_unexpected_rules",
-                          "Loaded NPTv6 rules that belong to no expected mapping.",
-                          prometheus::MetricType::Gauge);
+  auto extra =
+      MakeFamily("ipv6_ha_nptv6_unexpected_rules",
+                 "Loaded NPTv6 rules that belong to no expected mapping.",
+                 prometheus::MetricType::Gauge);
   AddSample(extra, {}, static_cast<double>(c.unexpected.size()));
   auto loaded = MakeFamily("ipv6_ha_nptv6_rules_loaded",
                            "NPTv6 translation rules the backend reported.",
@@ -281,12 +288,9 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
 CheckRegistration Nptv6RulesCheckRegistration() {
   RoleSet roles;
   roles.unknown = false;
-  return {"nptv6_rules",
-          Scope::kLocal,
-          roles,
-          std::chrono::seconds(30),
-          std::chrono::seconds(5),
-          &Create};
+  return {
+      "nptv6_rules",           Scope::kLocal, roles, std::chrono::seconds(30),
+      std::chrono::seconds(5), &Create};
 }
 
 }  // namespace ipv6ha

@@ -32,8 +32,8 @@ struct Nptv6RulesConfig {
   std::string nptv6_config = "/usr/local/etc/checkset-nptv6.yml";
   // "" = the file's dhcp6c-pds-file, else /var/db/dhcp6c-pds.json.
   std::string pds_file;
-  std::string backend;          // "pf" or "nft"
-  std::string command;          // path of pfctl or nft
+  std::string backend;  // "pf" or "nft"
+  std::string command;  // path of pfctl or nft
   std::optional<Ipv6Prefix> ula_prefix;
   std::map<std::string, Ipv6Prefix> lan_internal;
   std::optional<bool> apply_rules_only_on_master;

@@ -28,7 +28,8 @@ Expected<std::string> TimestampField(const Json& object, const char* key,
   if (!text->empty() && !IsLocalIsoTimestamp(*text)) {
     return Error{where + "." + key +
                  " is not a local ISO 8601 timestamp such as "
-                 "2025-08-29T10:30:00: \"" + text->substr(0, 40) + "\""};
+                 "2025-08-29T10:30:00: \"" +
+                 text->substr(0, 40) + "\""};
   }
   return text;
 }
@@ -69,8 +70,8 @@ Expected<PrefixDelegation> ParseFlatEntry(const std::string& id,
   return pd;
 }
 
-Expected<std::vector<PrefixHistoryEntry>> ParseHistory(const Json& value,
-                                                       const std::string& where) {
+Expected<std::vector<PrefixHistoryEntry>> ParseHistory(
+    const Json& value, const std::string& where) {
   std::vector<PrefixHistoryEntry> out;
   auto it = value.find("prefix_history");
   if (it == value.end() || it->is_null()) return out;
@@ -100,8 +101,10 @@ Expected<PrefixDelegation> ParseNewEntry(const std::string& id,
     bool timestamp;
   };
   const Field fields[] = {
-      {"prefix", &pd.prefix, false},         {"interface", &pd.interface, false},
-      {"status", &pd.status, false},         {"created", &pd.created, true},
+      {"prefix", &pd.prefix, false},
+      {"interface", &pd.interface, false},
+      {"status", &pd.status, false},
+      {"created", &pd.created, true},
       {"last_updated", &pd.last_updated, true},
       {"last_seen", &pd.last_seen, true},
   };
@@ -144,8 +147,8 @@ Expected<PdsState> ParseJson(const Json& root) {
                  root.type_name()};
   }
   PdsState state;
-  const bool is_new = root.contains("prefix_delegations") ||
-                      root.contains("summary");
+  const bool is_new =
+      root.contains("prefix_delegations") || root.contains("summary");
   if (is_new) {
     state.format = PdsState::Format::kSummary;
     if (root.contains("summary")) {

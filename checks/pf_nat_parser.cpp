@@ -43,7 +43,7 @@ std::vector<std::string> Tokenize(std::string_view line) {
 // First words a line of `pfctl -s nat` can start with.
 bool IsPfTranslationKeyword(const std::string& word) {
   static const char* const kKeywords[] = {
-      "nat",     "rdr",         "binat",        "no",   "nat-anchor",
+      "nat",        "rdr",          "binat",  "no",   "nat-anchor",
       "rdr-anchor", "binat-anchor", "anchor", "pass", "match"};
   return std::any_of(std::begin(kKeywords), std::end(kKeywords),
                      [&](const char* k) { return word == k; });

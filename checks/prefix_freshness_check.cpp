@@ -104,9 +104,10 @@ void PrefixFreshnessCheck::TrackChanges(const PdsState& state) {
 
 CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
   auto changes_metric = [this] {
-    auto f = MakeFamily("ipv6_ha_prefix_changes_total",
-                        "Delegated prefix changes seen since the exporter started.",
-                        prometheus::MetricType::Counter);
+    auto f =
+        MakeFamily("ipv6_ha_prefix_changes_total",
+                   "Delegated prefix changes seen since the exporter started.",
+                   prometheus::MetricType::Counter);
     AddSample(f, {}, static_cast<double>(changes_total_));
     return f;
   };
@@ -119,27 +120,27 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
     return r;
   }
   const auto now = now_();
-  const double age = std::max(
-      0.0, std::chrono::duration<double>(now - file->mtime).count());
+  const double age =
+      std::max(0.0, std::chrono::duration<double>(now - file->mtime).count());
   nlohmann::json file_details = {
       {"path", config_.pds_file},
       {"mtime", FormatLocalIso(file->mtime)},
-      {"mtime_unix", std::chrono::duration<double>(
-                         file->mtime.time_since_epoch()).count()},
+      {"mtime_unix",
+       std::chrono::duration<double>(file->mtime.time_since_epoch()).count()},
       {"sha256", Sha256Hex(file->content)},
       {"size_bytes", file->size},
       {"age_seconds", age}};
-  auto age_metric = MakeFamily("ipv6_ha_prefix_state_file_age_seconds",
-                               "Seconds since the prefix state file was written.",
-                               prometheus::MetricType::Gauge);
+  auto age_metric =
+      MakeFamily("ipv6_ha_prefix_state_file_age_seconds",
+                 "Seconds since the prefix state file was written.",
+                 prometheus::MetricType::Gauge);
   AddSample(age_metric, {}, age);
 
   auto state = ParsePdsState(file->content);
   if (!state) {
-    CheckResult r = CheckResult::Unknown("prefix state file " +
-                                         config_.pds_file +
-                                         " is not usable: " +
-                                         state.error().message);
+    CheckResult r =
+        CheckResult::Unknown("prefix state file " + config_.pds_file +
+                             " is not usable: " + state.error().message);
     r.details["file"] = file_details;
     r.metrics.push_back(std::move(age_metric));
     r.metrics.push_back(changes_metric());
@@ -213,7 +214,8 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
                         " prefix delegation(s) active, state file " +
                         std::to_string(static_cast<long long>(age)) + "s old");
   }
-  if (!nptv6_error.empty()) r.summary += " (NPTv6 config not read: see details)";
+  if (!nptv6_error.empty())
+    r.summary += " (NPTv6 config not read: see details)";
   r.details["file"] = file_details;
   r.details["format"] =
       state->format == PdsState::Format::kFlat ? "flat" : "summary";
@@ -222,7 +224,8 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
   r.details["history_changes"] = history_changes;
   r.details["changes_since_start"] = changes_total_;
   r.details["failures"] = failures;
-  if (state->summary_active) r.details["summary_active"] = *state->summary_active;
+  if (state->summary_active)
+    r.details["summary_active"] = *state->summary_active;
   if (!state->last_run.empty()) r.details["last_run"] = state->last_run;
   if (!config_.nptv6_config.empty()) {
     r.details["nptv6_pd_ids"] = relied_on;
@@ -249,12 +252,8 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
 }
 
 CheckRegistration PrefixFreshnessCheckRegistration() {
-  return {"prefix_freshness",
-          Scope::kLocal,
-          RoleSet{},
-          std::chrono::seconds(30),
-          std::chrono::seconds(5),
-          &Create};
+  return {"prefix_freshness",       Scope::kLocal,           RoleSet{},
+          std::chrono::seconds(30), std::chrono::seconds(5), &Create};
 }
 
 }  // namespace ipv6ha

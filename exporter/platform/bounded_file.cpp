@@ -56,8 +56,8 @@ Expected<BoundedFile> ReadBoundedFile(const std::string& path,
   out.content.resize(max_bytes + 1);
   std::size_t used = 0;
   while (used < out.content.size()) {
-    ssize_t n = read(fd.get(), out.content.data() + used,
-                     out.content.size() - used);
+    ssize_t n =
+        read(fd.get(), out.content.data() + used, out.content.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Errno(path, "cannot read");
     if (n == 0) break;

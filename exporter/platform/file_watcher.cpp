@@ -241,7 +241,8 @@ struct FileWatcher::Impl {
 
 FileWatcher::FileWatcher() : impl_(std::make_unique<Impl>()) {
   if (pipe(impl_->wake) != 0) {
-    impl_->init_error = std::string("cannot create a pipe: ") + std::strerror(errno);
+    impl_->init_error =
+        std::string("cannot create a pipe: ") + std::strerror(errno);
     return;
   }
   fcntl(impl_->wake[0], F_SETFD, FD_CLOEXEC);

@@ -5,7 +5,8 @@
 
 #include "checks/nft_ruleset_parser.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto rules = ipv6ha::ParseNftRuleset(text);
   if (rules.ok()) {

@@ -18,7 +18,8 @@ const ipv6ha::PdsState& FixedPds() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto config = ipv6ha::ParseNptv6Config(text, "fuzz.yml");
   if (!config.ok()) return 0;

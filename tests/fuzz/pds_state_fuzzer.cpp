@@ -6,7 +6,8 @@
 
 #include "checks/pds_state_parser.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto state = ipv6ha::ParsePdsState(text);
   if (state.ok()) {

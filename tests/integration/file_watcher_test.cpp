@@ -54,7 +54,8 @@ TEST(FileWatcherTest, FileReplacedByRenameCallsBackWithinOneSecond) {
   Recorder recorder;
   FileWatcher watcher;
   ASSERT_TRUE(watcher.Watch(path, recorder.Callback()).ok());
-  WriteByRename(dir, "dhcp6c-pds.json", R"({"0": {"prefix": "2001:db8::/56"}})");
+  WriteByRename(dir, "dhcp6c-pds.json",
+                R"({"0": {"prefix": "2001:db8::/56"}})");
   EXPECT_TRUE(WaitFor([&] { return recorder.count() >= 1; }, seconds(1)));
   EXPECT_EQ(recorder.paths().at(0), path);
 }

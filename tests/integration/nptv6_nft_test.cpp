@@ -74,7 +74,8 @@ class ScopedNetns {
     original_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     const int target =
         open(("/var/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
-    entered_ = original_ >= 0 && target >= 0 && setns(target, CLONE_NEWNET) == 0;
+    entered_ =
+        original_ >= 0 && target >= 0 && setns(target, CLONE_NEWNET) == 0;
     if (target >= 0) close(target);
   }
   ~ScopedNetns() {
@@ -94,12 +95,16 @@ std::string NptRules(const std::string& external) {
   return "table ip6 nptv6 {\n"
          "  chain postrouting {\n"
          "    type nat hook postrouting priority srcnat; policy accept;\n"
-         "    oifname \"wan0\" ip6 saddr fd03:17ac:e938:10::/64 snat ip6 prefix "
-         "to " + external + "\n"
+         "    oifname \"wan0\" ip6 saddr fd03:17ac:e938:10::/64 snat ip6 "
+         "prefix "
+         "to " +
+         external +
+         "\n"
          "  }\n"
          "  chain prerouting {\n"
          "    type nat hook prerouting priority dstnat; policy accept;\n"
-         "    iifname \"wan0\" ip6 daddr " + external +
+         "    iifname \"wan0\" ip6 daddr " +
+         external +
          " dnat ip6 prefix to fd03:17ac:e938:10::/64\n"
          "  }\n"
          "}\n";
@@ -122,8 +127,8 @@ class Nptv6NftTest : public ::testing::Test {
     ns_ = std::make_unique<TestNamespace>();
     ASSERT_TRUE(ns_->ok()) << "could not build namespace " << ns_->name();
     config_.nptv6_config = dir_.Write("checkset-nptv6.yml", kNptv6Config);
-    config_.pds_file = dir_.Write("dhcp6c-pds.json",
-                                  ReadFixture("pds/new_format.json"));
+    config_.pds_file =
+        dir_.Write("dhcp6c-pds.json", ReadFixture("pds/new_format.json"));
     config_.backend = "nft";
     config_.command = kNft;
   }
@@ -134,7 +139,8 @@ class Nptv6NftTest : public ::testing::Test {
     Nptv6RulesCheck check(config_);  // live interfaces via getifaddrs
     RunContext context;
     context.role = role;
-    context.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    context.deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(5);
     return check.Run(context);
   }
 
@@ -148,7 +154,8 @@ TEST_F(Nptv6NftTest, RulesPresentThenStaleThenMissing) {
   CheckResult present = RunInNamespace();
   EXPECT_EQ(present.status, CheckStatus::kOk) << present.summary;
   EXPECT_EQ(present.details["mappings"][0]["state"], "present");
-  EXPECT_EQ(present.details["mappings"][0]["internal"], "fd03:17ac:e938:10::/64");
+  EXPECT_EQ(present.details["mappings"][0]["internal"],
+            "fd03:17ac:e938:10::/64");
 
   // The ISP handed out a new prefix but the rules still carry the old one.
   ASSERT_TRUE(ns_->Exec({kNft, "delete", "table", "ip6", "nptv6"}));
@@ -185,7 +192,8 @@ TEST_F(Nptv6NftTest, RewrittenPdsFileIsCheckedWithinOneSecond) {
   std::vector<ScheduledCheck> checks;
   checks.push_back(
       {settings, std::make_unique<PrefixFreshnessCheck>(pf_config)});
-  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{settings});
+  auto store =
+      std::make_shared<ResultStore>(std::vector<CheckSettings>{settings});
   Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
   FileWatcher watcher;
   ASSERT_TRUE(watcher

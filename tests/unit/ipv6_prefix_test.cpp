@@ -12,7 +12,8 @@ Ipv6Prefix P(const char* text) {
 }
 
 TEST(Ipv6PrefixTest, ParsesAndFormatsCanonically) {
-  EXPECT_EQ(P("2001:0db8:0001:0010:0000::/64").ToString(), "2001:db8:1:10::/64");
+  EXPECT_EQ(P("2001:0db8:0001:0010:0000::/64").ToString(),
+            "2001:db8:1:10::/64");
   EXPECT_EQ(P("::/0").ToString(), "::/0");
   EXPECT_EQ(P("fd03:17ac:e938::/48").length(), 48);
 }

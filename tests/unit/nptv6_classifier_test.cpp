@@ -144,22 +144,21 @@ TEST_P(Nptv6ClassifierTest, ClassifiesEveryMapping) {
 using S = MappingState;
 INSTANTIATE_TEST_SUITE_P(
     Table, Nptv6ClassifierTest,
-    ::testing::Values(
-        ClassifyCase{"nat_master.txt", "new_format.json", S::kPresent,
-                     S::kPresent, S::kPresent, 0},
-        ClassifyCase{"nat_stale.txt", "new_format.json", S::kStale,
-                     S::kPresent, S::kPresent, 0},
-        ClassifyCase{"nat_guest_missing.txt", "new_format.json", S::kPresent,
-                     S::kPresent, S::kMissing, 0},
-        ClassifyCase{"nat_backup.txt", "new_format.json", S::kMissing,
-                     S::kMissing, S::kMissing, 0},
-        // The ISP renumbered PD 0: every rule on it is now stale.
-        ClassifyCase{"nat_master.txt", "pd0_renumbered.json", S::kStale,
-                     S::kPresent, S::kStale, 0},
-        ClassifyCase{"nat_master.txt", "pd0_missing.json", S::kUnknown,
-                     S::kPresent, S::kUnknown, 0},
-        ClassifyCase{"nat_variations.txt", "new_format.json", S::kPresent,
-                     S::kMissing, S::kMissing, 1}));
+    ::testing::Values(ClassifyCase{"nat_master.txt", "new_format.json",
+                                   S::kPresent, S::kPresent, S::kPresent, 0},
+                      ClassifyCase{"nat_stale.txt", "new_format.json",
+                                   S::kStale, S::kPresent, S::kPresent, 0},
+                      ClassifyCase{"nat_guest_missing.txt", "new_format.json",
+                                   S::kPresent, S::kPresent, S::kMissing, 0},
+                      ClassifyCase{"nat_backup.txt", "new_format.json",
+                                   S::kMissing, S::kMissing, S::kMissing, 0},
+                      // The ISP renumbered PD 0: every rule on it is now stale.
+                      ClassifyCase{"nat_master.txt", "pd0_renumbered.json",
+                                   S::kStale, S::kPresent, S::kStale, 0},
+                      ClassifyCase{"nat_master.txt", "pd0_missing.json",
+                                   S::kUnknown, S::kPresent, S::kUnknown, 0},
+                      ClassifyCase{"nat_variations.txt", "new_format.json",
+                                   S::kPresent, S::kMissing, S::kMissing, 1}));
 
 TEST(Nptv6ClassifierTest, StaleReasonNamesTheOldPrefix) {
   auto result = Lab("per_wan.yml", "new_format.json").With("nat_stale.txt");

@@ -52,7 +52,8 @@ class Nptv6RulesCheckTest : public ::testing::Test {
     });
     RunContext context;
     context.role = role;
-    context.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    context.deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(10);
     return check.Run(context);
   }
 
@@ -71,9 +72,9 @@ struct RoleCase {
   const char* summary_part;
 };
 
-class Nptv6RulesCheckRoleTest
-    : public Nptv6RulesCheckTest,
-      public ::testing::WithParamInterface<RoleCase> {};
+class Nptv6RulesCheckRoleTest : public Nptv6RulesCheckTest,
+                                public ::testing::WithParamInterface<RoleCase> {
+};
 
 TEST_P(Nptv6RulesCheckRoleTest, DecidesByRoleAndEvidence) {
   const RoleCase& c = GetParam();
@@ -109,7 +110,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "is not loaded"},
         RoleCase{"MasterAfterRenumberingFails", "per_wan.yml",
                  "pd0_renumbered.json", "pfctl/nat_master.txt", Role::kMaster,
-                 kFail, "LAN/WAN: fd03:17ac:e938:10::/64 -> 2001:db8:dd00:10::/64"},
+                 kFail,
+                 "LAN/WAN: fd03:17ac:e938:10::/64 -> 2001:db8:dd00:10::/64"},
         RoleCase{"BackupWithoutRulesIsOk", "per_wan.yml", "new_format.json",
                  "pfctl/nat_backup.txt", Role::kBackup, kOk,
                  "no NPTv6 rules for the LANs on backup"},
@@ -122,8 +124,8 @@ INSTANTIATE_TEST_SUITE_P(
         RoleCase{"InitBehavesLikeBackup", "per_wan.yml", "new_format.json",
                  "pfctl/nat_backup.txt", Role::kInit, kOk, "on init"},
         RoleCase{"BackupMustHaveRulesWhenNotMasterOnly", "whole_pd.yml",
-                 "new_format.json", "pfctl/nat_backup.txt", Role::kBackup, kFail,
-                 "2001:db8:bb00:10::/60 is not loaded"},
+                 "new_format.json", "pfctl/nat_backup.txt", Role::kBackup,
+                 kFail, "2001:db8:bb00:10::/60 is not loaded"},
         RoleCase{"UnknownRoleIsUnknown", "per_wan.yml", "new_format.json",
                  "pfctl/nat_master.txt", Role::kUnknown, kUnknown,
                  "role is unknown"},
@@ -150,7 +152,8 @@ INSTANTIATE_TEST_SUITE_P(
         RoleCase{"NftBackupIsOk", "per_wan.yml", "new_format.json",
                  "nft/ruleset_backup.json", Role::kBackup, kOk, "as expected"},
         RoleCase{"NftNotJsonIsUnknown", "per_wan.yml", "new_format.json",
-                 "nft/not_json.txt", Role::kMaster, kUnknown, "not valid JSON"}),
+                 "nft/not_json.txt", Role::kMaster, kUnknown,
+                 "not valid JSON"}),
     CaseName);
 
 TEST_F(Nptv6RulesCheckTest, OverrideLetsBackupCarryRules) {
@@ -191,7 +194,8 @@ TEST_F(Nptv6RulesCheckTest, MissingNptv6ConfigIsUnknown) {
   EXPECT_NE(r.summary.find("cannot read the NPTv6 config"), std::string::npos);
 }
 
-TEST_F(Nptv6RulesCheckTest, LanWithoutUlaAddressIsUnknownUnlessGivenExplicitly) {
+TEST_F(Nptv6RulesCheckTest,
+       LanWithoutUlaAddressIsUnknownUnlessGivenExplicitly) {
   addresses_.erase("igc3");
   Prints("pfctl/nat_master.txt");
   CheckResult r = Run(Role::kMaster);
@@ -267,7 +271,8 @@ INSTANTIATE_TEST_SUITE_P(
         ConfigCase{"{lan_internal: {LAN: zzz}}",
                    "checks.nptv6_rules.lan_internal.LAN: not an IPv6 prefix"},
         ConfigCase{"{lan_internal: [a]}", "must map LAN names"},
-        ConfigCase{"{nptv6_config: relative.yml}", "must be an absolute path"}));
+        ConfigCase{"{nptv6_config: relative.yml}",
+                   "must be an absolute path"}));
 
 }  // namespace
 }  // namespace ipv6ha

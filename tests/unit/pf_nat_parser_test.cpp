@@ -67,10 +67,11 @@ TEST_P(PfNatParserBadTest, RejectsWithALineNumber) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, PfNatParserBadTest,
-    ::testing::Values(
-        BadOutput{"pfctl/nat_garbage.txt", "line 1 is not a pf translation rule"},
-        BadOutput{"pfctl/nat_bad_prefix.txt", "line 1"},
-        BadOutput{"pfctl/nat_bad_zzz.txt", "cannot read the prefixes"}));
+    ::testing::Values(BadOutput{"pfctl/nat_garbage.txt",
+                                "line 1 is not a pf translation rule"},
+                      BadOutput{"pfctl/nat_bad_prefix.txt", "line 1"},
+                      BadOutput{"pfctl/nat_bad_zzz.txt",
+                                "cannot read the prefixes"}));
 
 TEST(PfNatParserTest, RejectsAnOverlongLine) {
   auto rules = ParsePfNat("binat on igc0 " + std::string(10000, 'x'));

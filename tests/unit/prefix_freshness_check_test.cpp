@@ -1,7 +1,7 @@
 #include "checks/prefix_freshness_check.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -68,7 +68,8 @@ TEST_F(PrefixFreshnessCheckTest, FreshNewFormatFileIsOk) {
   WritePds(ReadFixture("pds/new_format.json"));
   CheckResult r = Run(seconds(60));
   EXPECT_EQ(r.status, CheckStatus::kOk) << r.summary;
-  EXPECT_EQ(r.summary, "2 of 3 prefix delegation(s) active, state file 60s old");
+  EXPECT_EQ(r.summary,
+            "2 of 3 prefix delegation(s) active, state file 60s old");
   EXPECT_EQ(r.details["counts"]["active"], 2);
   EXPECT_EQ(r.details["counts"]["prefix_file_missing"], 1);
   EXPECT_EQ(r.details["history_changes"], 1);
@@ -167,14 +168,15 @@ TEST_P(PrefixFreshnessBadFileTest, BrokenFileIsUnknownNeverFail) {
   EXPECT_TRUE(r.details["file"].contains("sha256"));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fixtures, PrefixFreshnessBadFileTest,
-    ::testing::Values("pds/empty.json", "pds/truncated.json",
-                      "pds/not_json.json", "pds/top_level_list.json",
-                      "pds/wrong_type_history.json",
-                      "pds/wrong_type_prefix.json",
-                      "pds/wrong_type_summary.json",
-                      "pds/wrong_type_delegations.json"));
+INSTANTIATE_TEST_SUITE_P(Fixtures, PrefixFreshnessBadFileTest,
+                         ::testing::Values("pds/empty.json",
+                                           "pds/truncated.json",
+                                           "pds/not_json.json",
+                                           "pds/top_level_list.json",
+                                           "pds/wrong_type_history.json",
+                                           "pds/wrong_type_prefix.json",
+                                           "pds/wrong_type_summary.json",
+                                           "pds/wrong_type_delegations.json"));
 
 TEST_F(PrefixFreshnessCheckTest, FileAboveTheSizeBoundIsUnknown) {
   WritePds(std::string(10 * 1024 * 1024, '{'));
