@@ -47,11 +47,20 @@ Role Daemon::CurrentRole() const {
 }
 
 Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
-  auto loaded = LoadConfig(options_.config_path, MakeCheckEnv());
+  // Checks ask for file watches while they are built, before the scheduler
+  // exists: collect them, then connect them to this generation's scheduler.
+  using Watch = std::pair<std::string, std::string>;  // path, check name
+  auto watches = std::make_shared<std::vector<Watch>>();
+  CheckEnv env = MakeCheckEnv();
+  env.watch_file = [watches](const std::string& path, const std::string& name) {
+    watches->emplace_back(path, name);
+  };
+  auto loaded = LoadConfig(options_.config_path, env);
   if (!loaded) return loaded.error();
   auto gen = std::make_unique<Generation>();
   gen->config = std::move(loaded->config);
-  if (!options_.listen_override.empty()) gen->config.listen = options_.listen_override;
+  if (!options_.listen_override.empty())
+    gen->config.listen = options_.listen_override;
   if (!options_.web_config_file.empty()) {
     auto web = LoadWebConfig(options_.web_config_file);
     if (!web) return web.error();
@@ -60,6 +69,20 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   gen->store = std::make_shared<ResultStore>(gen->config.check_settings);
   gen->scheduler = std::make_unique<Scheduler>(
       std::move(loaded->checks), gen->store, [this] { return CurrentRole(); });
+  if (!watches->empty()) {
+    gen->watcher = std::make_unique<FileWatcher>();
+    Scheduler* scheduler = gen->scheduler.get();
+    for (const auto& [path, name] : *watches) {
+      auto watched = gen->watcher->Watch(
+          path, [scheduler, check = name](const std::string&) {
+            scheduler->TriggerNow(check);
+          });
+      if (!watched) {
+        spdlog::warn("check {} runs on its interval only: {}", name,
+                     watched.error().message);
+      }
+    }
+  }
   return gen;
 }
 
@@ -80,7 +103,8 @@ Status Daemon::StartHttp(const Config& config) {
     if (!gen) return std::string("no configuration loaded");
     std::string waiting;
     for (const auto& r : gen->store->Snapshot()) {
-      if (r.applicable && !r.result) waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
+      if (r.applicable && !r.result)
+        waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
     }
     if (waiting.empty()) return std::nullopt;
     return "waiting for the first result of " + waiting;
@@ -163,7 +187,8 @@ void Daemon::Reload() {
   if (previous) previous->scheduler->Stop(kStopGrace);
   current_->scheduler->Start();
   metrics_->RecordReload(true);
-  spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
+  spdlog::info("configuration reloaded: {} checks",
+               current_->config.check_settings.size());
 }
 
 void Daemon::Shutdown() {

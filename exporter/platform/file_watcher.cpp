@@ -30,10 +30,10 @@ struct Entry {
 };
 
 std::pair<std::string, std::string> SplitPath(const std::string& path) {
-  std::filesystem::path p(path);
-  std::string dir = p.parent_path().string();
-  if (dir.empty()) dir = ".";
-  return {dir, p.filename().string()};
+  const std::filesystem::path p(path);
+  // "pds.json" has no parent: its directory is the working directory.
+  return {p.has_parent_path() ? p.parent_path().string() : std::string("."),
+          p.filename().string()};
 }
 
 void CloseFd(int& fd) {

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "checks/nptv6_rules_check.h"
 #include "checks/prefix_freshness_check.h"
@@ -178,6 +179,39 @@ TEST_F(Nptv6NftTest, RulesOnBackupFail) {
   ASSERT_TRUE(ns_->Nft(dir_, NptRules("2001:db8:aa00:10::/64")));
   CheckResult r = RunInNamespace(Role::kBackup);
   EXPECT_EQ(r.status, CheckStatus::kFail) << r.summary;
+}
+
+// The real binary's `check` subcommand, run inside the namespace.
+TEST_F(Nptv6NftTest, CheckSubcommandInNamespaceFindsTheRules) {
+  const std::string config =
+      dir_.Write("exporter.yml",
+                 "node: {name: fw1}\n"
+                 "role: {source: static, static: master}\n"
+                 "commands: {nft: " +
+                     std::string(kNft) +
+                     "}\n"
+                     "checks:\n"
+                     "  nptv6_rules: {nptv6_config: " +
+                     config_.nptv6_config + ", pds_file: " + config_.pds_file +
+                     ", backend: nft}\n"
+                     "demotion: {enabled: false}\n");
+  auto check = [&] {
+    return RunProgram({kIp, "netns", "exec", ns_->name(), IPV6HA_BINARY,
+                       "check", "--config", config, "--json"});
+  };
+  ASSERT_TRUE(ns_->Nft(dir_, NptRules("2001:db8:aa00:10::/64")));
+  auto ok = check();
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  auto doc = nlohmann::json::parse(ok.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << ok.out;
+  EXPECT_EQ(doc["checks"][0]["name"], "nptv6_rules");
+  EXPECT_EQ(doc["checks"][0]["status"], "ok") << ok.out;
+
+  ASSERT_TRUE(ns_->Exec({kNft, "delete", "table", "ip6", "nptv6"}));
+  auto missing = check();
+  EXPECT_EQ(missing.exit_code, 2) << missing.out << missing.err;
+  EXPECT_NE(missing.out.find("is not loaded"), std::string::npos)
+      << missing.out;
 }
 
 TEST_F(Nptv6NftTest, RewrittenPdsFileIsCheckedWithinOneSecond) {
