@@ -59,8 +59,7 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   if (!loaded) return loaded.error();
   auto gen = std::make_unique<Generation>();
   gen->config = std::move(loaded->config);
-  if (!options_.listen_override.empty())
-    gen->config.listen = options_.listen_override;
+  if (!options_.listen_override.empty()) gen->config.listen = options_.listen_override;
   if (!options_.web_config_file.empty()) {
     auto web = LoadWebConfig(options_.web_config_file);
     if (!web) return web.error();
@@ -103,8 +102,7 @@ Status Daemon::StartHttp(const Config& config) {
     if (!gen) return std::string("no configuration loaded");
     std::string waiting;
     for (const auto& r : gen->store->Snapshot()) {
-      if (r.applicable && !r.result)
-        waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
+      if (r.applicable && !r.result) waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
     }
     if (waiting.empty()) return std::nullopt;
     return "waiting for the first result of " + waiting;
@@ -187,8 +185,7 @@ void Daemon::Reload() {
   if (previous) previous->scheduler->Stop(kStopGrace);
   current_->scheduler->Start();
   metrics_->RecordReload(true);
-  spdlog::info("configuration reloaded: {} checks",
-               current_->config.check_settings.size());
+  spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
 }
 
 void Daemon::Shutdown() {
