@@ -30,7 +30,9 @@ TEST(Ipv6PrefixTest, RejectsMalformedPrefixes) {
         "2001:db8:::/64", "2001:db8::/ 64", "fd00::/64/64"}) {
     auto p = Ipv6Prefix::Parse(bad);
     EXPECT_FALSE(p.ok()) << bad;
-    if (!p.ok()) EXPECT_FALSE(p.error().message.empty());
+    if (!p.ok()) {
+      EXPECT_FALSE(p.error().message.empty());
+    }
   }
 }
 
