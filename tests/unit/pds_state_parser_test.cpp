@@ -100,9 +100,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"pds/bad_timestamp.json", "last_seen"}));
 
 TEST(PdsStateParserTest, RejectsTenMebibytesOfGarbage) {
-  std::string garbage(10 * 1024 * 1024, '\0');
+  // 64 KiB of random bytes repeated to 10 MiB: cheap to build, same effect.
+  std::string block(64 * 1024, '\0');
   std::mt19937 random(42);
-  for (char& c : garbage) c = static_cast<char>(random() & 0xFF);
+  for (char& c : block) c = static_cast<char>(random() & 0xFF);
+  std::string garbage;
+  while (garbage.size() < 10 * 1024 * 1024) garbage += block;
   auto state = ParsePdsState(garbage);
   EXPECT_FALSE(state.ok());
 }
