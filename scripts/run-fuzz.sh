@@ -12,6 +12,7 @@ build="$root/build-fuzz"
 jobs="${JOBS:-2}"
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_PREFIX_PATH="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}" \
   -DIPV6HA_FUZZ=ON >/dev/null
 targets="pds_state nptv6_config pf_nat nft_ruleset"
 for t in $targets; do
