@@ -1,4 +1,4 @@
-// Root-only: real nftables NPTv6 rules in a network namespace of our own,
+// Root-only (label `root`: *_netns_test): real nftables NPTv6 rules in a network namespace of our own,
 // checked by the nptv6_rules check with backend nft; and the prefix check
 // re-run through the file watch when the pds file is rewritten.
 
