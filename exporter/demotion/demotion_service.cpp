@@ -119,7 +119,10 @@ void DemotionService::StopTimer() {
 }
 
 void DemotionService::OnResult(const CheckRecord& record) {
-  const auto now = ControllerClock::now();
+  OnResultAt(record, ControllerClock::now());
+}
+
+void DemotionService::OnResultAt(const CheckRecord& record, ControllerTime now) {
   std::lock_guard lock(mutex_);
   if (shut_down_) return;
   ObserveLocked(record, now);

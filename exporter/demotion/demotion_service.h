@@ -55,6 +55,8 @@ class DemotionService : public prometheus::Collectable {
   // Evaluates every `period` on a thread until Shutdown().
   void StartTimer(std::chrono::milliseconds period);
   void OnResult(const CheckRecord& record);
+  // Same, at a given time (tests drive a fake clock through these).
+  void OnResultAt(const CheckRecord& record, ControllerTime now);
   void OnRoleChange(Role role);
   Decision Evaluate(ControllerTime now);
   // Stops the timer; withdraws our contribution unless keep_on_exit.

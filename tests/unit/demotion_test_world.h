@@ -18,7 +18,11 @@ class DemotionWorld {
  public:
   DemotionWorld() {
     static int n = 0;
-    dir_ = std::filesystem::temp_directory_path() /
+    // tmpfs when there is one: the state file is fsynced on every change.
+    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm")
+                                           ? std::filesystem::path("/dev/shm")
+                                           : std::filesystem::temp_directory_path();
+    dir_ = base /
            ("demotion_world." + std::to_string(::getpid()) + "." + std::to_string(n++));
     std::filesystem::create_directories(dir_);
     config.sink = "carp_sysctl";
