@@ -8,12 +8,14 @@
 // scheduler's RoleFn, HTTP handlers); listeners run on the polling thread.
 
 #include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 

@@ -13,6 +13,7 @@
 // evaluation. Thread safe: every entry point takes one mutex.
 
 #include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include <condition_variable>
 #include <functional>
