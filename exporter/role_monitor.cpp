@@ -3,8 +3,23 @@
 #include <spdlog/spdlog.h>
 
 #include "checks/metric_samples.h"
+#include "exporter/platform/carp_role_source.h"
+#include "exporter/platform/static_role_source.h"
+#include "exporter/platform/vip_role_source.h"
 
 namespace ipv6ha {
+
+std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
+                                           const std::string& vip, Role static_role,
+                                           const CommandPaths& commands) {
+  if (source == "carp") {
+    auto it = commands.find("ifconfig");
+    return std::make_unique<CarpRoleSource>(
+        it != commands.end() ? it->second : "/sbin/ifconfig", std::chrono::seconds(2));
+  }
+  if (source == "vip") return std::make_unique<VipRoleSource>(vip);
+  return std::make_unique<StaticRoleSource>(static_role);
+}
 
 RoleMonitor::RoleMonitor(std::unique_ptr<RoleSource> source,
                          std::chrono::milliseconds poll_interval)
@@ -90,6 +105,29 @@ RoleReading RoleMonitor::Latest() const {
 std::uint64_t RoleMonitor::Transitions() const {
   std::lock_guard lock(mutex_);
   return transitions_;
+}
+
+nlohmann::json RoleMonitor::Detail() const {
+  std::lock_guard lock(mutex_);
+  nlohmann::json vhids = nlohmann::json::array();
+  for (const auto& v : latest_.vhids) {
+    vhids.push_back({{"interface", v.interface},
+                     {"vhid", v.vhid},
+                     {"state", std::string(CarpStateName(v.state))},
+                     {"advbase", v.advbase},
+                     {"advskew", v.advskew}});
+  }
+  nlohmann::json j{{"detail", latest_.detail},
+                   {"mixed", latest_.mixed},
+                   {"error", latest_.error},
+                   {"transitions", transitions_},
+                   {"vhids", vhids}};
+  if (latest_.carp_demotion) {
+    j["carp_demotion"] = *latest_.carp_demotion;
+  } else {
+    j["carp_demotion_error"] = latest_.carp_demotion_error;
+  }
+  return j;
 }
 
 std::vector<prometheus::MetricFamily> RoleMonitor::Collect() const {

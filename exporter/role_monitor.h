@@ -15,10 +15,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "checks/check_registry.h"
 #include "exporter/platform/role_source.h"
 
 namespace ipv6ha {
@@ -45,6 +47,8 @@ class RoleMonitor : public prometheus::Collectable {
   Role CurrentRole() const;
   RoleReading Latest() const;
   std::uint64_t Transitions() const;
+  // The latest reading for /api/v1/status "role_detail".
+  nlohmann::json Detail() const;
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
@@ -63,5 +67,10 @@ class RoleMonitor : public prometheus::Collectable {
   std::vector<Listener> listeners_;
   std::thread thread_;
 };
+
+// The role source named by `role.source` (carp runs commands.ifconfig).
+std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
+                                           const std::string& vip, Role static_role,
+                                           const CommandPaths& commands);
 
 }  // namespace ipv6ha

@@ -9,6 +9,21 @@
 namespace ipv6ha {
 namespace {
 
+// What makes a decision different for the log: not the failure counts
+// (they grow with every run), but what counts, what is held back, and why.
+std::string DecisionKey(const Decision& d) {
+  std::string key = std::to_string(d.desired) + "|" + std::string(RoleName(d.role)) +
+                    "|" + (d.peer.ready ? "r" : "n") + (d.peer.upstream_ok ? "u" : "-") +
+                    (d.flap_guard_engaged ? "F" : "-");
+  for (Suppression s : d.suppressed) key += "|" + std::string(SuppressionName(s));
+  for (const auto& c : d.checks) {
+    key += "|" + c.name + (c.down ? "D" : "-") + (c.recovering ? "R" : "-") +
+           (c.contributing ? "C" : "-") + (c.applicable ? "A" : "-") +
+           (c.suppressed_by ? std::string(SuppressionName(*c.suppressed_by)) : "");
+  }
+  return key;
+}
+
 CheckInput ToInput(const CheckRecord& r) {
   CheckInput in;
   in.name = r.settings.name;
@@ -31,6 +46,11 @@ std::unique_ptr<DemotionSink> MakeDemotionSink(const DemotionConfig& c) {
     return std::make_unique<CommandSink>(c.command, std::chrono::seconds(10));
   }
   return std::make_unique<NoneSink>();
+}
+
+std::unique_ptr<DemotionStateStore> MakeDemotionStateStore(const DemotionConfig& c) {
+  if (c.sink == "none") return nullptr;
+  return std::make_unique<DemotionStateStore>(c.state_file);
 }
 
 DemotionService::DemotionService(DemotionConfig config, ControllerParams params,
@@ -152,14 +172,14 @@ Decision DemotionService::EvaluateLocked(ControllerTime now) {
   if (inputs_.peer) peer = inputs_.peer();
   Decision d = controller_.Evaluate(role, peer, now);
   if (!WritesAllowed() && d.desired > 0) d.suppressed.insert(Suppression::kDryRun);
-  if (d.reason != last_logged_reason_) {
+  if (const std::string key = DecisionKey(d); key != last_logged_key_) {
     const std::string prefix = WritesAllowed() ? "" : "(dry run) ";
     if (d.desired != decision_.desired || d.suppressed != decision_.suppressed) {
       spdlog::warn("demotion: {}{}", prefix, d.reason);
     } else {
       spdlog::info("demotion: {}{}", prefix, d.reason);
     }
-    last_logged_reason_ = d.reason;
+    last_logged_key_ = key;
   }
   decision_ = d;
   if (!shut_down_) ConvergeLocked(d.desired, d.reason);
@@ -238,6 +258,12 @@ void DemotionService::Shutdown() {
     if (applied_ != 0) spdlog::info("demotion: withdrawing our contribution {} on stop", applied_);
     ConvergeLocked(0, "clean stop");
   }
+}
+
+void DemotionService::Release() {
+  StopTimer();
+  std::lock_guard lock(mutex_);
+  shut_down_ = true;
 }
 
 int DemotionService::applied() const {

@@ -62,6 +62,9 @@ class DemotionService : public prometheus::Collectable {
   Decision Evaluate(ControllerTime now);
   // Stops the timer; withdraws our contribution unless keep_on_exit.
   void Shutdown();
+  // Stops the timer and all writing but leaves the contribution and the
+  // state file for the next owner (config reload): it reconciles from them.
+  void Release();
 
   int applied() const;
   nlohmann::json Status() const;
@@ -95,7 +98,7 @@ class DemotionService : public prometheus::Collectable {
   std::uint64_t changes_down_ = 0;
   std::uint64_t sink_errors_ = 0;
   std::uint64_t state_errors_ = 0;
-  std::string last_logged_reason_;
+  std::string last_logged_key_;  // decision last logged
   bool shut_down_ = false;
 
   std::mutex timer_mutex_;
@@ -104,8 +107,10 @@ class DemotionService : public prometheus::Collectable {
   std::thread timer_;
 };
 
-// Builds the sink named in `config` (and the state store unless the sink is
-// `none`): carp_sysctl on the kernel counter, the track file, the command.
+// Builds the sink named in `config`: carp_sysctl on the kernel counter, the
+// track file, the command, or none.
 std::unique_ptr<DemotionSink> MakeDemotionSink(const DemotionConfig& config);
+// The state store of `config`; null for sink none (nothing to record).
+std::unique_ptr<DemotionStateStore> MakeDemotionStateStore(const DemotionConfig& config);
 
 }  // namespace ipv6ha

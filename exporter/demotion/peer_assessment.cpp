@@ -10,6 +10,7 @@ struct PeerCheck {
   std::string status;
   std::string scope;  // empty when the peer did not say
   bool applicable = true;
+  bool weighted = true;  // weight > 0, or the peer did not say
 };
 
 std::string StringField(const nlohmann::json& j, const char* key) {
@@ -24,6 +25,8 @@ PeerCheck ToPeerCheck(const std::string& name, const nlohmann::json& c) {
   pc.scope = StringField(c, "scope");
   auto a = c.find("applicable");
   if (a != c.end() && a->is_boolean()) pc.applicable = a->get<bool>();
+  auto w = c.find("weight");
+  if (w != c.end() && w->is_number()) pc.weighted = w->get<double>() > 0;
   return pc;
 }
 
@@ -89,7 +92,7 @@ PeerAssessment AssessPeer(const std::optional<PeerSnapshot>& peer,
   }
   const auto checks = PeerChecks(status);
   for (const auto& c : checks) {
-    if (c.applicable && c.status == "fail" && c.scope != "upstream") {
+    if (c.applicable && c.weighted && c.status == "fail" && c.scope != "upstream") {
       a.summary = who + " has failing local check " + c.name;
       return a;
     }

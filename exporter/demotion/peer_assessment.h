@@ -8,9 +8,11 @@
 // Fields read from the peer's status document:
 //   ready                    false = not ready
 //   controller.desired       > 0 = the peer is demoting itself (degraded)
-//   checks                   array of {name, status, scope, applicable}
-//                            (or an object keyed by name); a failing check
-//                            without `scope` counts as local.
+//   checks                   array of {name, status, scope, weight,
+//                            applicable} (or an object keyed by name); a
+//                            failing weighted check without `scope` counts
+//                            as local; observe-only checks (weight 0, e.g.
+//                            peer_reachability) never make the peer unready.
 
 #include <chrono>
 #include <optional>

@@ -21,6 +21,7 @@ enum class Peer {
   kNotReady,           // reports ready: false
   kDemotingItself,     // its controller wants a contribution
   kLocalFail,          // a local check of its own fails
+  kObserveOnlyFail,    // only an observe-only (weight 0) check of its own fails
   kUnreachable,
   kNone,               // never heard from
 };
@@ -42,6 +43,10 @@ std::optional<PeerSnapshot> MakePeer(Peer kind, ControllerTime now) {
                       {"scope", "upstream"}});
   }
   if (kind == Peer::kLocalFail) checks[0]["status"] = "fail";
+  if (kind == Peer::kObserveOnlyFail) {
+    checks.push_back({{"name", "peer_reachability"}, {"status", "fail"},
+                      {"scope", "local"}, {"weight", 0}});
+  }
   p.status = {{"node", "fw2"},
               {"ready", kind != Peer::kNotReady},
               {"checks", checks},
@@ -130,6 +135,9 @@ INSTANTIATE_TEST_SUITE_P(
         Row{"local fail, peer has its own local failure", Scope::kLocal, kThreeFails,
             Role::kMaster, Peer::kLocalFail, kConfirmed, 0, {Suppression::kPeerNotReady},
             "failing local check nptv6_rules"},
+        Row{"local fail, peer's observe-only check fails: still ready", Scope::kLocal,
+            kThreeFails, Role::kMaster, Peer::kObserveOnlyFail, kConfirmed, 50, {},
+            "peer fw2 ready"},
         Row{"upstream fail, peer vouches for its upstream: demote", Scope::kUpstream,
             kThreeFails, Role::kMaster, Peer::kReadyUpstreamOk, kConfirmed, 50, {},
             "peer fw2 confirms its upstream"},
