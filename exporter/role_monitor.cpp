@@ -10,12 +10,14 @@
 namespace ipv6ha {
 
 std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
-                                           const std::string& vip, Role static_role,
+                                           const std::string& vip,
+                                           Role static_role,
                                            const CommandPaths& commands) {
   if (source == "carp") {
     auto it = commands.find("ifconfig");
     return std::make_unique<CarpRoleSource>(
-        it != commands.end() ? it->second : "/sbin/ifconfig", std::chrono::seconds(2));
+        it != commands.end() ? it->second : "/sbin/ifconfig",
+        std::chrono::seconds(2));
   }
   if (source == "vip") return std::make_unique<VipRoleSource>(vip);
   return std::make_unique<StaticRoleSource>(static_role);
@@ -143,10 +145,10 @@ std::vector<prometheus::MetricFamily> RoleMonitor::Collect() const {
                          "CARP state per interface and vhid: 1 for the "
                          "current state, 0 for the others.",
                          MetricType::Gauge);
-  auto demotion = MakeFamily(
-      "ipv6_ha_carp_demotion",
-      "Kernel net.inet.carp.demotion (sum of all contributors), where readable.",
-      MetricType::Gauge);
+  auto demotion = MakeFamily("ipv6_ha_carp_demotion",
+                             "Kernel net.inet.carp.demotion (sum of all "
+                             "contributors), where readable.",
+                             MetricType::Gauge);
   std::lock_guard lock(mutex_);
   for (Role r : kAllRoles) {
     AddSample(role, {{"role", std::string(RoleName(r))}},
@@ -162,7 +164,8 @@ std::vector<prometheus::MetricFamily> RoleMonitor::Collect() const {
                 v.state == s ? 1 : 0);
     }
   }
-  std::vector<prometheus::MetricFamily> out{std::move(role), std::move(transitions)};
+  std::vector<prometheus::MetricFamily> out{std::move(role),
+                                            std::move(transitions)};
   if (!vhid.metric.empty()) out.push_back(std::move(vhid));
   if (latest_.carp_demotion) {
     AddSample(demotion, {}, static_cast<double>(*latest_.carp_demotion));

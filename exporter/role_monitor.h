@@ -70,7 +70,8 @@ class RoleMonitor : public prometheus::Collectable {
 
 // The role source named by `role.source` (carp runs commands.ifconfig).
 std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
-                                           const std::string& vip, Role static_role,
+                                           const std::string& vip,
+                                           Role static_role,
                                            const CommandPaths& commands);
 
 }  // namespace ipv6ha

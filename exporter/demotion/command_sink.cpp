@@ -19,10 +19,12 @@ Status CommandSink::Apply(int from, int to) {
   if (!out) return out.error();
   if (out->signal != 0 || out->exit_code != 0) {
     std::string err = out->stderr_text.substr(0, 200);
-    while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) err.pop_back();
+    while (!err.empty() && (err.back() == '\n' || err.back() == '\r'))
+      err.pop_back();
     return Error{DescribeCommand(spec.argv) + " failed with " +
-                 (out->signal ? "signal " + std::to_string(out->signal)
-                              : "exit status " + std::to_string(out->exit_code)) +
+                 (out->signal
+                      ? "signal " + std::to_string(out->signal)
+                      : "exit status " + std::to_string(out->exit_code)) +
                  (err.empty() ? "" : ": " + err)};
   }
   last_ = to;

@@ -10,11 +10,13 @@ namespace {
 
 std::string Upper(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+std::string Join(const std::vector<std::string>& parts,
+                 const std::string& sep) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
   return out;
@@ -24,17 +26,24 @@ std::string Join(const std::vector<std::string>& parts, const std::string& sep) 
 
 std::string_view SuppressionName(Suppression s) {
   switch (s) {
-    case Suppression::kPeerNotReady: return "peer_not_ready";
-    case Suppression::kUpstreamPolicy: return "upstream_policy";
-    case Suppression::kFlapGuard: return "flap_guard";
-    case Suppression::kDryRun: return "dry_run";
-    case Suppression::kCap: return "cap";
-    case Suppression::kRoleUnknown: break;
+    case Suppression::kPeerNotReady:
+      return "peer_not_ready";
+    case Suppression::kUpstreamPolicy:
+      return "upstream_policy";
+    case Suppression::kFlapGuard:
+      return "flap_guard";
+    case Suppression::kDryRun:
+      return "dry_run";
+    case Suppression::kCap:
+      return "cap";
+    case Suppression::kRoleUnknown:
+      break;
   }
   return "role_unknown";
 }
 
-ControllerParams ControllerParams::From(const DemotionConfig& c, std::string peer_name) {
+ControllerParams ControllerParams::From(const DemotionConfig& c,
+                                        std::string peer_name) {
   ControllerParams p;
   p.fall = c.fall;
   p.rise = c.rise;
@@ -148,7 +157,8 @@ Decision DemotionController::Evaluate(Role role,
                                       const std::optional<PeerSnapshot>& peer,
                                       ControllerTime now) {
   ObserveRole(role, now);
-  while (!role_changes_.empty() && now - role_changes_.front() > params_.flap_window) {
+  while (!role_changes_.empty() &&
+         now - role_changes_.front() > params_.flap_window) {
     role_changes_.pop_front();
   }
   Decision d;
@@ -158,7 +168,8 @@ Decision DemotionController::Evaluate(Role role,
 
   std::set<std::string> upstream_names;
   for (auto& [name, c] : checks_) {
-    if (c.down && c.recovering && now - c.recovering_since >= params_.hold_down) {
+    if (c.down && c.recovering &&
+        now - c.recovering_since >= params_.hold_down) {
       c.down = c.recovering = c.restored = false;
     }
     if (c.scope == Scope::kUpstream) upstream_names.insert(name);
@@ -211,7 +222,8 @@ std::string DemotionController::Reason(const Decision& d, int held) const {
     s += " on " + role;
     if (c.recovering) {
       s += " (recovered " + std::to_string(c.consecutive_ok) +
-           "x, withdrawn after hold_down " + FormatDuration(params_.hold_down) + ")";
+           "x, withdrawn after hold_down " + FormatDuration(params_.hold_down) +
+           ")";
     }
     if (!c.applicable) s += " (held: not run in this role)";
     return s;
@@ -242,7 +254,8 @@ std::string DemotionController::Reason(const Decision& d, int held) const {
       } else if (params_.upstream_failover == UpstreamFailover::kNever) {
         why = "upstream_failover is never";
       } else {
-        why = d.peer.upstream_summary.empty() ? d.peer.summary : d.peer.upstream_summary;
+        why = d.peer.upstream_summary.empty() ? d.peer.summary
+                                              : d.peer.upstream_summary;
       }
       suppressed.push_back(describe(c) + " but " + why);
     } else if (c.down) {
@@ -252,8 +265,9 @@ std::string DemotionController::Reason(const Decision& d, int held) const {
   if (d.desired > 0) {
     std::string r = "demoting by " + std::to_string(d.desired) + ": " +
                     Join(contributing, ", ");
-    r += d.role == Role::kMaster ? ", " + d.peer.summary
-                                 : " (kept on " + role + " so the pair prefers the healthy node)";
+    r += d.role == Role::kMaster
+             ? ", " + d.peer.summary
+             : " (kept on " + role + " so the pair prefers the healthy node)";
     if (d.suppressed.count(Suppression::kCap)) {
       r += "; capped at max " + std::to_string(params_.max) + " (sum " +
            std::to_string(d.computed) + ")";
@@ -263,7 +277,8 @@ std::string DemotionController::Reason(const Decision& d, int held) const {
   }
   if (!suppressed.empty()) return "not demoting: " + Join(suppressed, "; ");
   if (!observe_only.empty()) {
-    return "not demoting: " + Join(observe_only, ", ") + " down but observe only (weight 0)";
+    return "not demoting: " + Join(observe_only, ", ") +
+           " down but observe only (weight 0)";
   }
   return "not demoting: all weighted checks healthy";
 }

@@ -45,7 +45,8 @@ struct ControllerParams {
   // A peer status older than this counts as "peer unreachable".
   std::chrono::milliseconds peer_stale_after{std::chrono::seconds(30)};
 
-  static ControllerParams From(const DemotionConfig& config, std::string peer_name);
+  static ControllerParams From(const DemotionConfig& config,
+                               std::string peer_name);
 };
 
 enum class Suppression {
@@ -88,13 +89,13 @@ struct CheckHealth {
   bool restored = false;    // down because the state file said so
   bool recovering = false;  // `rise` successes seen, hold_down running
   ControllerTime recovering_since{};
-  bool contributing = false;          // its weight is in `desired`
+  bool contributing = false;  // its weight is in `desired`
   std::optional<Suppression> suppressed_by;
 };
 
 struct Decision {
-  int desired = 0;    // contribution to apply (after gating, cap, freeze)
-  int computed = 0;   // before cap and freeze
+  int desired = 0;   // contribution to apply (after gating, cap, freeze)
+  int computed = 0;  // before cap and freeze
   std::string reason;
   std::set<Suppression> suppressed;
   bool flap_guard_engaged = false;

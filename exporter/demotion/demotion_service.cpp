@@ -12,14 +12,17 @@ namespace {
 // What makes a decision different for the log: not the failure counts
 // (they grow with every run), but what counts, what is held back, and why.
 std::string DecisionKey(const Decision& d) {
-  std::string key = std::to_string(d.desired) + "|" + std::string(RoleName(d.role)) +
-                    "|" + (d.peer.ready ? "r" : "n") + (d.peer.upstream_ok ? "u" : "-") +
-                    (d.flap_guard_engaged ? "F" : "-");
-  for (Suppression s : d.suppressed) key += "|" + std::string(SuppressionName(s));
+  std::string key =
+      std::to_string(d.desired) + "|" + std::string(RoleName(d.role)) + "|" +
+      (d.peer.ready ? "r" : "n") + (d.peer.upstream_ok ? "u" : "-") +
+      (d.flap_guard_engaged ? "F" : "-");
+  for (Suppression s : d.suppressed)
+    key += "|" + std::string(SuppressionName(s));
   for (const auto& c : d.checks) {
-    key += "|" + c.name + (c.down ? "D" : "-") + (c.recovering ? "R" : "-") +
-           (c.contributing ? "C" : "-") + (c.applicable ? "A" : "-") +
-           (c.suppressed_by ? std::string(SuppressionName(*c.suppressed_by)) : "");
+    key +=
+        "|" + c.name + (c.down ? "D" : "-") + (c.recovering ? "R" : "-") +
+        (c.contributing ? "C" : "-") + (c.applicable ? "A" : "-") +
+        (c.suppressed_by ? std::string(SuppressionName(*c.suppressed_by)) : "");
   }
   return key;
 }
@@ -41,14 +44,16 @@ std::unique_ptr<DemotionSink> MakeDemotionSink(const DemotionConfig& c) {
   if (c.sink == "carp_sysctl") {
     return std::make_unique<CarpSysctlSink>(MakeKernelCarpDemotionCounter());
   }
-  if (c.sink == "keepalived_track_file") return std::make_unique<TrackFileSink>(c.track_file);
+  if (c.sink == "keepalived_track_file")
+    return std::make_unique<TrackFileSink>(c.track_file);
   if (c.sink == "command") {
     return std::make_unique<CommandSink>(c.command, std::chrono::seconds(10));
   }
   return std::make_unique<NoneSink>();
 }
 
-std::unique_ptr<DemotionStateStore> MakeDemotionStateStore(const DemotionConfig& c) {
+std::unique_ptr<DemotionStateStore> MakeDemotionStateStore(
+    const DemotionConfig& c) {
   if (c.sink == "none") return nullptr;
   return std::make_unique<DemotionStateStore>(c.state_file);
 }
@@ -64,7 +69,8 @@ DemotionService::DemotionService(DemotionConfig config, ControllerParams params,
       inputs_(std::move(inputs)),
       controller_(std::move(params)) {
   for (const auto& s : checks) {
-    controller_.Observe({s.name, s.scope, s.weight, CheckStatus::kUnknown, true, 0}, {});
+    controller_.Observe(
+        {s.name, s.scope, s.weight, CheckStatus::kUnknown, true, 0}, {});
   }
 }
 
@@ -85,7 +91,8 @@ void DemotionService::ReconcileLocked() {
   auto loaded = store_->Load();
   if (!loaded) {
     state_error_ = loaded.error().message;
-    reconcile_note_ = "state file unreadable, assuming no contribution: " + state_error_;
+    reconcile_note_ =
+        "state file unreadable, assuming no contribution: " + state_error_;
     spdlog::error("demotion: {}", reconcile_note_);
     return;
   }
@@ -94,7 +101,8 @@ void DemotionService::ReconcileLocked() {
   } else {
     const DemotionState& rec = **loaded;
     if (sink_->Additive()) {
-      const auto outcome = ReconcileAdditive(rec, sink_->Epoch(), sink_->ReadBack());
+      const auto outcome =
+          ReconcileAdditive(rec, sink_->Epoch(), sink_->ReadBack());
       applied_ = outcome.applied;
       reconcile_note_ = outcome.note;
     } else {
@@ -108,7 +116,8 @@ void DemotionService::ReconcileLocked() {
       resync_ = true;
     }
     controller_.Restore(rec.down, applied_);
-    spdlog::info("demotion: reconciled from {}: {}", store_->path(), reconcile_note_);
+    spdlog::info("demotion: reconciled from {}: {}", store_->path(),
+                 reconcile_note_);
   }
   if (!sink_->Additive()) resync_ = true;
   if (WritesAllowed()) SaveLocked(std::nullopt, std::nullopt);
@@ -142,7 +151,8 @@ void DemotionService::OnResult(const CheckRecord& record) {
   OnResultAt(record, ControllerClock::now());
 }
 
-void DemotionService::OnResultAt(const CheckRecord& record, ControllerTime now) {
+void DemotionService::OnResultAt(const CheckRecord& record,
+                                 ControllerTime now) {
   std::lock_guard lock(mutex_);
   if (shut_down_) return;
   ObserveLocked(record, now);
@@ -162,7 +172,8 @@ Decision DemotionService::Evaluate(ControllerTime now) {
   return EvaluateLocked(now);
 }
 
-void DemotionService::ObserveLocked(const CheckRecord& record, ControllerTime now) {
+void DemotionService::ObserveLocked(const CheckRecord& record,
+                                    ControllerTime now) {
   controller_.Observe(ToInput(record), now);
 }
 
@@ -171,10 +182,12 @@ Decision DemotionService::EvaluateLocked(ControllerTime now) {
   std::optional<PeerSnapshot> peer;
   if (inputs_.peer) peer = inputs_.peer();
   Decision d = controller_.Evaluate(role, peer, now);
-  if (!WritesAllowed() && d.desired > 0) d.suppressed.insert(Suppression::kDryRun);
+  if (!WritesAllowed() && d.desired > 0)
+    d.suppressed.insert(Suppression::kDryRun);
   if (const std::string key = DecisionKey(d); key != last_logged_key_) {
     const std::string prefix = WritesAllowed() ? "" : "(dry run) ";
-    if (d.desired != decision_.desired || d.suppressed != decision_.suppressed) {
+    if (d.desired != decision_.desired ||
+        d.suppressed != decision_.suppressed) {
       spdlog::warn("demotion: {}{}", prefix, d.reason);
     } else {
       spdlog::info("demotion: {}{}", prefix, d.reason);
@@ -206,7 +219,8 @@ bool DemotionService::SaveLocked(std::optional<int> pending,
     state_error_ = st.error().message;
     return false;
   }
-  if (!state_error_.empty()) spdlog::info("demotion: state file writable again");
+  if (!state_error_.empty())
+    spdlog::info("demotion: state file writable again");
   state_error_.clear();
   return true;
 }
@@ -214,7 +228,8 @@ bool DemotionService::SaveLocked(std::optional<int> pending,
 void DemotionService::ConvergeLocked(int target, const std::string& reason) {
   if (!WritesAllowed()) return;
   target = std::clamp(target, 0, config_.max);
-  if (commit_pending_ && SaveLocked(std::nullopt, std::nullopt)) commit_pending_ = false;
+  if (commit_pending_ && SaveLocked(std::nullopt, std::nullopt))
+    commit_pending_ = false;
   if (target == applied_ && !resync_) return;
   std::optional<std::int64_t> before;
   if (sink_->Additive()) {
@@ -226,13 +241,15 @@ void DemotionService::ConvergeLocked(int target, const std::string& reason) {
   if (auto st = sink_->Apply(from, target); !st) {
     ++sink_errors_;
     if (sink_error_ != st.error().message) {
-      spdlog::error("demotion: {} sink failed: {}", sink_->Name(), st.error().message);
+      spdlog::error("demotion: {} sink failed: {}", sink_->Name(),
+                    st.error().message);
     }
     sink_error_ = st.error().message;
     SaveLocked(std::nullopt, std::nullopt);
     return;
   }
-  if (!sink_error_.empty()) spdlog::info("demotion: {} sink works again", sink_->Name());
+  if (!sink_error_.empty())
+    spdlog::info("demotion: {} sink works again", sink_->Name());
   sink_error_.clear();
   resync_ = false;
   applied_ = target;
@@ -251,11 +268,14 @@ void DemotionService::Shutdown() {
   if (shut_down_) return;
   const bool withdraw = WritesAllowed() && !config_.keep_on_exit;
   if (applied_ != 0 && !withdraw) {
-    spdlog::info("demotion: leaving contribution {} in place on stop", applied_);
+    spdlog::info("demotion: leaving contribution {} in place on stop",
+                 applied_);
   }
   shut_down_ = true;
   if (withdraw) {
-    if (applied_ != 0) spdlog::info("demotion: withdrawing our contribution {} on stop", applied_);
+    if (applied_ != 0)
+      spdlog::info("demotion: withdrawing our contribution {} on stop",
+                   applied_);
     ConvergeLocked(0, "clean stop");
   }
 }

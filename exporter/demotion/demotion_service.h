@@ -35,9 +35,9 @@
 namespace ipv6ha {
 
 struct DemotionInputs {
-  std::function<Role()> role;                           // required
-  std::function<std::optional<PeerSnapshot>()> peer;    // may be empty
-  std::function<std::vector<CheckRecord>()> snapshot;   // may be empty
+  std::function<Role()> role;                          // required
+  std::function<std::optional<PeerSnapshot>()> peer;   // may be empty
+  std::function<std::vector<CheckRecord>()> snapshot;  // may be empty
 };
 
 class DemotionService : public prometheus::Collectable {
@@ -46,7 +46,8 @@ class DemotionService : public prometheus::Collectable {
   DemotionService(DemotionConfig config, ControllerParams params,
                   std::unique_ptr<DemotionSink> sink,
                   std::unique_ptr<DemotionStateStore> store,
-                  const std::vector<CheckSettings>& checks, DemotionInputs inputs);
+                  const std::vector<CheckSettings>& checks,
+                  DemotionInputs inputs);
   DemotionService(const DemotionService&) = delete;
   DemotionService& operator=(const DemotionService&) = delete;
   ~DemotionService() override;  // stops the timer; does not withdraw
@@ -75,7 +76,8 @@ class DemotionService : public prometheus::Collectable {
   void ObserveLocked(const CheckRecord& record, ControllerTime now);
   Decision EvaluateLocked(ControllerTime now);
   void ConvergeLocked(int target, const std::string& reason);
-  bool SaveLocked(std::optional<int> pending, std::optional<std::int64_t> before);
+  bool SaveLocked(std::optional<int> pending,
+                  std::optional<std::int64_t> before);
   void ReconcileLocked();
   void StopTimer();
 
@@ -111,6 +113,7 @@ class DemotionService : public prometheus::Collectable {
 // track file, the command, or none.
 std::unique_ptr<DemotionSink> MakeDemotionSink(const DemotionConfig& config);
 // The state store of `config`; null for sink none (nothing to record).
-std::unique_ptr<DemotionStateStore> MakeDemotionStateStore(const DemotionConfig& config);
+std::unique_ptr<DemotionStateStore> MakeDemotionStateStore(
+    const DemotionConfig& config);
 
 }  // namespace ipv6ha

@@ -10,7 +10,8 @@ nlohmann::json DemotionService::Status() const {
   std::lock_guard lock(mutex_);
   const Decision& d = decision_;
   nlohmann::json suppressed = nlohmann::json::array();
-  for (Suppression s : d.suppressed) suppressed.push_back(std::string(SuppressionName(s)));
+  for (Suppression s : d.suppressed)
+    suppressed.push_back(std::string(SuppressionName(s)));
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& c : d.checks) {
     nlohmann::json j{{"name", c.name},
@@ -21,7 +22,8 @@ nlohmann::json DemotionService::Status() const {
                      {"contributing", c.contributing},
                      {"consecutive_fail", c.consecutive_fail},
                      {"consecutive_ok", c.consecutive_ok}};
-    if (c.suppressed_by) j["suppressed_by"] = std::string(SuppressionName(*c.suppressed_by));
+    if (c.suppressed_by)
+      j["suppressed_by"] = std::string(SuppressionName(*c.suppressed_by));
     checks.push_back(std::move(j));
   }
   const auto& p = controller_.params();
@@ -60,16 +62,18 @@ std::vector<prometheus::MetricFamily> DemotionService::Collect() const {
   auto desired = MakeFamily("ipv6_ha_demotion_desired",
                             "Demotion contribution the controller wants now.",
                             MetricType::Gauge);
-  auto applied = MakeFamily("ipv6_ha_demotion_applied",
-                            "Demotion contribution this exporter has applied to its sink.",
-                            MetricType::Gauge);
-  auto changes = MakeFamily("ipv6_ha_demotion_changes_total",
-                            "Changes of the applied contribution, by direction (up, down).",
-                            MetricType::Counter);
-  auto suppressed = MakeFamily(
-      "ipv6_ha_demotion_suppressed",
-      "1 when the reason currently holds back (part of) a demotion, per reason.",
-      MetricType::Gauge);
+  auto applied =
+      MakeFamily("ipv6_ha_demotion_applied",
+                 "Demotion contribution this exporter has applied to its sink.",
+                 MetricType::Gauge);
+  auto changes = MakeFamily(
+      "ipv6_ha_demotion_changes_total",
+      "Changes of the applied contribution, by direction (up, down).",
+      MetricType::Counter);
+  auto suppressed = MakeFamily("ipv6_ha_demotion_suppressed",
+                               "1 when the reason currently holds back (part "
+                               "of) a demotion, per reason.",
+                               MetricType::Gauge);
   auto flap = MakeFamily("ipv6_ha_flap_guard_engaged",
                          "1 while the flap guard freezes the contribution.",
                          MetricType::Gauge);
@@ -88,7 +92,8 @@ std::vector<prometheus::MetricFamily> DemotionService::Collect() const {
   AddSample(desired, {}, decision_.desired);
   AddSample(applied, {}, applied_);
   AddSample(changes, {{"direction", "up"}}, static_cast<double>(changes_up_));
-  AddSample(changes, {{"direction", "down"}}, static_cast<double>(changes_down_));
+  AddSample(changes, {{"direction", "down"}},
+            static_cast<double>(changes_down_));
   for (Suppression s : kAllSuppressions) {
     AddSample(suppressed, {{"reason", std::string(SuppressionName(s))}},
               decision_.suppressed.count(s) ? 1 : 0);
@@ -99,8 +104,8 @@ std::vector<prometheus::MetricFamily> DemotionService::Collect() const {
   for (const auto& c : decision_.checks) {
     AddSample(check_down, {{"check", c.name}}, c.down ? 1 : 0);
   }
-  return {std::move(desired),     std::move(applied),     std::move(changes),
-          std::move(suppressed),  std::move(flap),        std::move(sink_errors),
+  return {std::move(desired),      std::move(applied),   std::move(changes),
+          std::move(suppressed),   std::move(flap),      std::move(sink_errors),
           std::move(state_errors), std::move(check_down)};
 }
 

@@ -13,13 +13,18 @@ namespace {
 // OPNsense's carp_service_status adds and removes this much.
 constexpr std::int64_t kServiceFlag = std::int64_t{1} << 20;
 
-bool IsServiceFlagMultiple(std::int64_t v) { return v != 0 && v % kServiceFlag == 0; }
+bool IsServiceFlagMultiple(std::int64_t v) {
+  return v != 0 && v % kServiceFlag == 0;
+}
 
 }  // namespace
 
 std::string SerializeDemotionState(const DemotionState& s) {
-  nlohmann::json j{{"version", 1}, {"applied", s.applied}, {"epoch", s.epoch},
-                   {"sink", s.sink}, {"down", s.down}};
+  nlohmann::json j{{"version", 1},
+                   {"applied", s.applied},
+                   {"epoch", s.epoch},
+                   {"sink", s.sink},
+                   {"down", s.down}};
   if (s.pending) j["pending"] = *s.pending;
   if (s.before) j["before"] = *s.before;
   return j.dump() + "\n";
@@ -63,24 +68,28 @@ ReconcileOutcome ReconcileAdditive(const DemotionState& rec,
   ReconcileOutcome out;
   if (epoch.ok() && !rec.epoch.empty() && *epoch != rec.epoch) {
     out.applied = 0;
-    out.note = "counter was reset since the state was recorded (reboot); "
-               "recorded contribution " + std::to_string(rec.applied) +
-               " is no longer applied";
+    out.note =
+        "counter was reset since the state was recorded (reboot); "
+        "recorded contribution " +
+        std::to_string(rec.applied) + " is no longer applied";
     return out;
   }
   out.applied = rec.applied;
   if (!rec.pending || *rec.pending == rec.applied) {
-    out.note = "recorded contribution " + std::to_string(rec.applied) + " is applied";
+    out.note =
+        "recorded contribution " + std::to_string(rec.applied) + " is applied";
     return out;
   }
-  const std::int64_t delta = static_cast<std::int64_t>(*rec.pending) - rec.applied;
+  const std::int64_t delta =
+      static_cast<std::int64_t>(*rec.pending) - rec.applied;
   const std::string change = "change " + std::to_string(rec.applied) + " -> " +
                              std::to_string(*rec.pending);
   if (!current.ok() || !rec.before) {
     // Without a read-back the write is most likely done: it follows the
     // intent record immediately, while the commit record needs an fsync.
     out.applied = *rec.pending;
-    out.note = "interrupted " + change + " assumed applied (counter not readable)";
+    out.note =
+        "interrupted " + change + " assumed applied (counter not readable)";
     return out;
   }
   const std::int64_t moved = *current - *rec.before;
@@ -89,11 +98,15 @@ ReconcileOutcome ReconcileAdditive(const DemotionState& rec,
     out.note = "interrupted " + change + " found applied";
   } else if (moved == 0) {
     out.note = "interrupted " + change + " found not applied";
-  } else if (IsServiceFlagMultiple(moved - delta) && !IsServiceFlagMultiple(moved)) {
+  } else if (IsServiceFlagMultiple(moved - delta) &&
+             !IsServiceFlagMultiple(moved)) {
     out.applied = *rec.pending;
-    out.note = "interrupted " + change + " found applied (OPNsense service flag moved too)";
-  } else if (IsServiceFlagMultiple(moved) && !IsServiceFlagMultiple(moved - delta)) {
-    out.note = "interrupted " + change + " found not applied (OPNsense service flag moved)";
+    out.note = "interrupted " + change +
+               " found applied (OPNsense service flag moved too)";
+  } else if (IsServiceFlagMultiple(moved) &&
+             !IsServiceFlagMultiple(moved - delta)) {
+    out.note = "interrupted " + change +
+               " found not applied (OPNsense service flag moved)";
   } else {
     out.applied = *rec.pending;
     out.note = "interrupted " + change + " is ambiguous (counter moved by " +

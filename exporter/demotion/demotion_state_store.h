@@ -47,8 +47,8 @@ class DemotionStateStore {
 // Decides, after a crash, how much of our contribution is in an additive
 // counter. `recorded` is the state file; `epoch`/`current` are read now.
 struct ReconcileOutcome {
-  int applied = 0;    // our contribution in the counter now
-  std::string note;   // a sentence for the log and the status API
+  int applied = 0;   // our contribution in the counter now
+  std::string note;  // a sentence for the log and the status API
 };
 ReconcileOutcome ReconcileAdditive(const DemotionState& recorded,
                                    const Expected<std::string>& epoch,

@@ -66,13 +66,16 @@ PeerAssessment AssessPeer(const std::optional<PeerSnapshot>& peer,
     a.summary = who + " not heard from yet";
     return a;
   }
-  const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - peer->fetched_at);
+  const auto age =
+      std::chrono::duration_cast<std::chrono::seconds>(now - peer->fetched_at);
   if (now - peer->fetched_at > stale_after) {
-    a.summary = who + " status is stale (" + std::to_string(age.count()) + "s old)";
+    a.summary =
+        who + " status is stale (" + std::to_string(age.count()) + "s old)";
     return a;
   }
   if (!peer->reachable) {
-    a.summary = who + " unreachable" + (peer->error.empty() ? "" : ": " + peer->error);
+    a.summary =
+        who + " unreachable" + (peer->error.empty() ? "" : ": " + peer->error);
     return a;
   }
   if (!peer->api_ok || !peer->status.is_object()) {
@@ -87,12 +90,14 @@ PeerAssessment AssessPeer(const std::optional<PeerSnapshot>& peer,
     return a;
   }
   if (const double d = PeerDesired(status); d > 0) {
-    a.summary = who + " is demoting itself by " + std::to_string(static_cast<long>(d));
+    a.summary =
+        who + " is demoting itself by " + std::to_string(static_cast<long>(d));
     return a;
   }
   const auto checks = PeerChecks(status);
   for (const auto& c : checks) {
-    if (c.applicable && c.weighted && c.status == "fail" && c.scope != "upstream") {
+    if (c.applicable && c.weighted && c.status == "fail" &&
+        c.scope != "upstream") {
       a.summary = who + " has failing local check " + c.name;
       return a;
     }
@@ -101,7 +106,8 @@ PeerAssessment AssessPeer(const std::optional<PeerSnapshot>& peer,
   a.summary = who + " ready";
   int vouching = 0;
   for (const auto& c : checks) {
-    const bool upstream = c.scope == "upstream" || our_upstream_checks.count(c.name);
+    const bool upstream =
+        c.scope == "upstream" || our_upstream_checks.count(c.name);
     if (!upstream || !c.applicable) continue;
     if (c.status != "ok") {
       a.upstream_summary = who + " cannot vouch for its upstream: " + c.name +

@@ -21,7 +21,11 @@ class FdCloser {
   FdCloser(const FdCloser&) = delete;
   FdCloser& operator=(const FdCloser&) = delete;
   int get() const { return fd_; }
-  int release() { int f = fd_; fd_ = -1; return f; }
+  int release() {
+    int f = fd_;
+    fd_ = -1;
+    return f;
+  }
 
  private:
   int fd_;
@@ -36,14 +40,18 @@ Error Errno(const std::string& what) {
 Status WriteFileAtomically(const std::string& path, const std::string& content,
                            unsigned mode) {
   const std::filesystem::path target(path);
-  const std::filesystem::path dir =
-      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path dir = target.has_parent_path()
+                                        ? target.parent_path()
+                                        : std::filesystem::path(".");
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Error{"cannot create directory " + dir.string() + ": " + ec.message()};
+  if (ec)
+    return Error{"cannot create directory " + dir.string() + ": " +
+                 ec.message()};
   std::string tmp = path + ".tmp.XXXXXX";
   FdCloser fd(::mkstemp(tmp.data()));
-  if (fd.get() < 0) return Errno("cannot create a temporary file beside " + path);
+  if (fd.get() < 0)
+    return Errno("cannot create a temporary file beside " + path);
   auto fail = [&](const std::string& what) {
     Error e = Errno(what);
     ::unlink(tmp.c_str());
@@ -59,7 +67,8 @@ Status WriteFileAtomically(const std::string& path, const std::string& content,
   }
   if (::fsync(fd.get()) != 0) return fail("cannot fsync " + tmp);
   if (::close(fd.release()) != 0) return fail("cannot close " + tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename " + tmp + " to " + path);
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail("cannot rename " + tmp + " to " + path);
   FdCloser dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) {
     return Errno("cannot fsync directory " + dir.string());
@@ -67,7 +76,8 @@ Status WriteFileAtomically(const std::string& path, const std::string& content,
   return OkStatus();
 }
 
-Expected<std::string> ReadSmallFile(const std::string& path, std::size_t max_bytes) {
+Expected<std::string> ReadSmallFile(const std::string& path,
+                                    std::size_t max_bytes) {
   FdCloser fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return Errno("cannot open " + path);
   std::string out;
@@ -79,7 +89,8 @@ Expected<std::string> ReadSmallFile(const std::string& path, std::size_t max_byt
     if (n == 0) return out;
     out.append(buf, static_cast<std::size_t>(n));
   }
-  return Error{path + " is larger than " + std::to_string(max_bytes) + " bytes"};
+  return Error{path + " is larger than " + std::to_string(max_bytes) +
+               " bytes"};
 }
 
 }  // namespace ipv6ha

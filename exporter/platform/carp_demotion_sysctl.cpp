@@ -3,7 +3,7 @@
 #ifdef __FreeBSD__
 #include <sys/sysctl.h>
 #include <sys/time.h>
-#include <sys/types.h>
+#include <sys/types.h>  // before sys/sysctl.h on FreeBSD
 
 #include <cerrno>
 #include <cstring>
@@ -38,9 +38,11 @@ Expected<std::string> CarpDemotionEpoch() {
   struct timeval boot {};
   size_t len = sizeof(boot);
   if (sysctlbyname("kern.boottime", &boot, &len, nullptr, 0) != 0) {
-    return Error{std::string("cannot read kern.boottime: ") + std::strerror(errno)};
+    return Error{std::string("cannot read kern.boottime: ") +
+                 std::strerror(errno)};
   }
-  return "boot:" + std::to_string(boot.tv_sec) + "." + std::to_string(boot.tv_usec);
+  return "boot:" + std::to_string(boot.tv_sec) + "." +
+         std::to_string(boot.tv_usec);
 }
 
 #else

@@ -47,7 +47,8 @@ std::vector<CarpVhid> ParseIfconfigCarp(std::string_view text) {
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    text =
+        nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (IsInterfaceHeader(line)) {
       current_interface = std::string(line.substr(0, line.find(": flags=")));
@@ -70,7 +71,8 @@ std::vector<CarpVhid> ParseIfconfigCarp(std::string_view text) {
       continue;
     }
     if (last_was_carp && words[0] == "peer") {
-      // FreeBSD 14: "peer 224.0.0.18 peer6 ff02::12" belongs to the carp line above.
+      // FreeBSD 14: "peer 224.0.0.18 peer6 ff02::12" belongs to the carp line
+      // above.
       for (std::size_t i = 0; i + 1 < words.size(); i += 2) {
         if (words[i] == "peer") out.back().peer = std::string(words[i + 1]);
         if (words[i] == "peer6") out.back().peer6 = std::string(words[i + 1]);
@@ -93,10 +95,18 @@ void DeriveNodeRole(RoleReading& reading) {
   int master = 0, backup = 0, init = 0, other = 0;
   for (const auto& v : vhids) {
     switch (v.state) {
-      case CarpState::kMaster: ++master; break;
-      case CarpState::kBackup: ++backup; break;
-      case CarpState::kInit: ++init; break;
-      case CarpState::kUnknown: ++other; break;
+      case CarpState::kMaster:
+        ++master;
+        break;
+      case CarpState::kBackup:
+        ++backup;
+        break;
+      case CarpState::kInit:
+        ++init;
+        break;
+      case CarpState::kUnknown:
+        ++other;
+        break;
     }
   }
   const int n = static_cast<int>(vhids.size());
@@ -113,7 +123,8 @@ void DeriveNodeRole(RoleReading& reading) {
   }
   reading.detail = std::to_string(n) + " vhid(s): " + std::to_string(master) +
                    " MASTER, " + std::to_string(backup) + " BACKUP, " +
-                   std::to_string(init) + " INIT" + (reading.mixed ? " (mixed)" : "");
+                   std::to_string(init) + " INIT" +
+                   (reading.mixed ? " (mixed)" : "");
 }
 
 }  // namespace ipv6ha

@@ -41,7 +41,7 @@ struct CarpVhid {
   CarpState state = CarpState::kUnknown;
   int advbase = 0;
   int advskew = 0;
-  std::string peer;   // FreeBSD 14: unicast/multicast peer, if shown
+  std::string peer;  // FreeBSD 14: unicast/multicast peer, if shown
   std::string peer6;
 
   bool operator==(const CarpVhid&) const = default;
@@ -49,13 +49,14 @@ struct CarpVhid {
 
 struct RoleReading {
   Role role = Role::kUnknown;
-  bool mixed = false;            // vhids disagree (some MASTER, some not)
-  std::vector<CarpVhid> vhids;   // source carp only
+  bool mixed = false;           // vhids disagree (some MASTER, some not)
+  std::vector<CarpVhid> vhids;  // source carp only
   // net.inet.carp.demotion (total of all contributors) where readable.
   std::optional<std::int64_t> carp_demotion;
   std::string carp_demotion_error;  // why not readable ("not FreeBSD")
-  std::string detail;  // one line for humans ("2 vhids MASTER", "fd00::1 present")
-  std::string error;   // non-empty when the role could not be read
+  std::string
+      detail;  // one line for humans ("2 vhids MASTER", "fd00::1 present")
+  std::string error;  // non-empty when the role could not be read
 };
 
 class RoleSource {

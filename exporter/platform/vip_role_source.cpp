@@ -96,12 +96,14 @@ RoleReading VipRoleSource::Read() {
       if (auto flags = FindIfInet6Flags(text.str(), vip_)) {
         if (*flags & kIfaFDadFailed) {
           reading.role = Role::kBackup;
-          reading.detail = vip_ + " on " + found_on + " failed duplicate address detection";
+          reading.detail =
+              vip_ + " on " + found_on + " failed duplicate address detection";
           return reading;
         }
         if (*flags & kIfaFTentative) {
           reading.role = Role::kBackup;
-          reading.detail = vip_ + " on " + found_on + " is tentative (DAD running)";
+          reading.detail =
+              vip_ + " on " + found_on + " is tentative (DAD running)";
           return reading;
         }
       }

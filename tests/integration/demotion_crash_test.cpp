@@ -61,9 +61,10 @@ std::unique_ptr<DemotionService> MakeService(const Paths& p) {
   };
   return std::make_unique<DemotionService>(
       c, ControllerParams::From(c, "fw2"),
-      std::make_unique<CarpSysctlSink>(std::make_unique<FileDemotionCounter>(p.counter)),
-      std::make_unique<DemotionStateStore>(p.state), std::vector<CheckSettings>{Settings()},
-      in);
+      std::make_unique<CarpSysctlSink>(
+          std::make_unique<FileDemotionCounter>(p.counter)),
+      std::make_unique<DemotionStateStore>(p.state),
+      std::vector<CheckSettings>{Settings()}, in);
 }
 
 // The child: reconcile, then demote and withdraw until killed.
@@ -125,7 +126,8 @@ TEST(DemotionCrash, KillNineAtRandomPointsNeverLeaksNorDoublesTheContribution) {
     ASSERT_TRUE(applied == 0 || applied == kWeight) << "iteration " << i;
     if (applied) ++found_applied;
     ASSERT_EQ(*counter.Read(), foreign + applied)
-        << "iteration " << i << ": " << restarted->Status()["state_file"].dump();
+        << "iteration " << i << ": "
+        << restarted->Status()["state_file"].dump();
     auto after = DemotionStateStore(paths.state).Load();
     ASSERT_TRUE(after.ok() && after->has_value());
     EXPECT_FALSE((*after)->pending.has_value()) << "iteration " << i;
@@ -135,11 +137,13 @@ TEST(DemotionCrash, KillNineAtRandomPointsNeverLeaksNorDoublesTheContribution) {
     }
   }
   const auto took = std::chrono::steady_clock::now() - started;
-  std::printf("200 kills: %d found a change in flight, %d restarted with the "
-              "contribution applied; %.1f s\n",
-              found_pending, found_applied,
-              std::chrono::duration<double>(took).count());
-  EXPECT_GT(found_pending, 0) << "no kill landed inside a change; the test proves little";
+  std::printf(
+      "200 kills: %d found a change in flight, %d restarted with the "
+      "contribution applied; %.1f s\n",
+      found_pending, found_applied,
+      std::chrono::duration<double>(took).count());
+  EXPECT_GT(found_pending, 0)
+      << "no kill landed inside a change; the test proves little";
 }
 
 }  // namespace

@@ -26,18 +26,25 @@ using namespace std::chrono_literals;
 
 std::string Config(const TempDir& dir, int port, const std::string& argv,
                    const std::string& extra = "") {
-  return "listen: \"127.0.0.1:" + std::to_string(port) + "\"\n"
+  return "listen: \"127.0.0.1:" + std::to_string(port) +
+         "\"\n"
          "node: {name: fw1}\n"
          "role: {source: static, static: backup}\n"
          "peer: {name: fw2}\n"
          "checks:\n"
-         "  nptv6_rules: {type: command, argv: " + argv +
+         "  nptv6_rules: {type: command, argv: " +
+         argv +
          ", interval: 100ms, timeout: 1s, weight: 50}\n"
          "demotion:\n"
          "  sink: keepalived_track_file\n"
-         "  track_file: " + (dir.path() / "run/demote").string() + "\n"
-         "  state_file: " + (dir.path() / "state.json").string() + "\n"
-         "  fall: 1\n  rise: 1\n  hold_down: 0s\n" + extra;
+         "  track_file: " +
+         (dir.path() / "run/demote").string() +
+         "\n"
+         "  state_file: " +
+         (dir.path() / "state.json").string() +
+         "\n"
+         "  fall: 1\n  rise: 1\n  hold_down: 0s\n" +
+         extra;
 }
 
 std::optional<std::int64_t> TrackFile(const TempDir& dir) {
@@ -63,8 +70,10 @@ TEST(DemotionDaemon, FailingCheckOnBackupDemotesAndSigtermWithdraws) {
       << doc["controller"].dump();
   auto metrics = HttpGet("127.0.0.1", port, "/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("ipv6_ha_demotion_applied 50"), std::string::npos);
-  EXPECT_NE(metrics->body.find("ipv6_ha_role{role=\"backup\"} 1"), std::string::npos);
+  EXPECT_NE(metrics->body.find("ipv6_ha_demotion_applied 50"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("ipv6_ha_role{role=\"backup\"} 1"),
+            std::string::npos);
   EXPECT_EQ(p.Stop(10s), 0) << p.Log();
   EXPECT_EQ(TrackFile(dir), 0);
 }
@@ -74,8 +83,9 @@ TEST(DemotionDaemon, KillNineWhileFlippingNeverLeavesTheTrackFileOutOfStep) {
   const int port = testing::FreePort();
   // Fails and passes alternately, every 100 ms.
   const auto config = dir.Write(
-      "c.yml", Config(dir, port,
-                      "[/bin/sh, -c, 'test $(( $(date +%s%N) / 100000000 % 2 )) = 0']"));
+      "c.yml",
+      Config(dir, port,
+             "[/bin/sh, -c, 'test $(( $(date +%s%N) / 100000000 % 2 )) = 0']"));
   std::mt19937 rng(7);
   for (int i = 0; i < 30; ++i) {
     {
@@ -84,8 +94,10 @@ TEST(DemotionDaemon, KillNineWhileFlippingNeverLeavesTheTrackFileOutOfStep) {
       std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
       p.Signal(SIGKILL);
     }
-    auto state = DemotionStateStore((dir.path() / "state.json").string()).Load();
-    ASSERT_TRUE(state.ok()) << "iteration " << i << ": " << state.error().message;
+    auto state =
+        DemotionStateStore((dir.path() / "state.json").string()).Load();
+    ASSERT_TRUE(state.ok())
+        << "iteration " << i << ": " << state.error().message;
     const auto file = TrackFile(dir);
     if (!state->has_value()) {
       // Killed before the first start got as far as recording anything.
@@ -104,7 +116,9 @@ TEST(DemotionDaemon, KillNineWhileFlippingNeverLeavesTheTrackFileOutOfStep) {
   ASSERT_TRUE(last.WaitReady(port)) << last.Log();
   EXPECT_EQ(last.Stop(10s), 0);
   EXPECT_EQ(TrackFile(dir), 0);
-  EXPECT_EQ((*DemotionStateStore((dir.path() / "state.json").string()).Load())->applied, 0);
+  EXPECT_EQ((*DemotionStateStore((dir.path() / "state.json").string()).Load())
+                ->applied,
+            0);
 }
 
 }  // namespace

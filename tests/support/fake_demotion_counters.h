@@ -31,7 +31,8 @@ class MemoryDemotionCounter : public DemotionCounter {
     std::string epoch = "boot-1";
     bool fail_writes = false;
   };
-  explicit MemoryDemotionCounter(std::shared_ptr<State> state) : s_(std::move(state)) {}
+  explicit MemoryDemotionCounter(std::shared_ptr<State> state)
+      : s_(std::move(state)) {}
   Expected<std::int64_t> Read() override {
     std::lock_guard lock(s_->mutex);
     return s_->value;

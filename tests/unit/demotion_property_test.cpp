@@ -26,7 +26,9 @@ class DemotionProperties : public ::testing::TestWithParam<Scenario> {};
 TEST_P(DemotionProperties, InvariantsHoldOverRandomSequences) {
   const Scenario sc = GetParam();
   std::mt19937 rng(sc.seed);
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  auto pick = [&](int n) {
+    return static_cast<int>(rng() % static_cast<unsigned>(n));
+  };
   DemotionWorld w;
   w.config.max = 120;
   w.config.dry_run = sc.dry_run;
@@ -56,8 +58,10 @@ TEST_P(DemotionProperties, InvariantsHoldOverRandomSequences) {
     const bool evaluates = event < 73 || event >= 81;
     if (event < 55) {
       const int s = pick(10);
-      publish(static_cast<std::size_t>(pick(3)),
-              s < 4 ? CheckStatus::kFail : s < 8 ? CheckStatus::kOk : CheckStatus::kUnknown);
+      publish(static_cast<std::size_t>(pick(3)), s < 4 ? CheckStatus::kFail
+                                                 : s < 8
+                                                     ? CheckStatus::kOk
+                                                     : CheckStatus::kUnknown);
     } else if (event < 65) {
       const Role roles[] = {Role::kMaster, Role::kBackup, Role::kUnknown};
       w.role = roles[pick(3)];
@@ -68,7 +72,8 @@ TEST_P(DemotionProperties, InvariantsHoldOverRandomSequences) {
     } else if (event < 78) {
       // Another contributor (kernel 240, OPNsense 2^20) changes the counter.
       const std::int64_t amount = pick(2) ? 240 : (1 << 20);
-      const std::int64_t delta = (foreign >= amount && pick(2)) ? -amount : amount;
+      const std::int64_t delta =
+          (foreign >= amount && pick(2)) ? -amount : amount;
       std::lock_guard lock(w.counter->mutex);
       w.counter->value += delta;
       foreign += delta;
@@ -102,7 +107,8 @@ TEST_P(DemotionProperties, InvariantsHoldOverRandomSequences) {
       ASSERT_EQ(w.writes(), 0u) << "step " << step;
     }
     if (status["flap_guard"]["engaged"].get<bool>()) {
-      ASSERT_EQ(desired, prev_desired) << "step " << step << ": " << status["reason"];
+      ASSERT_EQ(desired, prev_desired)
+          << "step " << step << ": " << status["reason"];
       ++flap_holds;
     }
     if (!sc.dry_run && evaluates && !w.counter->fail_writes) {

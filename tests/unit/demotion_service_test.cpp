@@ -145,7 +145,8 @@ TEST(DemotionService, RebootResetsTheRecordedContribution) {
   auto again = w.Make();
   again->Start(Now());
   EXPECT_EQ(w.counter_value(), 50) << "re-applied once on the fresh counter";
-  EXPECT_NE(again->Status()["state_file"]["reconcile"].get<std::string>().find("reset"),
+  EXPECT_NE(again->Status()["state_file"]["reconcile"].get<std::string>().find(
+                "reset"),
             std::string::npos);
 }
 
@@ -170,8 +171,8 @@ TEST(DemotionService, TrackFileSinkWritesAnExplicitZeroAtStart) {
   inputs.role = [] { return Role::kMaster; };
   DemotionService s(w.config, ControllerParams::From(w.config, "fw2"),
                     std::make_unique<TrackFileSink>(w.config.track_file),
-                    std::make_unique<DemotionStateStore>(w.config.state_file), w.settings,
-                    inputs);
+                    std::make_unique<DemotionStateStore>(w.config.state_file),
+                    w.settings, inputs);
   s.Start(Now());
   EXPECT_EQ(*ReadSmallFile(w.config.track_file), "0\n");
 }
@@ -188,7 +189,8 @@ TEST(DemotionService, MetricsCarryOneSeriesPerSuppressionReason) {
     if (f.name != "ipv6_ha_demotion_suppressed") continue;
     for (const auto& m : f.metric) {
       ++reasons;
-      if (m.label.at(0).value == "peer_not_ready") peer_not_ready = m.gauge.value;
+      if (m.label.at(0).value == "peer_not_ready")
+        peer_not_ready = m.gauge.value;
     }
   }
   EXPECT_EQ(reasons, 6);

@@ -28,7 +28,9 @@ class TempPath {
     std::filesystem::create_directories(path_);
   }
   ~TempPath() { std::filesystem::remove_all(path_); }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+  std::string operator/(const std::string& name) const {
+    return (path_ / name).string();
+  }
 
  private:
   static inline int counter_ = 0;
@@ -48,7 +50,8 @@ TEST(CarpSysctlSink, WritesOnlyDeltasOfItsOwnContribution) {
   EXPECT_TRUE(sink.Additive());
 }
 
-TEST(CarpSysctlSink, OtherContributorsChangingTheCounterConcurrentlyAreNeverDisturbed) {
+TEST(CarpSysctlSink,
+     OtherContributorsChangingTheCounterConcurrentlyAreNeverDisturbed) {
   auto state = std::make_shared<MemoryDemotionCounter::State>();
   CarpSysctlSink sink(std::make_unique<MemoryDemotionCounter>(state));
   std::atomic<bool> stop{false};
@@ -115,7 +118,8 @@ TEST(TrackFileSink, ReaderNeverSeesAPartialValueAndTheFileNeverDisappears) {
     while (!stop) {
       auto text = ReadSmallFile(path, 127);
       if (!text || !valid.count(*text)) {
-        if (bad++ == 0) bad_example = text ? "\"" + *text + "\"" : text.error().message;
+        if (bad++ == 0)
+          bad_example = text ? "\"" + *text + "\"" : text.error().message;
       }
       ++reads;
     }
@@ -133,7 +137,8 @@ TEST(TrackFileSink, ReaderNeverSeesAPartialValueAndTheFileNeverDisappears) {
   EXPECT_EQ(bad.load(), 0) << "first bad read: " << bad_example;
   // No temporary file is left beside it.
   int files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path())) {
+  for (const auto& e : std::filesystem::directory_iterator(
+           std::filesystem::path(path).parent_path())) {
     ++files;
     (void)e;
   }
@@ -167,7 +172,8 @@ TEST(CommandSink, NonZeroExitIsAnErrorNamingTheProgram) {
   CommandSink sink({script}, std::chrono::seconds(5));
   auto st = sink.Apply(0, 50);
   ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.error().message.find("exit status 3: no permission"), std::string::npos)
+  EXPECT_NE(st.error().message.find("exit status 3: no permission"),
+            std::string::npos)
       << st.error().message;
 }
 

@@ -67,7 +67,8 @@ TEST_P(Reconcile, FindsOurContributionExactlyOnce) {
   const auto& row = GetParam();
   const auto out = ReconcileAdditive(row.recorded, row.epoch, row.current);
   EXPECT_EQ(out.applied, row.applied) << row.situation << ": " << out.note;
-  EXPECT_NE(out.note.find(row.note), std::string::npos) << row.situation << ": " << out.note;
+  EXPECT_NE(out.note.find(row.note), std::string::npos)
+      << row.situation << ": " << out.note;
 }
 
 DemotionState Committed(int applied) {
@@ -80,26 +81,33 @@ DemotionState Committed(int applied) {
 INSTANTIATE_TEST_SUITE_P(
     Rows, Reconcile,
     ::testing::Values(
-        ReconcileRow{"committed", Committed(50), std::string("boot-1"), std::int64_t{50},
-                     50, "is applied"},
+        ReconcileRow{"committed", Committed(50), std::string("boot-1"),
+                     std::int64_t{50}, 50, "is applied"},
         ReconcileRow{"rebooted since", Committed(50), std::string("boot-2"),
                      std::int64_t{0}, 0, "reset"},
-        ReconcileRow{"crash before the write", Pending(0, 50, 100), std::string("boot-1"),
-                     std::int64_t{100}, 0, "not applied"},
-        ReconcileRow{"crash after the write", Pending(0, 50, 100), std::string("boot-1"),
-                     std::int64_t{150}, 50, "found applied"},
-        ReconcileRow{"crash after a withdrawal", Pending(50, 0, 150), std::string("boot-1"),
-                     std::int64_t{100}, 0, "found applied"},
+        ReconcileRow{"crash before the write", Pending(0, 50, 100),
+                     std::string("boot-1"), std::int64_t{100}, 0,
+                     "not applied"},
+        ReconcileRow{"crash after the write", Pending(0, 50, 100),
+                     std::string("boot-1"), std::int64_t{150}, 50,
+                     "found applied"},
+        ReconcileRow{"crash after a withdrawal", Pending(50, 0, 150),
+                     std::string("boot-1"), std::int64_t{100}, 0,
+                     "found applied"},
         ReconcileRow{"crash before a withdrawal", Pending(50, 0, 150),
-                     std::string("boot-1"), std::int64_t{150}, 50, "not applied"},
+                     std::string("boot-1"), std::int64_t{150}, 50,
+                     "not applied"},
         ReconcileRow{"applied while OPNsense set its flag", Pending(0, 50, 0),
                      std::string("boot-1"), kFlag + 50, 50, "service flag"},
-        ReconcileRow{"not applied while OPNsense cleared its flag", Pending(0, 50, kFlag),
-                     std::string("boot-1"), std::int64_t{0}, 0, "service flag"},
-        ReconcileRow{"counter unreadable", Pending(0, 50, 0), std::string("boot-1"),
-                     Error{"gone"}, 50, "assumed applied"},
-        ReconcileRow{"ambiguous movement", Pending(0, 50, 0), std::string("boot-1"),
-                     std::int64_t{290}, 50, "ambiguous"}));
+        ReconcileRow{"not applied while OPNsense cleared its flag",
+                     Pending(0, 50, kFlag), std::string("boot-1"),
+                     std::int64_t{0}, 0, "service flag"},
+        ReconcileRow{"counter unreadable", Pending(0, 50, 0),
+                     std::string("boot-1"), Error{"gone"}, 50,
+                     "assumed applied"},
+        ReconcileRow{"ambiguous movement", Pending(0, 50, 0),
+                     std::string("boot-1"), std::int64_t{290}, 50,
+                     "ambiguous"}));
 
 }  // namespace
 }  // namespace ipv6ha

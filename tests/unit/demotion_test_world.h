@@ -19,11 +19,12 @@ class DemotionWorld {
   DemotionWorld() {
     static int n = 0;
     // tmpfs when there is one: the state file is fsynced on every change.
-    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm")
-                                           ? std::filesystem::path("/dev/shm")
-                                           : std::filesystem::temp_directory_path();
-    dir_ = base /
-           ("demotion_world." + std::to_string(::getpid()) + "." + std::to_string(n++));
+    const std::filesystem::path base =
+        std::filesystem::is_directory("/dev/shm")
+            ? std::filesystem::path("/dev/shm")
+            : std::filesystem::temp_directory_path();
+    dir_ = base / ("demotion_world." + std::to_string(::getpid()) + "." +
+                   std::to_string(n++));
     std::filesystem::create_directories(dir_);
     config.sink = "carp_sysctl";
     config.state_file = (dir_ / "state.json").string();
@@ -48,24 +49,28 @@ class DemotionWorld {
   }
 
   std::unique_ptr<DemotionService> Make() {
-    auto sink = std::make_unique<CarpSysctlSink>(std::make_unique<MemoryDemotionCounter>(counter));
+    auto sink = std::make_unique<CarpSysctlSink>(
+        std::make_unique<MemoryDemotionCounter>(counter));
     auto store = std::make_unique<DemotionStateStore>(config.state_file);
     DemotionInputs inputs;
     inputs.role = [this] { return role; };
     inputs.peer = [this] { return peer; };
-    return std::make_unique<DemotionService>(config, ControllerParams::From(config, "fw2"),
-                                             std::move(sink), std::move(store), settings,
-                                             std::move(inputs));
+    return std::make_unique<DemotionService>(
+        config, ControllerParams::From(config, "fw2"), std::move(sink),
+        std::move(store), settings, std::move(inputs));
   }
 
   void SetPeerReady(bool ready) {
     PeerSnapshot p;
     p.reachable = ready;
     p.api_ok = ready;
-    p.fetched_at = std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
+    p.fetched_at =
+        std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
     p.status = {{"ready", true},
-                {"checks", {{{"name", "ipv6_connectivity"}, {"status", "ok"},
-                             {"scope", "upstream"}}}}};
+                {"checks",
+                 {{{"name", "ipv6_connectivity"},
+                   {"status", "ok"},
+                   {"scope", "upstream"}}}}};
     peer = p;
   }
 

@@ -34,7 +34,8 @@ TEST(IfconfigCarpParser, FreeBsd13MasterListsEveryVhidOnEveryInterface) {
 TEST(IfconfigCarpParser, FreeBsd14PeerLinesAttachToTheirVhid) {
   const auto v = ParseIfconfigCarp(Fixture("freebsd14_backup.txt"));
   ASSERT_EQ(v.size(), 3u);
-  EXPECT_EQ(v[0], (CarpVhid{"vtnet0", 1, CarpState::kBackup, 1, 100, "224.0.0.18", "ff02::12"}));
+  EXPECT_EQ(v[0], (CarpVhid{"vtnet0", 1, CarpState::kBackup, 1, 100,
+                            "224.0.0.18", "ff02::12"}));
   EXPECT_EQ(v[1].vhid, 2);
   EXPECT_EQ(v[2], (CarpVhid{"vtnet1", 5, CarpState::kBackup, 2, 100, "10.0.0.2",
                             "fe80::5a9c:fcff:fe0e:2179"}));
@@ -76,11 +77,12 @@ TEST_P(NodeRoleTable, NodeIsMasterOnlyWhenEveryVhidIsMaster) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, NodeRoleTable,
-    ::testing::Values(RoleRow{"freebsd13_master.txt", Role::kMaster, false, false},
-                      RoleRow{"freebsd14_backup.txt", Role::kBackup, false, false},
-                      RoleRow{"freebsd14_init.txt", Role::kInit, false, false},
-                      RoleRow{"freebsd14_mixed_vlan_lagg.txt", Role::kBackup, true, false},
-                      RoleRow{"freebsd13_none.txt", Role::kUnknown, false, true}));
+    ::testing::Values(
+        RoleRow{"freebsd13_master.txt", Role::kMaster, false, false},
+        RoleRow{"freebsd14_backup.txt", Role::kBackup, false, false},
+        RoleRow{"freebsd14_init.txt", Role::kInit, false, false},
+        RoleRow{"freebsd14_mixed_vlan_lagg.txt", Role::kBackup, true, false},
+        RoleRow{"freebsd13_none.txt", Role::kUnknown, false, true}));
 
 TEST(IfconfigCarpParser, MixedReadingSaysSoInItsDetail) {
   const RoleReading r = ReadingOf("freebsd14_mixed_vlan_lagg.txt");
@@ -91,7 +93,8 @@ TEST(IfconfigCarpParser, MixedReadingSaysSoInItsDetail) {
 TEST(IfconfigCarpParser, NaiveSubstringMatchWouldBeFooledButParserIsNot) {
   // A BACKUP node whose description mentions MASTER must not read as MASTER.
   const std::string text =
-      "igb0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n"
+      "igb0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu "
+      "1500\n"
       "\tdescription: MASTER uplink\n"
       "\tcarp: BACKUP vhid 1 advbase 1 advskew 100\n";
   RoleReading r;

@@ -42,7 +42,8 @@ double Value(const std::vector<prometheus::MetricFamily>& families,
     for (const auto& m : f.metric) {
       if (label_value.empty() ||
           (!m.label.empty() && m.label.back().value == label_value)) {
-        return f.type == prometheus::MetricType::Counter ? m.counter.value : m.gauge.value;
+        return f.type == prometheus::MetricType::Counter ? m.counter.value
+                                                         : m.gauge.value;
       }
     }
   }
@@ -50,17 +51,19 @@ double Value(const std::vector<prometheus::MetricFamily>& families,
 }
 
 TEST(RoleMonitor, CountsTransitionsAndTellsListeners) {
-  RoleMonitor monitor(std::make_unique<ScriptedRoleSource>(std::vector<RoleReading>{
-                          Reading(Role::kMaster), Reading(Role::kMaster),
-                          Reading(Role::kBackup), Reading(Role::kMaster)}),
-                      std::chrono::hours(1));
+  RoleMonitor monitor(
+      std::make_unique<ScriptedRoleSource>(std::vector<RoleReading>{
+          Reading(Role::kMaster), Reading(Role::kMaster),
+          Reading(Role::kBackup), Reading(Role::kMaster)}),
+      std::chrono::hours(1));
   std::vector<std::pair<Role, Role>> seen;
   monitor.AddListener([&](Role from, Role to) { seen.emplace_back(from, to); });
   for (int i = 0; i < 4; ++i) monitor.PollOnce();
   EXPECT_EQ(monitor.CurrentRole(), Role::kMaster);
   EXPECT_EQ(monitor.Transitions(), 2u);
-  EXPECT_EQ(seen, (std::vector<std::pair<Role, Role>>{{Role::kMaster, Role::kBackup},
-                                                      {Role::kBackup, Role::kMaster}}));
+  EXPECT_EQ(seen, (std::vector<std::pair<Role, Role>>{
+                      {Role::kMaster, Role::kBackup},
+                      {Role::kBackup, Role::kMaster}}));
   const auto metrics = monitor.Collect();
   EXPECT_EQ(Value(metrics, "ipv6_ha_role", "master"), 1);
   EXPECT_EQ(Value(metrics, "ipv6_ha_role", "backup"), 0);
@@ -68,13 +71,17 @@ TEST(RoleMonitor, CountsTransitionsAndTellsListeners) {
 }
 
 TEST(RoleMonitor, PollsOnItsOwnThreadUntilStopped) {
-  RoleMonitor monitor(std::make_unique<ScriptedRoleSource>(std::vector<RoleReading>{
-                          Reading(Role::kBackup), Reading(Role::kMaster)}),
-                      std::chrono::milliseconds(5));
+  RoleMonitor monitor(
+      std::make_unique<ScriptedRoleSource>(std::vector<RoleReading>{
+          Reading(Role::kBackup), Reading(Role::kMaster)}),
+      std::chrono::milliseconds(5));
   monitor.Start();
-  EXPECT_EQ(monitor.CurrentRole(), Role::kBackup) << "first reading is synchronous";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (monitor.CurrentRole() != Role::kMaster && std::chrono::steady_clock::now() < deadline) {
+  EXPECT_EQ(monitor.CurrentRole(), Role::kBackup)
+      << "first reading is synchronous";
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (monitor.CurrentRole() != Role::kMaster &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();
   }
   monitor.Stop();
@@ -86,13 +93,15 @@ TEST(RoleMonitor, CarpReadingExportsOneSeriesPerVhidAndState) {
   r.vhids = {{"igb0", 1, CarpState::kMaster, 1, 0, "", ""},
              {"vlan0.10", 2, CarpState::kBackup, 1, 0, "", ""}};
   r.carp_demotion = 1048576;
-  RoleMonitor monitor(std::make_unique<ScriptedRoleSource>(std::vector<RoleReading>{r}),
-                      std::chrono::hours(1));
+  RoleMonitor monitor(
+      std::make_unique<ScriptedRoleSource>(std::vector<RoleReading>{r}),
+      std::chrono::hours(1));
   monitor.PollOnce();
   const auto metrics = monitor.Collect();
   int vhid_series = 0;
   for (const auto& f : metrics) {
-    if (f.name == "ipv6_ha_carp_vhid_state") vhid_series = static_cast<int>(f.metric.size());
+    if (f.name == "ipv6_ha_carp_vhid_state")
+      vhid_series = static_cast<int>(f.metric.size());
   }
   EXPECT_EQ(vhid_series, 8);
   EXPECT_EQ(Value(metrics, "ipv6_ha_carp_demotion"), 1048576);
@@ -105,7 +114,8 @@ TEST(CarpRoleSource, RunsIfconfigAndParsesIt) {
   const auto script = dir / "ifconfig";
   {
     std::ofstream s(script);
-    s << "#!/bin/sh\ncat " << IPV6HA_FIXTURES << "/ifconfig/freebsd14_backup.txt\n";
+    s << "#!/bin/sh\ncat " << IPV6HA_FIXTURES
+      << "/ifconfig/freebsd14_backup.txt\n";
   }
   std::filesystem::permissions(script, std::filesystem::perms::owner_all);
   CarpRoleSource source(script.string(), std::chrono::seconds(5));
