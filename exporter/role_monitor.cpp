@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "checks/metric_samples.h"
 #include "exporter/platform/carp_role_source.h"
 #include "exporter/platform/static_role_source.h"
@@ -25,7 +27,9 @@ std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
 
 RoleMonitor::RoleMonitor(std::unique_ptr<RoleSource> source,
                          std::chrono::milliseconds poll_interval)
-    : source_(std::move(source)), poll_interval_(poll_interval) {}
+    : source_(std::move(source)),
+      // A zero interval from config would spin; 50 ms is plenty prompt.
+      poll_interval_(std::max(poll_interval, std::chrono::milliseconds(50))) {}
 
 RoleMonitor::~RoleMonitor() { Stop(); }
 
