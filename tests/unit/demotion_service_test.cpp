@@ -6,6 +6,7 @@
 
 #include "exporter/demotion/track_file_sink.h"
 #include "exporter/platform/atomic_file.h"
+#include "tests/support/exporter_process.h"
 #include "tests/unit/demotion_test_world.h"
 
 namespace ipv6ha {
@@ -195,6 +196,35 @@ TEST(DemotionService, MetricsCarryOneSeriesPerSuppressionReason) {
   }
   EXPECT_EQ(reasons, 6);
   EXPECT_EQ(peer_not_ready, 1);
+}
+
+TEST(DemotionService, TimerWithdrawsWhenHoldDownExpiresWithoutNewResults) {
+  DemotionWorld w;
+  w.config.hold_down = std::chrono::milliseconds(50);
+  auto s = w.Make();
+  s->Start(Now());
+  FailThrice(w, *s, 0);
+  w.Publish(*s, 0, kOk);
+  w.Publish(*s, 0, kOk);
+  ASSERT_EQ(s->applied(), 50);
+  s->StartTimer(std::chrono::milliseconds(10));
+  EXPECT_TRUE(testing::WaitFor([&] { return s->applied() == 0; }, std::chrono::seconds(5)));
+  s->Shutdown();
+}
+
+TEST(DemotionService, ReleasedServiceWritesNothingMoreAndLeavesItsContribution) {
+  DemotionWorld w;
+  auto s = w.Make();
+  s->Start(Now());
+  FailThrice(w, *s, 0);
+  s->Release();
+  for (int i = 0; i < 5; ++i) w.Publish(*s, 0, kOk);
+  s->Evaluate(Now() + std::chrono::minutes(5));
+  s->Shutdown();
+  EXPECT_EQ(w.counter_value(), 50);
+  auto next = w.Make();
+  next->Start(Now());
+  EXPECT_EQ(next->applied(), 50) << "the next owner adopts it";
 }
 
 }  // namespace
