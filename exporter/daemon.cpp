@@ -6,6 +6,8 @@
 
 #include <sstream>
 
+#include "exporter/platform/command_runner.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -29,13 +31,15 @@ std::string JoinList(const std::vector<std::string>& items) {
 Daemon::Daemon(DaemonOptions options)
     : options_(std::move(options)),
       metrics_(std::make_shared<ExporterMetrics>()),
-      peer_view_(std::make_shared<PeerView>()) {}
+      peer_view_(std::make_shared<PeerView>()),
+      prober_(std::make_shared<Prober>()) {}
 
 Daemon::~Daemon() = default;
 
 CheckEnv Daemon::MakeCheckEnv() {
   CheckEnv env;
   env.peer_view = peer_view_;
+  env.prober = prober_;
   return env;
 }
 
@@ -192,6 +196,7 @@ void Daemon::Reload() {
     previous = std::move(current_);
     current_ = std::move(*gen);
   }
+  metrics_->RecordReload(true);
   if (previous) {
     const auto& a = previous->config.demotion;
     const auto& b = current_->config.demotion;
@@ -199,7 +204,6 @@ void Daemon::Reload() {
                                   a.track_file == b.track_file && a.command == b.command);
   }
   StartGeneration(*current_);
-  metrics_->RecordReload(true);
   spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
 }
 
@@ -226,7 +230,9 @@ void Daemon::StopGeneration(Generation& gen, bool hand_over) {
 void Daemon::Shutdown() {
   spdlog::info("shutting down");
   http_.reset();
-  if (auto gen = Current()) StopGeneration(*gen, false);
+  // A hung command must not hold up the exit or outlive us.
+  KillRunningCommands();
+  if (auto gen = Current()) StopGeneration(*gen, false);  // withdraws
 }
 
 int Daemon::Run() {

@@ -15,6 +15,7 @@
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/http_server.h"
+#include "exporter/platform/prober.h"
 #include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
@@ -68,6 +69,9 @@ class Daemon {
   DaemonOptions options_;
   std::shared_ptr<ExporterMetrics> metrics_;
   std::shared_ptr<PeerView> peer_view_;
+  // One prober for every check and every config generation (reload keeps
+  // its sockets); its engine thread starts with the first probe.
+  std::shared_ptr<Prober> prober_;
   mutable std::mutex mutex_;
   std::shared_ptr<Generation> current_;
   std::unique_ptr<HttpServer> http_;
