@@ -12,8 +12,7 @@ enum class UpstreamFailover { kNever, kPeerConfirmed, kAlways };
 
 struct DemotionConfig {
   bool enabled = true;
-  std::string sink =
-      "none";  // carp_sysctl | keepalived_track_file | command | none
+  std::string sink = "none";  // carp_sysctl | keepalived_track_file | command | none
   std::string track_file = "/run/ipv6_ha_exporter/demote";
   std::string state_file = "/var/db/ipv6_ha_exporter.state";
   std::vector<std::string> command;  // sink `command`: argv, gets new and old
