@@ -1,12 +1,14 @@
 #include "checks/check_registry.h"
 
 #include "checks/command_check.h"
+#include "checks/services_check.h"
 
 namespace ipv6ha {
 
 const std::vector<CheckRegistration>& CheckTypes() {
   static const std::vector<CheckRegistration> kTypes = {
       CommandCheckRegistration(),
+      ServicesCheckRegistration(),
   };
   return kTypes;
 }
