@@ -2,6 +2,7 @@
 
 #include "checks/command_check.h"
 #include "checks/services_check.h"
+#include "checks/state_sync_check.h"
 
 namespace ipv6ha {
 
@@ -9,6 +10,7 @@ const std::vector<CheckRegistration>& CheckTypes() {
   static const std::vector<CheckRegistration> kTypes = {
       CommandCheckRegistration(),
       ServicesCheckRegistration(),
+      StateSyncCheckRegistration(),
   };
   return kTypes;
 }
