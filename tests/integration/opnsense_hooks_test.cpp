@@ -1,0 +1,170 @@
+// The OPNsense hooks as OPNsense runs them: rc.carp_service_status.d asks the
+// exporter's /api/v1/status whether the controller wants to demote, and the
+// rc.syshook.d/carp hook signals the running exporter.
+//
+// The status script is first run against a canned status server (both JSON
+// readers: jq and the sed fallback), then against the real exporter.
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "tests/support/exporter_process.h"
+
+namespace ipv6ha {
+namespace {
+
+using testing::RunProgram;
+using testing::RunResult;
+using testing::TempDir;
+
+const std::string kStatusScript =
+    std::string(IPV6HA_SOURCE_DIR) + "/rc.d/opnsense/rc.carp_service_status.d/ipv6_ha_exporter";
+const std::string kCarpHook =
+    std::string(IPV6HA_SOURCE_DIR) + "/rc.d/opnsense/rc.syshook.d/carp/50-ipv6_ha_exporter";
+
+// Answers every request on 127.0.0.1:port() with `body` as JSON.
+class CannedStatusServer {
+ public:
+  explicit CannedStatusServer(std::string body) : body_(std::move(body)) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    socklen_t len = sizeof(addr);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    listen(fd_, 8);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~CannedStatusServer() {
+    stop_ = true;
+    thread_.join();
+    close(fd_);
+  }
+  CannedStatusServer(const CannedStatusServer&) = delete;
+  CannedStatusServer& operator=(const CannedStatusServer&) = delete;
+  int port() const { return port_; }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      int client = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) continue;
+      char buf[4096];
+      recv(client, buf, sizeof(buf), 0);  // one small GET
+      const std::string reply =
+          "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+          std::to_string(body_.size()) + "\r\n\r\n" + body_;
+      send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+      close(client);
+    }
+  }
+
+  std::string body_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+RunResult RunStatusScript(int port, bool use_jq) {
+  std::vector<std::string> argv = {
+      "/usr/bin/env", "IPV6_HA_EXPORTER_URL=http://127.0.0.1:" + std::to_string(port),
+      "IPV6_HA_EXPORTER_TIMEOUT=2"};
+  if (!use_jq) argv.push_back("IPV6_HA_EXPORTER_NO_JQ=1");
+  argv.push_back("/bin/sh");
+  argv.push_back(kStatusScript);
+  return RunProgram(argv, std::chrono::seconds(10));
+}
+
+std::string StatusWithDesired(int desired) {
+  return R"({"node": "fw1", "role": "master", "checks": [{"name": "radvd", "status": "fail",)"
+         R"( "details": {"desired": 7}}], "controller": {"enabled": true,)"
+         R"( "contributions": {"radvd": {"weight": 60}}, "desired": )" +
+         std::to_string(desired) + R"(, "applied": 0}})";
+}
+
+class CarpServiceStatus : public ::testing::TestWithParam<bool> {};
+
+TEST_P(CarpServiceStatus, HealthyControllerExitsZero) {
+  CannedStatusServer server(StatusWithDesired(0));
+  auto r = RunStatusScript(server.port(), GetParam());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("healthy"), std::string::npos) << r.out;
+}
+
+TEST_P(CarpServiceStatus, ControllerWantingToDemoteExitsNonZero) {
+  CannedStatusServer server(StatusWithDesired(60));
+  auto r = RunStatusScript(server.port(), GetParam());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("demote this node by 60"), std::string::npos) << r.out;
+}
+
+TEST_P(CarpServiceStatus, StatusWithoutControllerDoesNotDemote) {
+  CannedStatusServer server(R"({"node": "fw1", "checks": []})");
+  auto r = RunStatusScript(server.port(), GetParam());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_P(CarpServiceStatus, UnreachableExporterDoesNotDemote) {
+  const int port = testing::FreePort();  // nothing listens there
+  auto r = RunStatusScript(port, GetParam());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("not demoting"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(JsonReaders, CarpServiceStatus, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "jq" : "sed"; });
+
+TEST(CarpSyshook, SignalsTheExporterNamedInThePidfileWithSigusr1) {
+  TempDir dir;
+  pid_t child = fork();
+  if (child == 0) {
+    execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string pidfile = dir.Write("ipv6_ha_exporter.pid", std::to_string(child) + "\n");
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile, "/bin/sh",
+                       kCarpHook, "1@igc0", "MASTER"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  int status = 0;
+  // sleep does not catch SIGUSR1, so it dies of it: proof of delivery.
+  bool reaped = testing::WaitFor(
+      [&] { return waitpid(child, &status, WNOHANG) == child; }, std::chrono::seconds(5));
+  if (!reaped) {
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+  }
+  ASSERT_TRUE(reaped);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGUSR1);
+}
+
+TEST(CarpSyshook, MissingOrGarbledPidfileStillExitsZero) {
+  TempDir dir;
+  auto missing = RunProgram({"/usr/bin/env",
+                             "IPV6_HA_EXPORTER_PIDFILE=" + (dir.path() / "none.pid").string(),
+                             "/bin/sh", kCarpHook, "1@igc0", "BACKUP"});
+  EXPECT_EQ(missing.exit_code, 0);
+  const std::string garbled = dir.Write("x.pid", "-1; rm -rf /\n");
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + garbled, "/bin/sh",
+                       kCarpHook, "1@igc0", "BACKUP"});
+  EXPECT_EQ(r.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace ipv6ha
