@@ -19,6 +19,8 @@
 #include <string>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/exporter_process.h"
 
 namespace ipv6ha {
@@ -130,6 +132,67 @@ TEST_P(CarpServiceStatus, UnreachableExporterDoesNotDemote) {
 INSTANTIATE_TEST_SUITE_P(JsonReaders, CarpServiceStatus, ::testing::Values(true, false),
                          [](const auto& info) { return info.param ? "jq" : "sed"; });
 
+// The real exporter with one command check standing for a local fault.
+class CarpServiceStatusAgainstExporter : public ::testing::Test {
+ protected:
+  void Start(const std::string& program) {
+    port_ = testing::FreePort();
+    const std::string config = dir_.Write(
+        "ipv6_ha_exporter.yml",
+        "listen: [\"127.0.0.1:" + std::to_string(port_) + "\"]\n"
+        "node: {name: fw1}\n"
+        "role: {source: static, static: master}\n"
+        "checks:\n"
+        "  radvd_running: {type: command, argv: [" + program +
+            "], interval: 200ms, weight: 60}\n"
+        "demotion: {enabled: true, sink: none, fall: 1, rise: 1, hold_down: 1s}\n");
+    exporter_ = std::make_unique<testing::ExporterProcess>(
+        std::vector<std::string>{"--config", config});
+    ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
+  }
+  nlohmann::json Status() {
+    auto r = testing::HttpGet("127.0.0.1", port_, "/api/v1/status");
+    if (!r || r->status != 200) return nlohmann::json::object();
+    return nlohmann::json::parse(r->body, nullptr, false);
+  }
+  bool WaitForCheck(const std::string& status) {
+    return testing::WaitFor(
+        [&] {
+          auto doc = Status();
+          return doc.contains("checks") && !doc["checks"].empty() &&
+                 doc["checks"][0].value("status", "") == status;
+        },
+        std::chrono::seconds(10));
+  }
+
+  TempDir dir_;
+  int port_ = 0;
+  std::unique_ptr<testing::ExporterProcess> exporter_;
+};
+
+TEST_F(CarpServiceStatusAgainstExporter, HealthyExporterExitsZero) {
+  Start("/bin/true");
+  ASSERT_TRUE(WaitForCheck("ok")) << Status().dump();
+  auto r = RunStatusScript(port_, /*use_jq=*/true);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(CarpServiceStatusAgainstExporter, ExporterWantingToDemoteExitsNonZero) {
+  Start("/bin/false");
+  ASSERT_TRUE(WaitForCheck("fail")) << Status().dump();
+  if (!Status()["controller"].contains("desired")) {
+    GTEST_SKIP() << "this build's status has no controller.desired yet";
+  }
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return Status()["controller"].value("desired", 0) > 0; },
+      std::chrono::seconds(10)))
+      << Status().dump();
+  for (bool use_jq : {true, false}) {
+    auto r = RunStatusScript(port_, use_jq);
+    EXPECT_EQ(r.exit_code, 1) << (use_jq ? "jq: " : "awk: ") << r.out << r.err;
+  }
+}
+
 TEST(CarpSyshook, SignalsTheExporterNamedInThePidfileWithSigusr1) {
   TempDir dir;
   pid_t child = fork();
@@ -152,6 +215,36 @@ TEST(CarpSyshook, SignalsTheExporterNamedInThePidfileWithSigusr1) {
   ASSERT_TRUE(reaped);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGUSR1);
+}
+
+// SIGUSR1 from the hook makes the running exporter re-run its checks at once
+// (the check's interval is an hour, so only the hook can cause a second run).
+TEST(CarpSyshook, RunningExporterRerunsItsChecksAndKeepsRunning) {
+  TempDir dir;
+  const int port = testing::FreePort();
+  const std::string config = dir.Write(
+      "ipv6_ha_exporter.yml",
+      "listen: [\"127.0.0.1:" + std::to_string(port) + "\"]\n"
+      "role: {source: static, static: master}\n"
+      "checks:\n  probe: {type: command, argv: [/bin/true], interval: 1h}\n");
+  testing::ExporterProcess exporter({"--config", config});
+  ASSERT_TRUE(exporter.WaitReady(port)) << exporter.Log();
+  auto runs = [&] {
+    auto r = testing::HttpGet("127.0.0.1", port, "/api/v1/status");
+    if (!r) return -1;
+    auto doc = nlohmann::json::parse(r->body, nullptr, false);
+    if (!doc.contains("checks") || doc["checks"].empty()) return -1;
+    return doc["checks"][0].value("runs", -1);
+  };
+  ASSERT_TRUE(testing::WaitFor([&] { return runs() == 1; }, std::chrono::seconds(10)));
+  const std::string pidfile =
+      dir.Write("ipv6_ha_exporter.pid", std::to_string(exporter.pid()) + "\n");
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile, "/bin/sh",
+                       kCarpHook, "1@igc0", "MASTER"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(testing::WaitFor([&] { return runs() >= 2; }, std::chrono::seconds(10)))
+      << exporter.Log();
+  EXPECT_TRUE(exporter.Running());
 }
 
 TEST(CarpSyshook, MissingOrGarbledPidfileStillExitsZero) {
