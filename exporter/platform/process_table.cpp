@@ -6,6 +6,7 @@
 #include <cstring>
 
 #ifdef __FreeBSD__
+#include <sys/param.h>
 #include <sys/sysctl.h>
 #include <sys/user.h>
 #else
