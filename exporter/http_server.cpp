@@ -47,8 +47,10 @@ Expected<std::string> CivetListeningPort(const std::string& listen, bool tls) {
     return Error{bad};
   }
   std::string out;
-  if (host.empty()) {
-    out = port;
+  if (host.empty() || host == "[::]") {
+    // Like Go's net.Listen, the wildcard is dual-stack: civetweb's "+PORT"
+    // binds IPv6 [::] and IPv4 0.0.0.0 ("[::]:PORT" would be IPv6-only).
+    out = "+" + port;
   } else if (host.front() == '[' && host.back() == ']') {
     if (!IsIpv6(host.substr(1, host.size() - 2))) return Error{bad};
     if (mg_check_feature(8) == 0) {
