@@ -96,6 +96,8 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
     config.Fail("pds_file", config.path() + ".pds_file must be an absolute path");
     return nullptr;
   }
+  // The sync replaces the file: compare at once rather than at the interval.
+  if (env.watch_file) env.watch_file(parsed.pds_file, settings.name);
   return std::make_unique<StateSyncCheck>(std::move(parsed), settings,
                                           env.peer_view);
 }
