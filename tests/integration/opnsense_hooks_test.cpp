@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checks/check_registry.h"
 #include "tests/support/exporter_process.h"
 
 namespace ipv6ha {
@@ -135,16 +136,36 @@ INSTANTIATE_TEST_SUITE_P(JsonReaders, CarpServiceStatus, ::testing::Values(true,
 // The real exporter with one command check standing for a local fault.
 class CarpServiceStatusAgainstExporter : public ::testing::Test {
  protected:
-  void Start(const std::string& program) {
+  // `with_peer`: a second, healthy exporter as the HA peer, so the
+  // controller has somewhere better to go and may demote this node.
+  void Start(const std::string& program, bool with_peer = false) {
     port_ = testing::FreePort();
+    std::string peer_section, peer_check;
+    if (with_peer) {
+      const int peer_port = testing::FreePort();
+      const std::string peer_config = dir_.Write(
+          "peer.yml",
+          "listen: [\"127.0.0.1:" + std::to_string(peer_port) + "\"]\n"
+          "node: {name: fw2}\n"
+          "role: {source: static, static: backup}\n"
+          "checks:\n  radvd_running: {type: command, argv: [/bin/true], interval: 200ms}\n"
+          "demotion: {enabled: true, sink: none}\n");
+      peer_ = std::make_unique<testing::ExporterProcess>(
+          std::vector<std::string>{"--config", peer_config});
+      ASSERT_TRUE(peer_->WaitReady(peer_port)) << peer_->Log();
+      peer_section = "peer: {name: fw2, address: \"::1\", api: \"http://127.0.0.1:" +
+                     std::to_string(peer_port) + "\"}\n";
+      peer_check = "  peer_reachability: {interval: 200ms, method: \"tcp:" +
+                   std::to_string(peer_port) + "\"}\n";
+    }
     const std::string config = dir_.Write(
         "ipv6_ha_exporter.yml",
         "listen: [\"127.0.0.1:" + std::to_string(port_) + "\"]\n"
         "node: {name: fw1}\n"
-        "role: {source: static, static: master}\n"
+        "role: {source: static, static: master}\n" + peer_section +
         "checks:\n"
         "  radvd_running: {type: command, argv: [" + program +
-            "], interval: 200ms, weight: 60}\n"
+            "], interval: 200ms, weight: 60}\n" + peer_check +
         "demotion: {enabled: true, sink: none, fall: 1, rise: 1, hold_down: 1s}\n");
     exporter_ = std::make_unique<testing::ExporterProcess>(
         std::vector<std::string>{"--config", config});
@@ -167,6 +188,7 @@ class CarpServiceStatusAgainstExporter : public ::testing::Test {
 
   TempDir dir_;
   int port_ = 0;
+  std::unique_ptr<testing::ExporterProcess> peer_;
   std::unique_ptr<testing::ExporterProcess> exporter_;
 };
 
@@ -178,7 +200,10 @@ TEST_F(CarpServiceStatusAgainstExporter, HealthyExporterExitsZero) {
 }
 
 TEST_F(CarpServiceStatusAgainstExporter, ExporterWantingToDemoteExitsNonZero) {
-  Start("/bin/false");
+  if (FindCheckType("peer_reachability") == nullptr) {
+    GTEST_SKIP() << "check type peer_reachability not in this build";
+  }
+  Start("/bin/false", /*with_peer=*/true);
   ASSERT_TRUE(WaitForCheck("fail")) << Status().dump();
   if (!Status()["controller"].contains("desired")) {
     GTEST_SKIP() << "this build's status has no controller.desired yet";
