@@ -1,6 +1,8 @@
 #include "checks/check_registry.h"
 
 #include "checks/command_check.h"
+#include "checks/ipv6_connectivity_check.h"
+#include "checks/peer_reachability_check.h"
 #include "checks/services_check.h"
 #include "checks/state_sync_check.h"
 
@@ -11,6 +13,8 @@ const std::vector<CheckRegistration>& CheckTypes() {
       CommandCheckRegistration(),
       ServicesCheckRegistration(),
       StateSyncCheckRegistration(),
+      Ipv6ConnectivityCheckRegistration(),
+      PeerReachabilityCheckRegistration(),
   };
   return kTypes;
 }
