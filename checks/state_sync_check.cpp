@@ -1,64 +1,29 @@
 #include "checks/state_sync_check.h"
 
-#include <openssl/evp.h>
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
-#include "exporter/config/duration.h"
+#include <filesystem>
 
 #include "checks/metric_samples.h"
+#include "checks/prefix_freshness_check.h"
+#include "exporter/config/duration.h"
+#include "exporter/platform/bounded_file.h"
 
 namespace ipv6ha {
 namespace {
 
 using SystemClock = std::chrono::system_clock;
 
-std::string Sha256OfContent(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(),
-                 nullptr) != 1) {
-    return "";
-  }
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
-}
-
 // Reads the local pds file; Error only when it exists but cannot be read.
 Expected<LocalStateFile> ReadLocal(const std::string& path, std::size_t max_bytes) {
   LocalStateFile local;
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return local;
-    return Error{path + ": " + std::strerror(errno)};
-  }
-  if (!S_ISREG(st.st_mode)) return Error{path + " is not a regular file"};
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    return Error{path + " is " + std::to_string(st.st_size) +
-                 " bytes, more than the " + std::to_string(max_bytes) + " allowed"};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": " + std::strerror(errno)};
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  const std::string content = buf.str();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && !ec) return local;  // no copy at all
+  auto file = ReadBoundedFile(path, max_bytes);
+  if (!file) return file.error();
   local.exists = true;
-  local.sha256 = Sha256OfContent(content);
-  local.mtime = SystemClock::time_point(
-      std::chrono::duration_cast<SystemClock::duration>(
-          std::chrono::seconds(st.st_mtim.tv_sec) +
-          std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  local.sha256 = Sha256Hex(file->content);  // as prefix_freshness publishes it
+  local.mtime = file->mtime;
   try {
-    auto json = nlohmann::json::parse(content);
+    auto json = nlohmann::json::parse(file->content);
     if (json.is_object() && json.contains("summary") && json["summary"].is_object()) {
       local.last_run = json["summary"].value("last_run", "");
     }

@@ -1,7 +1,5 @@
 #include "exporter/config_import.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -10,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "checks/nptv6_config_parser.h"
 #include "checks/services_check.h"
 
 namespace ipv6ha {
@@ -21,12 +20,6 @@ constexpr std::size_t kMaxImportBytes = 1024 * 1024;
 const std::vector<std::string> kDefaultTargets = {
     "2001:4860:4860::8888", "2606:4700:4700::1111", "2620:fe::fe"};
 
-std::string Where(const std::string& path, const YAML::Mark& mark) {
-  if (mark.line < 0) return path;
-  return path + ":" + std::to_string(mark.line + 1) + ":" +
-         std::to_string(mark.column + 1);
-}
-
 std::vector<std::string> SplitWords(const std::string& text) {
   std::istringstream in(text);
   std::vector<std::string> words;
@@ -34,81 +27,23 @@ std::vector<std::string> SplitWords(const std::string& text) {
   return words;
 }
 
-// A YAML scalar as written ("2", "lagg0"); "" when absent or not a scalar.
-std::string ScalarOf(const YAML::Node& map, const char* key) {
-  const YAML::Node v = map[key];
-  return v && v.IsScalar() ? v.Scalar() : "";
-}
-
-Expected<bool> FlagOf(const YAML::Node& ha, const char* key, bool fallback,
-                      const std::string& path) {
-  const YAML::Node v = ha[key];
-  if (!v || v.IsNull()) return fallback;
-  bool out = fallback;
-  if (!v.IsScalar() || !YAML::convert<bool>::decode(v, out)) {
-    return Error{Where(path, v.Mark()) + ": ha." + key + " must be true or false"};
-  }
-  return out;
-}
-
-// Reads what the import needs from checkset-nptv6.yml.
+// Reads what the import needs from checkset-nptv6.yml, with the parser the
+// nptv6_rules check uses, so the import accepts exactly what the check does.
 Status ReadNptv6(std::string_view text, const std::string& path, ImportedConfig& out) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Error{Where(path, e.mark) + ": YAML syntax error: " + e.msg};
-  }
-  if (!root.IsMap()) {
-    return Error{path + ": expected a mapping with lan-interfaces (checkset-nptv6.yml)"};
-  }
-  if (const std::string pds = ScalarOf(root, "dhcp6c-pds-file"); !pds.empty()) {
-    out.pds_file = pds;
-  }
-  if (const YAML::Node ha = root["ha"]; ha && !ha.IsNull()) {
-    if (!ha.IsMap()) return Error{Where(path, ha.Mark()) + ": ha must be a mapping"};
-    auto only_master = FlagOf(ha, "apply_rules_only_on_master", true, path);
-    if (!only_master) return only_master.error();
-    out.apply_rules_only_on_master = *only_master;
-    auto sync = FlagOf(ha, "sync_state", false, path);
-    if (!sync) return sync.error();
-    out.sync_state = out.sync_state || *sync;
-    if (out.peer_address.empty()) {
-      out.peer_address = ScalarOf(ha, "backup_node_ip");
-      if (!out.peer_address.empty()) {
-        out.peer_address_from = "ha.backup_node_ip in " + path;
-      }
+  auto parsed = ParseNptv6Config(text, path);
+  if (!parsed) return parsed.error();
+  if (!parsed->pds_file.empty()) out.pds_file = parsed->pds_file;
+  if (parsed->has_ha_block) {
+    out.apply_rules_only_on_master = parsed->ha.apply_rules_only_on_master;
+    out.sync_state = out.sync_state || parsed->ha.sync_state;
+    if (out.peer_address.empty() && !parsed->ha.backup_node_ip.empty()) {
+      out.peer_address = parsed->ha.backup_node_ip;
+      out.peer_address_from = "ha.backup_node_ip in " + path;
     }
   }
-  const YAML::Node lans = root["lan-interfaces"];
-  if (!lans || !lans.IsMap()) {
-    return Error{Where(path, lans ? lans.Mark() : root.Mark()) +
-                 ": lan-interfaces must be a mapping of LAN names"};
-  }
-  for (const auto& lan : lans) {
-    const std::string name = lan.first.as<std::string>("");
-    const YAML::Node body = lan.second;
-    if (!body.IsMap()) {
-      return Error{Where(path, body.Mark()) + ": lan-interfaces." + name +
-                   " must be a mapping"};
-    }
-    const std::string device = ScalarOf(body, "interface");
-    if (const YAML::Node mappings = body["mappings"]; mappings) {
-      if (!mappings.IsMap()) {
-        return Error{Where(path, mappings.Mark()) + ": lan-interfaces." + name +
-                     ".mappings must be a mapping of WAN names"};
-      }
-      for (const auto& m : mappings) {
-        out.lan_mappings.push_back({name, device, m.first.as<std::string>(""),
-                                    ScalarOf(m.second, "pd-id"),
-                                    ScalarOf(m.second, "pd-sla"),
-                                    ScalarOf(m.second, "pd-len")});
-      }
-    } else {
-      out.lan_mappings.push_back({name, device, "", ScalarOf(body, "pd-id"),
-                                  ScalarOf(body, "sla-id"),
-                                  ScalarOf(body, "prefix-len")});
-    }
+  for (const auto& m : parsed->mappings) {
+    out.lan_mappings.push_back({m.lan, m.interface, m.wan, m.pd_id,
+                                std::to_string(m.sla), std::to_string(m.pd_len)});
   }
   return OkStatus();
 }
