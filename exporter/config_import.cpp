@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -213,8 +214,17 @@ std::string RenderImportedConfig(const ImportedConfig& c) {
   return y.str();
 }
 
-Expected<std::string> ImportConfigFiles(const std::string& ha_singleton_path,
-                                        const std::string& nptv6_path) {
+Expected<std::string> ImportConfigFiles(const std::string& ha_singleton_arg,
+                                        const std::string& nptv6_arg) {
+  // The config names these files for the checks: absolute, wherever the
+  // import was run from.
+  auto absolute = [](const std::string& path) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(path, ec);
+    return path.empty() || ec ? path : abs.lexically_normal().string();
+  };
+  const std::string ha_singleton_path = absolute(ha_singleton_arg);
+  const std::string nptv6_path = absolute(nptv6_arg);
   auto read = [](const std::string& path) -> Expected<std::string> {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{path + ": cannot read: " + std::strerror(errno)};
