@@ -27,8 +27,8 @@ void ReadExpectation(ConfigReader& r, const std::string& key,
   if (auto e = ParseExpectation(*text)) {
     out = *e;
   } else {
-    r.Fail(key, r.path() + "." + key + " must be running, stopped or any, not \"" +
-                    *text + "\"");
+    r.Fail(key, r.path() + "." + key +
+                    " must be running, stopped or any, not \"" + *text + "\"");
   }
 }
 
@@ -108,7 +108,8 @@ ServiceRule DefaultServiceRule(const std::string& name) {
   rule.name = name;
   rule.process = name;
   const bool master_service = name == "dhcp6c" || name == "radvd";
-  rule.master = master_service ? ServiceExpectation::kRunning : ServiceExpectation::kAny;
+  rule.master =
+      master_service ? ServiceExpectation::kRunning : ServiceExpectation::kAny;
   rule.backup = ServiceExpectation::kStopped;
   if (name == "dhcp6c" || name == "radvd" || name == "rtsold") {
     rule.pidfile = "/var/run/" + name + ".pid";
@@ -149,33 +150,37 @@ ServiceObservation ServicesCheck::Observe(
 
 CheckResult ServicesCheck::Run(const RunContext& context) {
   if (context.role != Role::kMaster && context.role != Role::kBackup) {
-    return CheckResult::Unknown("role is " + std::string(RoleName(context.role)) +
-                                "; services are only checked on MASTER or BACKUP");
+    return CheckResult::Unknown(
+        "role is " + std::string(RoleName(context.role)) +
+        "; services are only checked on MASTER or BACKUP");
   }
   auto table = processes_.List();
   if (!table) return CheckResult::Unknown(table.error().message);
   std::vector<ServiceObservation> observed;
   observed.reserve(config_.services.size());
-  for (const auto& rule : config_.services) observed.push_back(Observe(rule, *table));
+  for (const auto& rule : config_.services)
+    observed.push_back(Observe(rule, *table));
   return Evaluate(context.role, observed);
 }
 
 CheckResult ServicesCheck::Evaluate(
     Role role, const std::vector<ServiceObservation>& observed) const {
-  auto running = MakeFamily("ipv6_ha_services_running",
-                            "1 when a process of the service runs on this node.",
-                            prometheus::MetricType::Gauge);
-  auto expected = MakeFamily(
-      "ipv6_ha_services_expected_state",
-      "What the role expects of the service: one series per state "
-      "(running, stopped, any), 1 for the current expectation.",
-      prometheus::MetricType::Gauge);
+  auto running =
+      MakeFamily("ipv6_ha_services_running",
+                 "1 when a process of the service runs on this node.",
+                 prometheus::MetricType::Gauge);
+  auto expected =
+      MakeFamily("ipv6_ha_services_expected_state",
+                 "What the role expects of the service: one series per state "
+                 "(running, stopped, any), 1 for the current expectation.",
+                 prometheus::MetricType::Gauge);
   std::string role_name(RoleName(role));
   for (auto& c : role_name) c = static_cast<char>(std::toupper(c));
 
   std::vector<std::string> wrong;
   nlohmann::json services = nlohmann::json::array();
-  for (std::size_t i = 0; i < config_.services.size() && i < observed.size(); ++i) {
+  for (std::size_t i = 0; i < config_.services.size() && i < observed.size();
+       ++i) {
     const ServiceRule& rule = config_.services[i];
     const ServiceObservation& seen = observed[i];
     const ServiceExpectation want = rule.For(role);
@@ -208,8 +213,9 @@ CheckResult ServicesCheck::Evaluate(
 
   CheckResult result;
   if (wrong.empty()) {
-    result = CheckResult::Ok(std::to_string(config_.services.size()) +
-                             " services in the expected state for " + role_name);
+    result =
+        CheckResult::Ok(std::to_string(config_.services.size()) +
+                        " services in the expected state for " + role_name);
   } else {
     std::string summary;
     for (const auto& w : wrong) summary += (summary.empty() ? "" : "; ") + w;
@@ -226,8 +232,12 @@ CheckRegistration ServicesCheckRegistration() {
   RoleSet roles;
   roles.init = false;
   roles.unknown = false;
-  return {"services",        Scope::kLocal, roles, std::chrono::seconds(10),
-          std::chrono::seconds(5), &Create};
+  return {"services",
+          Scope::kLocal,
+          roles,
+          std::chrono::seconds(10),
+          std::chrono::seconds(5),
+          &Create};
 }
 
 }  // namespace ipv6ha

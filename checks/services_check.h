@@ -14,8 +14,9 @@
 //   checks:
 //     services:
 //       services:                     # a list of names takes the defaults
-//         radvd: {master: running, backup: stopped, pidfile: /var/run/radvd.pid}
-//         dhcp6c: {backup: any}       # unset keys take the defaults
+//         radvd: {master: running, backup: stopped, pidfile:
+//         /var/run/radvd.pid} dhcp6c: {backup: any}       # unset keys take the
+//         defaults
 //
 // Defaults per name (SERVICES="rtsold dhcp6c radvd" of ha-singleton.conf):
 //   dhcp6c, radvd:    MASTER running, BACKUP stopped

@@ -13,10 +13,12 @@ namespace {
 using SystemClock = std::chrono::system_clock;
 
 // Reads the local pds file; Error only when it exists but cannot be read.
-Expected<LocalStateFile> ReadLocal(const std::string& path, std::size_t max_bytes) {
+Expected<LocalStateFile> ReadLocal(const std::string& path,
+                                   std::size_t max_bytes) {
   LocalStateFile local;
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec) && !ec) return local;  // no copy at all
+  if (!std::filesystem::exists(path, ec) && !ec)
+    return local;  // no copy at all
   auto file = ReadBoundedFile(path, max_bytes);
   if (!file) return file.error();
   local.exists = true;
@@ -24,11 +26,13 @@ Expected<LocalStateFile> ReadLocal(const std::string& path, std::size_t max_byte
   local.mtime = file->mtime;
   try {
     auto json = nlohmann::json::parse(file->content);
-    if (json.is_object() && json.contains("summary") && json["summary"].is_object()) {
+    if (json.is_object() && json.contains("summary") &&
+        json["summary"].is_object()) {
       local.last_run = json["summary"].value("last_run", "");
     }
   } catch (const nlohmann::json::exception&) {
-    // Content problems are prefix_freshness's to report; the hash still compares.
+    // Content problems are prefix_freshness's to report; the hash still
+    // compares.
   }
   return local;
 }
@@ -58,7 +62,8 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   parsed.peer_max_age = config.Dur("peer_max_age", parsed.peer_max_age);
   parsed.peer_check = config.String("peer_check", parsed.peer_check);
   if (parsed.pds_file.empty() || parsed.pds_file[0] != '/') {
-    config.Fail("pds_file", config.path() + ".pds_file must be an absolute path");
+    config.Fail("pds_file",
+                config.path() + ".pds_file must be an absolute path");
     return nullptr;
   }
   // The sync replaces the file: compare at once rather than at the interval.
@@ -79,9 +84,10 @@ StateSyncCheck::StateSyncCheck(StateSyncConfig config, CheckSettings settings,
 CheckResult StateSyncCheck::Run(const RunContext& /*context*/) {
   auto local = ReadLocal(config_.pds_file, config_.max_file_bytes);
   if (!local) {
-    return WithMetrics(CheckResult::Unknown("cannot read the local prefix state: " +
-                                            local.error().message),
-                       std::nullopt);
+    return WithMetrics(
+        CheckResult::Unknown("cannot read the local prefix state: " +
+                             local.error().message),
+        std::nullopt);
   }
   std::optional<PeerSnapshot> snapshot;
   if (peer_) snapshot = peer_->Latest();
@@ -93,12 +99,14 @@ CheckResult StateSyncCheck::Compare(
     SystemClock::time_point now,
     std::chrono::steady_clock::time_point steady_now) const {
   if (!snapshot) {
-    return WithMetrics(CheckResult::Unknown("no status from the peer yet"), std::nullopt);
+    return WithMetrics(CheckResult::Unknown("no status from the peer yet"),
+                       std::nullopt);
   }
   if (!snapshot->api_ok) {
     return WithMetrics(
-        CheckResult::Unknown("the peer's status is not available" +
-                             (snapshot->error.empty() ? "" : ": " + snapshot->error)),
+        CheckResult::Unknown(
+            "the peer's status is not available" +
+            (snapshot->error.empty() ? "" : ": " + snapshot->error)),
         std::nullopt);
   }
   const double view_age =
@@ -107,16 +115,19 @@ CheckResult StateSyncCheck::Compare(
     return WithMetrics(
         CheckResult::Unknown("the peer's status is " +
                              std::to_string(static_cast<long>(view_age)) +
-                             "s old (peer_max_age " + FormatDuration(config_.peer_max_age) + ")"),
+                             "s old (peer_max_age " +
+                             FormatDuration(config_.peer_max_age) + ")"),
         std::nullopt);
   }
   const nlohmann::json& status = snapshot->status;
-  const std::string peer_role = status.is_object() ? status.value("role", "") : "";
+  const std::string peer_role =
+      status.is_object() ? status.value("role", "") : "";
   if (peer_role != "master") {
-    return WithMetrics(
-        CheckResult::Unknown("the peer is " + (peer_role.empty() ? "of unknown role" : peer_role) +
-                             ", not master; nothing to sync from"),
-        std::nullopt);
+    return WithMetrics(CheckResult::Unknown(
+                           "the peer is " +
+                           (peer_role.empty() ? "of unknown role" : peer_role) +
+                           ", not master; nothing to sync from"),
+                       std::nullopt);
   }
   const nlohmann::json* peer_check = FindPeerCheck(status, config_.peer_check);
   const nlohmann::json* file = nullptr;
@@ -126,7 +137,8 @@ CheckResult StateSyncCheck::Compare(
       (*peer_check)["details"]["file"].is_object()) {
     file = &(*peer_check)["details"]["file"];
   }
-  if (file == nullptr || !file->contains("sha256") || !(*file)["sha256"].is_string()) {
+  if (file == nullptr || !file->contains("sha256") ||
+      !(*file)["sha256"].is_string()) {
     return WithMetrics(
         CheckResult::Unknown("the peer's " + config_.peer_check +
                              " check reports no hash of its prefix state file"),
@@ -136,25 +148,29 @@ CheckResult StateSyncCheck::Compare(
   double peer_mtime = 0;
   if (file->contains("mtime_unix") && (*file)["mtime_unix"].is_number()) {
     peer_mtime = (*file)["mtime_unix"];
-  } else if (file->contains("age_seconds") && (*file)["age_seconds"].is_number()) {
+  } else if (file->contains("age_seconds") &&
+             (*file)["age_seconds"].is_number()) {
     peer_mtime = UnixSeconds(now) - (*file)["age_seconds"].get<double>();
   }
 
   nlohmann::json details = {
       {"local", {{"path", config_.pds_file}, {"exists", local.exists}}},
       {"peer", {{"sha256", peer_hash}, {"mtime_unix", peer_mtime}}},
-      {"max_lag_seconds", std::chrono::duration<double>(config_.max_lag).count()}};
+      {"max_lag_seconds",
+       std::chrono::duration<double>(config_.max_lag).count()}};
   if (local.exists) {
     details["local"]["sha256"] = local.sha256;
     details["local"]["mtime_unix"] = UnixSeconds(local.mtime);
     if (!local.last_run.empty()) details["local"]["last_run"] = local.last_run;
   }
-  if (peer_check->contains("details") && (*peer_check)["details"].contains("last_run")) {
+  if (peer_check->contains("details") &&
+      (*peer_check)["details"].contains("last_run")) {
     details["peer"]["last_run"] = (*peer_check)["details"]["last_run"];
   }
 
   const bool in_sync = local.exists && local.sha256 == peer_hash;
-  const double lag = in_sync ? 0.0 : std::max(0.0, UnixSeconds(now) - peer_mtime);
+  const double lag =
+      in_sync ? 0.0 : std::max(0.0, UnixSeconds(now) - peer_mtime);
   const double max_lag = std::chrono::duration<double>(config_.max_lag).count();
   details["in_sync"] = in_sync;
   details["lag_seconds"] = lag;
@@ -167,11 +183,13 @@ CheckResult StateSyncCheck::Compare(
                                config_.pds_file + "); the MASTER's changed " +
                                lag_text + " ago");
   } else if (lag > max_lag) {
-    result = CheckResult::Fail("prefix state differs from the MASTER's for " + lag_text +
-                               " (max_lag " + FormatDuration(config_.max_lag) + ")");
+    result = CheckResult::Fail("prefix state differs from the MASTER's for " +
+                               lag_text + " (max_lag " +
+                               FormatDuration(config_.max_lag) + ")");
   } else {
-    result = CheckResult::Ok("prefix state differs from the MASTER's for " + lag_text +
-                             ", within max_lag " + FormatDuration(config_.max_lag));
+    result = CheckResult::Ok("prefix state differs from the MASTER's for " +
+                             lag_text + ", within max_lag " +
+                             FormatDuration(config_.max_lag));
   }
   result.details = std::move(details);
   return WithMetrics(std::move(result), lag);
@@ -203,8 +221,12 @@ CheckRegistration StateSyncCheckRegistration() {
   roles.master = false;
   roles.init = false;
   roles.unknown = false;
-  return {"state_sync",           Scope::kLocal, roles, std::chrono::seconds(10),
-          std::chrono::seconds(5), &Create};
+  return {"state_sync",
+          Scope::kLocal,
+          roles,
+          std::chrono::seconds(10),
+          std::chrono::seconds(5),
+          &Create};
 }
 
 }  // namespace ipv6ha

@@ -30,7 +30,8 @@ std::vector<std::string> SplitWords(const std::string& text) {
 
 // Reads what the import needs from checkset-nptv6.yml, with the parser the
 // nptv6_rules check uses, so the import accepts exactly what the check does.
-Status ReadNptv6(std::string_view text, const std::string& path, ImportedConfig& out) {
+Status ReadNptv6(std::string_view text, const std::string& path,
+                 ImportedConfig& out) {
   auto parsed = ParseNptv6Config(text, path);
   if (!parsed) return parsed.error();
   if (!parsed->pds_file.empty()) out.pds_file = parsed->pds_file;
@@ -44,7 +45,8 @@ Status ReadNptv6(std::string_view text, const std::string& path, ImportedConfig&
   }
   for (const auto& m : parsed->mappings) {
     out.lan_mappings.push_back({m.lan, m.interface, m.wan, m.pd_id,
-                                std::to_string(m.sla), std::to_string(m.pd_len)});
+                                std::to_string(m.sla),
+                                std::to_string(m.pd_len)});
   }
   return OkStatus();
 }
@@ -61,7 +63,8 @@ void ReadHaSingleton(const ShellVariables& ha, const std::string& path,
   if (auto sync = ha.Get("SYNC_IPV6_STATE")) {
     out.sync_state = out.sync_state || ShellFlagIsTrue(*sync);
   }
-  if (auto enabled = ha.Get("ENABLE_IPV6"); enabled && !ShellFlagIsTrue(*enabled)) {
+  if (auto enabled = ha.Get("ENABLE_IPV6");
+      enabled && !ShellFlagIsTrue(*enabled)) {
     out.notes.push_back("ENABLE_IPV6 is \"" + *enabled + "\" in " + path +
                         ": ha-singleton does not manage IPv6 on this pair");
   }
@@ -70,8 +73,9 @@ void ReadHaSingleton(const ShellVariables& ha, const std::string& path,
 // A YAML scalar: plain when it cannot be misread, else double-quoted.
 std::string Scalar(const std::string& s) {
   const bool plain = !s.empty() &&
-                     s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                         "0123456789_./-") == std::string::npos &&
+                     s.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                         "0123456789_./-") == std::string::npos &&
                      s[0] != '-';
   return plain ? s : nlohmann::json(s).dump();
 }
@@ -99,7 +103,9 @@ Expected<ImportedConfig> DeriveImportedConfig(const ShellVariables* ha,
                                               std::string_view nptv6_text,
                                               const std::string& nptv6_path) {
   if (ha == nullptr && nptv6_path.empty()) {
-    return Error{"nothing to import: give --import-ha-singleton FILE and/or --import-nptv6 FILE"};
+    return Error{
+        "nothing to import: give --import-ha-singleton FILE and/or "
+        "--import-nptv6 FILE"};
   }
   ImportedConfig out;
   out.ha_singleton_path = ha ? ha_path : "";
@@ -107,17 +113,20 @@ Expected<ImportedConfig> DeriveImportedConfig(const ShellVariables* ha,
   // ha-singleton first: its ALT_DEFROUTE_IPV6 wins over ha.backup_node_ip.
   if (ha) ReadHaSingleton(*ha, ha_path, out);
   if (!nptv6_path.empty()) {
-    if (auto st = ReadNptv6(nptv6_text, nptv6_path, out); !st) return st.error();
+    if (auto st = ReadNptv6(nptv6_text, nptv6_path, out); !st)
+      return st.error();
   }
   if (out.services.empty()) out.services = DefaultServiceNames();
   if (out.peer_address.empty()) {
     out.notes.push_back(
-        "no peer address (ALT_DEFROUTE_IPV6 or ha.backup_node_ip): add peer.address "
+        "no peer address (ALT_DEFROUTE_IPV6 or ha.backup_node_ip): add "
+        "peer.address "
         "and the peer_reachability and state_sync checks by hand");
   }
   if (!out.sync_state) {
     out.notes.push_back(
-        "state sync is off (SYNC_IPV6_STATE / ha.sync_state): no state_sync check");
+        "state sync is off (SYNC_IPV6_STATE / ha.sync_state): no state_sync "
+        "check");
   }
   return out;
 }
@@ -127,54 +136,74 @@ std::string RenderImportedConfig(const ImportedConfig& c) {
   y << "# ipv6_ha_exporter configuration imported from:\n";
   if (!c.ha_singleton_path.empty()) y << "#   " << c.ha_singleton_path << "\n";
   if (!c.nptv6_path.empty()) y << "#   " << c.nptv6_path << "\n";
-  y << "# Review it, save it (e.g. /usr/local/etc/ipv6_ha_exporter/ipv6_ha_exporter.yml)\n"
+  y << "# Review it, save it (e.g. "
+       "/usr/local/etc/ipv6_ha_exporter/ipv6_ha_exporter.yml)\n"
        "# and validate it: ipv6_ha_exporter --config FILE --check-config\n";
   for (const auto& note : c.notes) y << "# NOTE: " << note << "\n";
   if (!c.lan_mappings.empty()) {
     y << "#\n# LAN mappings nptv6_rules derives from " << c.nptv6_path << ":\n";
     for (const auto& m : c.lan_mappings) {
       y << "#   " << m.lan << " (" << m.interface << ")"
-        << (m.wan.empty() ? "" : " via " + m.wan) << ": pd " << m.pd_id << ", sla "
-        << m.sla << ", len " << m.pd_len << "\n";
+        << (m.wan.empty() ? "" : " via " + m.wan) << ": pd " << m.pd_id
+        << ", sla " << m.sla << ", len " << m.pd_len << "\n";
     }
   }
   y << "\nlisten: \"[::]:9646\"\n"
        "role:\n  source: carp\n";
   if (!c.peer_address.empty()) {
     y << "peer:\n"
-         "  # from " << c.peer_address_from << ";\n"
+         "  # from "
+      << c.peer_address_from
+      << ";\n"
          "  # on each node this must be the OTHER node's address\n"
-         "  address: " << Scalar(c.peer_address) << "\n"
-         "  api: " << Scalar("http://[" + c.peer_address + "]:9646") << "\n";
+         "  address: "
+      << Scalar(c.peer_address)
+      << "\n"
+         "  api: "
+      << Scalar("http://[" + c.peer_address + "]:9646") << "\n";
   }
   y << "checks:\n"
        "  prefix_freshness:\n"
-       "    pds_file: " << Scalar(c.pds_file) << "\n";
-  if (!c.nptv6_path.empty()) y << "    nptv6_config: " << Scalar(c.nptv6_path) << "\n";
+       "    pds_file: "
+    << Scalar(c.pds_file) << "\n";
+  if (!c.nptv6_path.empty())
+    y << "    nptv6_config: " << Scalar(c.nptv6_path) << "\n";
   y << "    max_age: 1h\n"
        "    weight: 100\n";
   if (!c.nptv6_path.empty()) {
     y << "  nptv6_rules:\n"
-         "    nptv6_config: " << Scalar(c.nptv6_path) << "\n"
-         "    pds_file: " << Scalar(c.pds_file) << "\n"
+         "    nptv6_config: "
+      << Scalar(c.nptv6_path)
+      << "\n"
+         "    pds_file: "
+      << Scalar(c.pds_file)
+      << "\n"
          "    backend: pf\n"
          "    apply_rules_only_on_master: "
-      << (c.apply_rules_only_on_master ? "true" : "false") << "\n"
+      << (c.apply_rules_only_on_master ? "true" : "false")
+      << "\n"
          "    weight: 100\n";
   }
   y << "  ipv6_connectivity:\n"
        "    # public resolvers; prefer targets your ISP answers reliably\n"
-       "    targets: " << FlowList(kDefaultTargets) << "\n"
+       "    targets: "
+    << FlowList(kDefaultTargets)
+    << "\n"
        "    quorum: 1\n"
        "    interval: 1s\n"
        "    timeout: 800ms\n"
        "    weight: 100\n";
   if (c.wan_interfaces.size() > 1) {
     for (const auto& wan : c.wan_interfaces) {
-      y << "  " << CheckName("ipv6_connectivity", wan) << ":\n"
+      y << "  " << CheckName("ipv6_connectivity", wan)
+        << ":\n"
            "    type: ipv6_connectivity\n"
-           "    interface: " << Scalar(wan) << "   # WAN_INTS; observe only\n"
-           "    targets: " << FlowList(kDefaultTargets) << "\n"
+           "    interface: "
+        << Scalar(wan)
+        << "   # WAN_INTS; observe only\n"
+           "    targets: "
+        << FlowList(kDefaultTargets)
+        << "\n"
            "    quorum: 1\n"
            "    weight: 0\n";
     }
@@ -188,7 +217,8 @@ std::string RenderImportedConfig(const ImportedConfig& c) {
        "    services:\n";
   for (const auto& name : c.services) {
     const ServiceRule rule = DefaultServiceRule(name);
-    y << "      " << Scalar(name) << ": {master: " << ExpectationName(rule.master)
+    y << "      " << Scalar(name)
+      << ": {master: " << ExpectationName(rule.master)
       << ", backup: " << ExpectationName(rule.backup);
     if (!rule.pidfile.empty()) y << ", pidfile: " << Scalar(rule.pidfile);
     y << "}\n";
@@ -196,7 +226,9 @@ std::string RenderImportedConfig(const ImportedConfig& c) {
   y << "    weight: 100\n";
   if (c.sync_state && !c.peer_address.empty()) {
     y << "  state_sync:\n"
-         "    pds_file: " << Scalar(c.pds_file) << "\n"
+         "    pds_file: "
+      << Scalar(c.pds_file)
+      << "\n"
          "    max_lag: 5m\n"
          "    weight: 50\n";
   }
@@ -209,7 +241,8 @@ std::string RenderImportedConfig(const ImportedConfig& c) {
        "  hold_down: 30s\n"
        "  max: 240\n"
        "  upstream_failover: peer_confirmed\n"
-       "  # observe first: set to false once the decisions on /api/v1/status look right\n"
+       "  # observe first: set to false once the decisions on /api/v1/status "
+       "look right\n"
        "  dry_run: true\n";
   return y.str();
 }

@@ -8,8 +8,9 @@
 // What comes from where:
 //   peer.address      ALT_DEFROUTE_IPV6, else ha.backup_node_ip
 //   pds file          dhcp6c-pds-file of checkset-nptv6.yml, else the default
-//   nptv6_rules       the checkset-nptv6.yml path, ha.apply_rules_only_on_master
-//   services          SERVICES (default "rtsold dhcp6c radvd"), role table of
+//   nptv6_rules       the checkset-nptv6.yml path,
+//   ha.apply_rules_only_on_master services          SERVICES (default "rtsold
+//   dhcp6c radvd"), role table of
 //                     the services check
 //   ipv6_connectivity one routed check, plus one observe-only check per WAN
 //                     interface of WAN_INTS when there are several

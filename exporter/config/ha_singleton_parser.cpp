@@ -53,7 +53,8 @@ class ShellScanner {
   void SkipBlanks(bool newlines) {
     while (!AtEnd()) {
       const char c = Peek();
-      if (c == ' ' || c == '\t' || c == '\r' || (newlines && (c == '\n' || c == ';'))) {
+      if (c == ' ' || c == '\t' || c == '\r' ||
+          (newlines && (c == '\n' || c == ';'))) {
         Take();
       } else if (c == '\\' && Peek(1) == '\n') {  // line continuation
         Take();
@@ -75,14 +76,16 @@ class ShellScanner {
   std::string WordHere() {
     std::size_t end = pos_;
     while (end < text_.size() && !EndsWord(text_[end])) ++end;
-    return std::string(text_.substr(pos_, std::min<std::size_t>(end - pos_, 40)));
+    return std::string(
+        text_.substr(pos_, std::min<std::size_t>(end - pos_, 40)));
   }
 
   // One simple command: assignments, or `export` with names/assignments.
   bool Statement() {
     const int line = line_;
     bool exported = false;
-    if (text_.substr(pos_, 7) == "export " || text_.substr(pos_, 7) == "export\t") {
+    if (text_.substr(pos_, 7) == "export " ||
+        text_.substr(pos_, 7) == "export\t") {
       pos_ += 6;
       exported = true;
     }
@@ -110,7 +113,8 @@ class ShellScanner {
       const int value_line = line_;
       std::string value;
       if (!Value(value)) return false;
-      out_.assignments.push_back({name, value, value_line, exported || IsExported(name)});
+      out_.assignments.push_back(
+          {name, value, value_line, exported || IsExported(name)});
       vars_[name] = value;
       any = true;
     }
@@ -118,8 +122,9 @@ class ShellScanner {
     return true;
   }
   bool NotAnAssignment(int line) {
-    return Fail(line, "only variable assignments (NAME=value) are understood; \"" +
-                          WordHere() + "\" would need the file to be run by a shell");
+    return Fail(line,
+                "only variable assignments (NAME=value) are understood; \"" +
+                    WordHere() + "\" would need the file to be run by a shell");
   }
   void MarkExported(const std::string& name) {
     exported_names_.push_back(name);
@@ -156,10 +161,14 @@ class ShellScanner {
       } else if (c == '$') {
         if (!Dollar(out)) return false;
       } else if (c == '`') {
-        return Fail(line, "command substitution with backquotes is not run by the importer");
-      } else if (c == '|' || c == '&' || c == '<' || c == '>' || c == '(' || c == ')') {
+        return Fail(
+            line,
+            "command substitution with backquotes is not run by the importer");
+      } else if (c == '|' || c == '&' || c == '<' || c == '>' || c == '(' ||
+                 c == ')') {
         return Fail(line, std::string("\"") + c +
-                              "\" is shell syntax the importer does not run; quote the value");
+                              "\" is shell syntax the importer does not run; "
+                              "quote the value");
       } else {
         out += Take();
       }
@@ -184,7 +193,9 @@ class ShellScanner {
       } else if (c == '$') {
         if (!Dollar(out)) return false;
       } else if (c == '`') {
-        return Fail(line_, "command substitution with backquotes is not run by the importer");
+        return Fail(
+            line_,
+            "command substitution with backquotes is not run by the importer");
       } else {
         out += Take();
       }
@@ -197,8 +208,9 @@ class ShellScanner {
   void Expand(const std::string& name, int line, std::string& out) {
     auto it = vars_.find(name);
     if (it == vars_.end()) {
-      out_.warnings.push_back(name_ + ":" + std::to_string(line) + ": $" + name +
-                              " is not set earlier in the file; it expands to \"\"");
+      out_.warnings.push_back(
+          name_ + ":" + std::to_string(line) + ": $" + name +
+          " is not set earlier in the file; it expands to \"\"");
       return;
     }
     out += it->second;
@@ -213,12 +225,14 @@ class ShellScanner {
       return true;
     }
     if (Peek() == '(') {
-      return Fail(line, "$(...) runs a command; the importer never runs the file");
+      return Fail(line,
+                  "$(...) runs a command; the importer never runs the file");
     }
     if (Peek() == '{') {
       Take();
       if (!IsNameStart(Peek())) {
-        return Fail(line, "${" + WordHere() + " is an expansion the importer does not support");
+        return Fail(line, "${" + WordHere() +
+                              " is an expansion the importer does not support");
       }
       const std::string name = ReadName();
       if (Peek() == '}') {
@@ -230,7 +244,8 @@ class ShellScanner {
       if (colon) Take();
       if (Peek() != '-') {
         return Fail(line, "${" + name + (colon ? ":" : "") + Peek() +
-                              "...} is not supported; use ${NAME}, ${NAME:-word} or ${NAME-word}");
+                              "...} is not supported; use ${NAME}, "
+                              "${NAME:-word} or ${NAME-word}");
       }
       Take();
       std::string word;
@@ -254,7 +269,8 @@ class ShellScanner {
         std::string_view("@*#?$!-").find(Peek()) != std::string_view::npos) {
       if (!AtEnd()) {
         return Fail(line, std::string("$") + Peek() +
-                              " is a shell parameter; the file is not run, so it has no value");
+                              " is a shell parameter; the file is not run, so "
+                              "it has no value");
       }
     }
     out += '$';
@@ -287,7 +303,8 @@ Expected<ShellVariables> ParseHaSingleton(std::string_view text,
 
 bool ShellFlagIsTrue(const std::string& value) {
   std::string v;
-  for (char c : value) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : value)
+    v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return v == "1" || v == "yes" || v == "true" || v == "on" || v == "y";
 }
 

@@ -28,7 +28,8 @@ Expected<std::vector<kinfo_proc>> ReadKinfo(int op, int arg) {
     size_t len = 0;
     if (sysctl(mib, mib_len, nullptr, &len, nullptr, 0) != 0) {
       if (errno == ESRCH) return std::vector<kinfo_proc>{};
-      return Error{std::string("sysctl kern.proc failed: ") + std::strerror(errno)};
+      return Error{std::string("sysctl kern.proc failed: ") +
+                   std::strerror(errno)};
     }
     len += len / 8 + sizeof(kinfo_proc);  // the table may grow meanwhile
     std::vector<kinfo_proc> procs(len / sizeof(kinfo_proc));
@@ -39,7 +40,8 @@ Expected<std::vector<kinfo_proc>> ReadKinfo(int op, int arg) {
     }
     if (errno == ESRCH) return std::vector<kinfo_proc>{};
     if (errno != ENOMEM) {
-      return Error{std::string("sysctl kern.proc failed: ") + std::strerror(errno)};
+      return Error{std::string("sysctl kern.proc failed: ") +
+                   std::strerror(errno)};
     }
   }
   return Error{"sysctl kern.proc kept growing while being read"};
@@ -117,7 +119,8 @@ Expected<std::vector<ProcessInfo>> ProcessTable::List() const {
   std::vector<ProcessInfo> out;
   while (const dirent* entry = readdir(dir)) {
     const std::string pid = entry->d_name;
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) {
+    if (pid.empty() ||
+        pid.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
     // A process may exit between readdir and open; skip it.

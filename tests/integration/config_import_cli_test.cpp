@@ -24,51 +24,64 @@ std::string Read(const std::string& path) {
   return out.str();
 }
 
-std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+std::string ReplaceAll(std::string s, const std::string& from,
+                       const std::string& to) {
+  for (auto pos = s.find(from); pos != std::string::npos;
+       pos = s.find(from, pos + to.size())) {
     s.replace(pos, from.size(), to);
   }
   return s;
 }
 
 testing::RunResult Import(const std::string& ha, const std::string& nptv6) {
-  return RunProgram({IPV6HA_BINARY, "--import-ha-singleton", kDir + ha, "--import-nptv6",
-                     kDir + nptv6, "--print-config"});
+  return RunProgram({IPV6HA_BINARY, "--import-ha-singleton", kDir + ha,
+                     "--import-nptv6", kDir + nptv6, "--print-config"});
 }
 
 TEST(ConfigImportCli, PrintsTheGoldenConfig) {
   auto r = Import("ha-singleton.conf", "checkset-nptv6-flat.yml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::string out = ReplaceAll(r.out, kDir + "ha-singleton.conf", "/usr/local/etc/ha-singleton.conf");
-  out = ReplaceAll(out, kDir + "checkset-nptv6-flat.yml", "/usr/local/etc/checkset-nptv6.yml");
+  std::string out = ReplaceAll(r.out, kDir + "ha-singleton.conf",
+                               "/usr/local/etc/ha-singleton.conf");
+  out = ReplaceAll(out, kDir + "checkset-nptv6-flat.yml",
+                   "/usr/local/etc/checkset-nptv6.yml");
   EXPECT_EQ(out, Read(kDir + "full-flat.expected.yml"));
 }
 
 TEST(ConfigImportCli, PrintedConfigPassesCheckConfig) {
   // The import names checks from several issues; skip while one is missing.
-  for (const char* type : {"prefix_freshness", "nptv6_rules", "ipv6_connectivity",
-                           "peer_reachability", "services", "state_sync"}) {
-    if (FindCheckType(type) == nullptr) GTEST_SKIP() << "check type " << type << " not in this build";
+  for (const char* type :
+       {"prefix_freshness", "nptv6_rules", "ipv6_connectivity",
+        "peer_reachability", "services", "state_sync"}) {
+    if (FindCheckType(type) == nullptr)
+      GTEST_SKIP() << "check type " << type << " not in this build";
   }
   testing::TempDir dir;
-  for (const char* nptv6 : {"checkset-nptv6-flat.yml", "checkset-nptv6-mappings.yml"}) {
+  for (const char* nptv6 :
+       {"checkset-nptv6-flat.yml", "checkset-nptv6-mappings.yml"}) {
     auto r = Import("ha-singleton-expansions.conf", nptv6);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string config = dir.Write("imported.yml", r.out);
-    auto check = RunProgram({IPV6HA_BINARY, "--config", config, "--check-config"});
-    EXPECT_EQ(check.exit_code, 0) << nptv6 << ":\n" << check.out << check.err << "\n" << r.out;
+    auto check =
+        RunProgram({IPV6HA_BINARY, "--config", config, "--check-config"});
+    EXPECT_EQ(check.exit_code, 0) << nptv6 << ":\n"
+                                  << check.out << check.err << "\n"
+                                  << r.out;
   }
 }
 
 TEST(ConfigImportCli, BadInputExitsNonZeroWithTheLine) {
-  auto r = Import("ha-singleton-command-substitution.conf", "checkset-nptv6-flat.yml");
+  auto r = Import("ha-singleton-command-substitution.conf",
+                  "checkset-nptv6-flat.yml");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("ha-singleton-command-substitution.conf:5: $(...)"), std::string::npos)
+  EXPECT_NE(r.err.find("ha-singleton-command-substitution.conf:5: $(...)"),
+            std::string::npos)
       << r.err;
 }
 
 TEST(ConfigImportCli, ImportWithoutPrintConfigIsAUsageError) {
-  auto r = RunProgram({IPV6HA_BINARY, "--import-nptv6", kDir + "checkset-nptv6-flat.yml"});
+  auto r = RunProgram(
+      {IPV6HA_BINARY, "--import-nptv6", kDir + "checkset-nptv6-flat.yml"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--print-config"), std::string::npos) << r.err;
 }

@@ -22,11 +22,11 @@ class InstallLayout : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     staging_ = new TempDir();
-    install_ = RunProgram({"/usr/bin/env",
-                           "DESTDIR=" + staging_->path().string(),
-                           IPV6HA_CMAKE_COMMAND, "--install", IPV6HA_BUILD_DIR,
-                           "--prefix", "/usr/local"},
-                          std::chrono::seconds(60));
+    install_ =
+        RunProgram({"/usr/bin/env", "DESTDIR=" + staging_->path().string(),
+                    IPV6HA_CMAKE_COMMAND, "--install", IPV6HA_BUILD_DIR,
+                    "--prefix", "/usr/local"},
+                   std::chrono::seconds(60));
   }
   static void TearDownTestSuite() {
     delete staging_;
@@ -77,7 +77,8 @@ TEST_F(InstallLayout, OpnsenseServiceStatusScriptIsExecutable) {
 
 TEST_F(InstallLayout, ConfigdActionsGoToOpnsenseActionsD) {
   const auto actions = Staged(
-      "/usr/local/opnsense/service/conf/actions.d/actions_ipv6_ha_exporter.conf");
+      "/usr/local/opnsense/service/conf/actions.d/"
+      "actions_ipv6_ha_exporter.conf");
   ASSERT_TRUE(fs::is_regular_file(actions));
   const std::string text = Read(actions);
   for (const char* action : {"[status]", "[restart]", "[check]"}) {
@@ -91,10 +92,12 @@ TEST_F(InstallLayout, SampleConfigGoesToLocalEtc) {
 }
 
 TEST_F(InstallLayout, SystemdUnitNamesTheInstalledBinaryWithoutPlaceholders) {
-  const auto unit = Staged("/usr/local/lib/systemd/system/ipv6_ha_exporter.service");
+  const auto unit =
+      Staged("/usr/local/lib/systemd/system/ipv6_ha_exporter.service");
   ASSERT_TRUE(fs::is_regular_file(unit));
   const std::string text = Read(unit);
-  EXPECT_EQ(text.find("@CMAKE_"), std::string::npos) << "unconfigured @VAR@ left";
+  EXPECT_EQ(text.find("@CMAKE_"), std::string::npos)
+      << "unconfigured @VAR@ left";
   EXPECT_NE(text.find("ExecStart=/"), std::string::npos);
   EXPECT_NE(text.find("/sbin/ipv6_ha_exporter --config"), std::string::npos);
 }

@@ -16,10 +16,9 @@
 
 #include <atomic>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "checks/check_registry.h"
 #include "tests/support/exporter_process.h"
@@ -32,9 +31,11 @@ using testing::RunResult;
 using testing::TempDir;
 
 const std::string kStatusScript =
-    std::string(IPV6HA_SOURCE_DIR) + "/rc.d/opnsense/rc.carp_service_status.d/ipv6_ha_exporter";
+    std::string(IPV6HA_SOURCE_DIR) +
+    "/rc.d/opnsense/rc.carp_service_status.d/ipv6_ha_exporter";
 const std::string kCarpHook =
-    std::string(IPV6HA_SOURCE_DIR) + "/rc.d/opnsense/rc.syshook.d/carp/50-ipv6_ha_exporter";
+    std::string(IPV6HA_SOURCE_DIR) +
+    "/rc.d/opnsense/rc.syshook.d/carp/50-ipv6_ha_exporter";
 
 // Answers every request on 127.0.0.1:port() with `body` as JSON.
 class CannedStatusServer {
@@ -70,7 +71,8 @@ class CannedStatusServer {
       char buf[4096];
       recv(client, buf, sizeof(buf), 0);  // one small GET
       const std::string reply =
-          "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+          "HTTP/1.0 200 OK\r\nContent-Type: "
+          "application/json\r\nContent-Length: " +
           std::to_string(body_.size()) + "\r\n\r\n" + body_;
       send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
       close(client);
@@ -86,7 +88,8 @@ class CannedStatusServer {
 
 RunResult RunStatusScript(int port, bool use_jq) {
   std::vector<std::string> argv = {
-      "/usr/bin/env", "IPV6_HA_EXPORTER_URL=http://127.0.0.1:" + std::to_string(port),
+      "/usr/bin/env",
+      "IPV6_HA_EXPORTER_URL=http://127.0.0.1:" + std::to_string(port),
       "IPV6_HA_EXPORTER_TIMEOUT=2"};
   if (!use_jq) argv.push_back("IPV6_HA_EXPORTER_NO_JQ=1");
   argv.push_back("/bin/sh");
@@ -130,8 +133,10 @@ TEST_P(CarpServiceStatus, UnreachableExporterDoesNotDemote) {
   EXPECT_NE(r.out.find("not demoting"), std::string::npos) << r.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(JsonReaders, CarpServiceStatus, ::testing::Values(true, false),
-                         [](const auto& info) { return info.param ? "jq" : "sed"; });
+INSTANTIATE_TEST_SUITE_P(JsonReaders, CarpServiceStatus,
+                         ::testing::Values(true, false), [](const auto& info) {
+                           return info.param ? "jq" : "sed";
+                         });
 
 // The real exporter with one command check standing for a local fault.
 class CarpServiceStatusAgainstExporter : public ::testing::Test {
@@ -144,29 +149,34 @@ class CarpServiceStatusAgainstExporter : public ::testing::Test {
     if (with_peer) {
       const int peer_port = testing::FreePort();
       const std::string peer_config = dir_.Write(
-          "peer.yml",
-          "listen: [\"127.0.0.1:" + std::to_string(peer_port) + "\"]\n"
-          "node: {name: fw2}\n"
-          "role: {source: static, static: backup}\n"
-          "checks:\n  radvd_running: {type: command, argv: [/bin/true], interval: 200ms}\n"
-          "demotion: {enabled: true, sink: none}\n");
+          "peer.yml", "listen: [\"127.0.0.1:" + std::to_string(peer_port) +
+                          "\"]\n"
+                          "node: {name: fw2}\n"
+                          "role: {source: static, static: backup}\n"
+                          "checks:\n  radvd_running: {type: command, argv: "
+                          "[/bin/true], interval: 200ms}\n"
+                          "demotion: {enabled: true, sink: none}\n");
       peer_ = std::make_unique<testing::ExporterProcess>(
           std::vector<std::string>{"--config", peer_config});
       ASSERT_TRUE(peer_->WaitReady(peer_port)) << peer_->Log();
-      peer_section = "peer: {name: fw2, address: \"::1\", api: \"http://127.0.0.1:" +
-                     std::to_string(peer_port) + "\"}\n";
+      peer_section =
+          "peer: {name: fw2, address: \"::1\", api: \"http://127.0.0.1:" +
+          std::to_string(peer_port) + "\"}\n";
       peer_check = "  peer_reachability: {interval: 200ms, method: \"tcp:" +
                    std::to_string(peer_port) + "\"}\n";
     }
     const std::string config = dir_.Write(
         "ipv6_ha_exporter.yml",
-        "listen: [\"127.0.0.1:" + std::to_string(port_) + "\"]\n"
-        "node: {name: fw1}\n"
-        "role: {source: static, static: master}\n" + peer_section +
-        "checks:\n"
-        "  radvd_running: {type: command, argv: [" + program +
-            "], interval: 200ms, weight: 60}\n" + peer_check +
-        "demotion: {enabled: true, sink: none, fall: 1, rise: 1, hold_down: 1s}\n");
+        "listen: [\"127.0.0.1:" + std::to_string(port_) +
+            "\"]\n"
+            "node: {name: fw1}\n"
+            "role: {source: static, static: master}\n" +
+            peer_section +
+            "checks:\n"
+            "  radvd_running: {type: command, argv: [" +
+            program + "], interval: 200ms, weight: 60}\n" + peer_check +
+            "demotion: {enabled: true, sink: none, fall: 1, rise: 1, "
+            "hold_down: 1s}\n");
     exporter_ = std::make_unique<testing::ExporterProcess>(
         std::vector<std::string>{"--config", config});
     ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
@@ -225,14 +235,16 @@ TEST(CarpSyshook, SignalsTheExporterNamedInThePidfileWithSigusr1) {
     execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
     _exit(127);
   }
-  const std::string pidfile = dir.Write("ipv6_ha_exporter.pid", std::to_string(child) + "\n");
-  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile, "/bin/sh",
-                       kCarpHook, "1@igc0", "MASTER"});
+  const std::string pidfile =
+      dir.Write("ipv6_ha_exporter.pid", std::to_string(child) + "\n");
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile,
+                       "/bin/sh", kCarpHook, "1@igc0", "MASTER"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   int status = 0;
   // sleep does not catch SIGUSR1, so it dies of it: proof of delivery.
   bool reaped = testing::WaitFor(
-      [&] { return waitpid(child, &status, WNOHANG) == child; }, std::chrono::seconds(5));
+      [&] { return waitpid(child, &status, WNOHANG) == child; },
+      std::chrono::seconds(5));
   if (!reaped) {
     kill(child, SIGKILL);
     waitpid(child, &status, 0);
@@ -248,10 +260,11 @@ TEST(CarpSyshook, RunningExporterRerunsItsChecksAndKeepsRunning) {
   TempDir dir;
   const int port = testing::FreePort();
   const std::string config = dir.Write(
-      "ipv6_ha_exporter.yml",
-      "listen: [\"127.0.0.1:" + std::to_string(port) + "\"]\n"
-      "role: {source: static, static: master}\n"
-      "checks:\n  probe: {type: command, argv: [/bin/true], interval: 1h}\n");
+      "ipv6_ha_exporter.yml", "listen: [\"127.0.0.1:" + std::to_string(port) +
+                                  "\"]\n"
+                                  "role: {source: static, static: master}\n"
+                                  "checks:\n  probe: {type: command, argv: "
+                                  "[/bin/true], interval: 1h}\n");
   testing::ExporterProcess exporter({"--config", config});
   ASSERT_TRUE(exporter.WaitReady(port)) << exporter.Log();
   auto runs = [&] {
@@ -261,26 +274,29 @@ TEST(CarpSyshook, RunningExporterRerunsItsChecksAndKeepsRunning) {
     if (!doc.contains("checks") || doc["checks"].empty()) return -1;
     return doc["checks"][0].value("runs", -1);
   };
-  ASSERT_TRUE(testing::WaitFor([&] { return runs() == 1; }, std::chrono::seconds(10)));
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return runs() == 1; }, std::chrono::seconds(10)));
   const std::string pidfile =
       dir.Write("ipv6_ha_exporter.pid", std::to_string(exporter.pid()) + "\n");
-  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile, "/bin/sh",
-                       kCarpHook, "1@igc0", "MASTER"});
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile,
+                       "/bin/sh", kCarpHook, "1@igc0", "MASTER"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(testing::WaitFor([&] { return runs() >= 2; }, std::chrono::seconds(10)))
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return runs() >= 2; }, std::chrono::seconds(10)))
       << exporter.Log();
   EXPECT_TRUE(exporter.Running());
 }
 
 TEST(CarpSyshook, MissingOrGarbledPidfileStillExitsZero) {
   TempDir dir;
-  auto missing = RunProgram({"/usr/bin/env",
-                             "IPV6_HA_EXPORTER_PIDFILE=" + (dir.path() / "none.pid").string(),
-                             "/bin/sh", kCarpHook, "1@igc0", "BACKUP"});
+  auto missing = RunProgram(
+      {"/usr/bin/env",
+       "IPV6_HA_EXPORTER_PIDFILE=" + (dir.path() / "none.pid").string(),
+       "/bin/sh", kCarpHook, "1@igc0", "BACKUP"});
   EXPECT_EQ(missing.exit_code, 0);
   const std::string garbled = dir.Write("x.pid", "-1; rm -rf /\n");
-  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + garbled, "/bin/sh",
-                       kCarpHook, "1@igc0", "BACKUP"});
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + garbled,
+                       "/bin/sh", kCarpHook, "1@igc0", "BACKUP"});
   EXPECT_EQ(r.exit_code, 0);
 }
 

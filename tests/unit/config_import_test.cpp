@@ -35,7 +35,8 @@ Expected<std::string> Import(const std::string& ha_fixture,
     if (!parsed) return parsed.error();
     ha = *parsed;
   }
-  const std::string nptv6 = nptv6_fixture.empty() ? "" : Read(kDir + nptv6_fixture);
+  const std::string nptv6 =
+      nptv6_fixture.empty() ? "" : Read(kDir + nptv6_fixture);
   auto derived = DeriveImportedConfig(ha ? &*ha : nullptr, kHaPath, nptv6,
                                       nptv6_fixture.empty() ? "" : kNptPath);
   if (!derived) return derived.error();
@@ -67,13 +68,16 @@ TEST_P(ImportGolden, RendersTheExpectedYaml) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, ImportGolden,
     ::testing::Values(
-        GoldenCase{"ha-singleton.conf", "checkset-nptv6-flat.yml", "full-flat.expected.yml"},
-        GoldenCase{"ha-singleton-expansions.conf", "checkset-nptv6-mappings.yml",
+        GoldenCase{"ha-singleton.conf", "checkset-nptv6-flat.yml",
+                   "full-flat.expected.yml"},
+        GoldenCase{"ha-singleton-expansions.conf",
+                   "checkset-nptv6-mappings.yml",
                    "expansions-mappings.expected.yml"},
         GoldenCase{"ha-singleton-no-sync.conf", "checkset-nptv6-mappings.yml",
                    "no-sync-mappings.expected.yml"},
         GoldenCase{"ha-singleton.conf", "", "ha-singleton-only.expected.yml"},
-        GoldenCase{"", "checkset-nptv6-flat.yml", "nptv6-flat-only.expected.yml"}),
+        GoldenCase{"", "checkset-nptv6-flat.yml",
+                   "nptv6-flat-only.expected.yml"}),
     [](const auto& info) {
       std::string name = info.param.golden;
       name = name.substr(0, name.find('.'));
@@ -85,15 +89,18 @@ TEST(ConfigImport, AltDefrouteWinsOverBackupNodeIp) {
   auto yaml = Import("ha-singleton.conf", "checkset-nptv6-mappings.yml");
   ASSERT_TRUE(yaml.ok());
   EXPECT_NE(yaml->find("address: \"fd03:17ac:e938:10::1\""), std::string::npos);
-  EXPECT_NE(yaml->find("from ALT_DEFROUTE_IPV6 in " + kHaPath), std::string::npos);
+  EXPECT_NE(yaml->find("from ALT_DEFROUTE_IPV6 in " + kHaPath),
+            std::string::npos);
 }
 
 TEST(ConfigImport, BackupNodeIpIsThePeerWithoutAltDefroute) {
-  auto yaml = Import("ha-singleton-no-sync.conf", "checkset-nptv6-mappings.yml");
+  auto yaml =
+      Import("ha-singleton-no-sync.conf", "checkset-nptv6-mappings.yml");
   ASSERT_TRUE(yaml.ok());
   EXPECT_NE(yaml->find("address: \"fd03:17ac:e938:10::2\""), std::string::npos);
   EXPECT_NE(yaml->find("apply_rules_only_on_master: false"), std::string::npos);
-  EXPECT_NE(yaml->find("pds_file: /var/db/dhcp6c-pds-ha.json"), std::string::npos);
+  EXPECT_NE(yaml->find("pds_file: /var/db/dhcp6c-pds-ha.json"),
+            std::string::npos);
 }
 
 TEST(ConfigImport, NothingToImportIsAnError) {
@@ -103,14 +110,16 @@ TEST(ConfigImport, NothingToImportIsAnError) {
 TEST(ConfigImport, BadHaFlagInNptv6ConfigIsALineNumberedError) {
   auto yaml = Import("", "checkset-nptv6-bad-ha.yml");
   ASSERT_FALSE(yaml.ok());
-  EXPECT_EQ(yaml.error().message,
-            kNptPath + ":4:31: ha.apply_rules_only_on_master must be true or false");
+  EXPECT_EQ(
+      yaml.error().message,
+      kNptPath + ":4:31: ha.apply_rules_only_on_master must be true or false");
 }
 
 TEST(ConfigImport, LanInterfacesThatAreNoMappingIsALineNumberedError) {
   auto yaml = Import("", "checkset-nptv6-no-lans.yml");
   ASSERT_FALSE(yaml.ok());
-  EXPECT_EQ(yaml.error().message.rfind(kNptPath + ":2:17: lan-interfaces", 0), 0u)
+  EXPECT_EQ(yaml.error().message.rfind(kNptPath + ":2:17: lan-interfaces", 0),
+            0u)
       << yaml.error().message;
 }
 
@@ -121,13 +130,15 @@ TEST(ConfigImport, ShellErrorsKeepTheirLineNumbers) {
 }
 
 TEST(ConfigImport, ImportFilesReadsRealPathsAndReportsMissingOnes) {
-  auto yaml = ImportConfigFiles(kDir + "ha-singleton.conf", kDir + "checkset-nptv6-flat.yml");
+  auto yaml = ImportConfigFiles(kDir + "ha-singleton.conf",
+                                kDir + "checkset-nptv6-flat.yml");
   ASSERT_TRUE(yaml.ok()) << yaml.error().message;
   EXPECT_NE(yaml->find("nptv6_config: " + kDir + "checkset-nptv6-flat.yml"),
             std::string::npos);
   auto missing = ImportConfigFiles(kDir + "no-such.conf", "");
   ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.error().message.find("no-such.conf: cannot read"), std::string::npos);
+  EXPECT_NE(missing.error().message.find("no-such.conf: cannot read"),
+            std::string::npos);
 }
 
 // Every golden is a config the exporter accepts. Checks whose type is not in
@@ -151,7 +162,8 @@ TEST(ConfigImport, GoldenConfigsLoadAsExporterConfigs) {
     }
     root["checks"] = checks;
     auto loaded = LoadConfigFromString(YAML::Dump(root), golden, CheckEnv{});
-    EXPECT_TRUE(loaded.ok()) << golden << ": " << (loaded.ok() ? "" : loaded.error().message);
+    EXPECT_TRUE(loaded.ok())
+        << golden << ": " << (loaded.ok() ? "" : loaded.error().message);
   }
 }
 

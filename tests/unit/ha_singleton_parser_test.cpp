@@ -93,14 +93,16 @@ TEST(HaSingletonParser, UnsetVariableExpandsToEmptyWithALineNumberedWarning) {
   auto vars = ParseOk(Fixture("ha-singleton-no-sync.conf"));
   EXPECT_EQ(vars.Get("SERVICES"), "dhcp6c radvd ");
   ASSERT_EQ(vars.warnings.size(), 1u);
-  EXPECT_EQ(vars.warnings[0],
-            "ha-singleton.conf:3: $EXTRA_SERVICES is not set earlier in the file; "
-            "it expands to \"\"");
+  EXPECT_EQ(
+      vars.warnings[0],
+      "ha-singleton.conf:3: $EXTRA_SERVICES is not set earlier in the file; "
+      "it expands to \"\"");
 }
 
 TEST(HaSingletonParser, CommandSubstitutionIsRefusedWithItsLine) {
   EXPECT_EQ(ErrorOf(Fixture("ha-singleton-command-substitution.conf")),
-            "ha-singleton.conf:5: $(...) runs a command; the importer never runs the file");
+            "ha-singleton.conf:5: $(...) runs a command; the importer never "
+            "runs the file");
 }
 
 TEST(HaSingletonParser, UnterminatedQuoteNamesTheLineWhereItOpened) {
@@ -110,12 +112,15 @@ TEST(HaSingletonParser, UnterminatedQuoteNamesTheLineWhereItOpened) {
 
 TEST(HaSingletonParser, CommandsAreRefusedNotRun) {
   const std::string error = ErrorOf(Fixture("ha-singleton-command.conf"));
-  EXPECT_EQ(error.rfind("ha-singleton.conf:2: only variable assignments", 0), 0u) << error;
+  EXPECT_EQ(error.rfind("ha-singleton.conf:2: only variable assignments", 0),
+            0u)
+      << error;
 }
 
 TEST(HaSingletonParser, ShellSyntaxNeedingAShellIsRefused) {
-  for (const char* text : {"A=`hostname`\n", "A=b|c\n", "A=${#B}\n", "A=${B:=c}\n",
-                           "A=$1\n", "A='open\n", "echo hi\n", "A=1 && B=2\n"}) {
+  for (const char* text :
+       {"A=`hostname`\n", "A=b|c\n", "A=${#B}\n", "A=${B:=c}\n", "A=$1\n",
+        "A='open\n", "echo hi\n", "A=1 && B=2\n"}) {
     auto parsed = ParseHaSingleton(text, "f");
     EXPECT_FALSE(parsed.ok()) << text;
     if (!parsed.ok()) {
@@ -129,8 +134,10 @@ TEST(HaSingletonParser, LoneDollarIsLiteral) {
 }
 
 TEST(HaSingletonParser, ShellFlagsReadLikeTheScripts) {
-  for (const char* on : {"1", "yes", "YES", "true", "On"}) EXPECT_TRUE(ShellFlagIsTrue(on));
-  for (const char* off : {"0", "no", "", "false", "2"}) EXPECT_FALSE(ShellFlagIsTrue(off));
+  for (const char* on : {"1", "yes", "YES", "true", "On"})
+    EXPECT_TRUE(ShellFlagIsTrue(on));
+  for (const char* off : {"0", "no", "", "false", "2"})
+    EXPECT_FALSE(ShellFlagIsTrue(off));
 }
 
 }  // namespace

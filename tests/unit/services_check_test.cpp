@@ -60,12 +60,14 @@ class ServicesCheckTest : public ::testing::Test {
     CheckSettings settings;
     settings.name = "services";
     settings.type = "services";
-    auto check = ServicesCheckRegistration().create(reader, CheckEnv{}, settings);
+    auto check =
+        ServicesCheckRegistration().create(reader, CheckEnv{}, settings);
     reader.RejectUnknownKeys();
     return check;
   }
   // A config for one service with a unique process name.
-  std::string OneService(const std::string& process, const std::string& extra = "") {
+  std::string OneService(const std::string& process,
+                         const std::string& extra = "") {
     return "services:\n  radvd: {process: " + process + extra + "}\n";
   }
   static RunContext As(Role role) {
@@ -73,7 +75,8 @@ class ServicesCheckTest : public ::testing::Test {
   }
   bool WaitForProcessName(pid_t pid, const std::string& name) {
     // exec happens right after fork; poll the name with a deadline.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (std::chrono::steady_clock::now() < deadline) {
       if (ProcessTable().NameOf(pid) == name) return true;
       usleep(5000);
@@ -191,7 +194,8 @@ TEST_F(ServicesCheckTest, BadExpectationIsAConfigErrorWithPosition) {
   EXPECT_EQ(errors_->all().size(), 1u);
   EXPECT_NE(errors_->ToString().find("test.yml:2:"), std::string::npos)
       << errors_->ToString();
-  EXPECT_NE(errors_->ToString().find("running, stopped or any"), std::string::npos);
+  EXPECT_NE(errors_->ToString().find("running, stopped or any"),
+            std::string::npos);
 }
 
 TEST_F(ServicesCheckTest, UnknownServiceKeyIsRejected) {
@@ -213,8 +217,10 @@ TEST_F(ServicesCheckTest, MetricsCarryOneSeriesPerExpectedState) {
 TEST(ProcessTableName, TruncatedKernelNameMatchesLongServiceName) {
   EXPECT_TRUE(ProcessTable::NameMatches("radvd", "radvd"));
   EXPECT_FALSE(ProcessTable::NameMatches("radvd", "radvdx"));
-  EXPECT_TRUE(ProcessTable::NameMatches("a_very_long_ser", "a_very_long_service_name"));
-  EXPECT_FALSE(ProcessTable::NameMatches("a_very_long", "a_very_long_service_name"));
+  EXPECT_TRUE(
+      ProcessTable::NameMatches("a_very_long_ser", "a_very_long_service_name"));
+  EXPECT_FALSE(
+      ProcessTable::NameMatches("a_very_long", "a_very_long_service_name"));
 }
 
 }  // namespace

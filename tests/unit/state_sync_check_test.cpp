@@ -42,7 +42,8 @@ class StateSyncCheckTest : public ::testing::Test {
 
   void CopyMastersFile() { fs::copy_file(kFixtures + "dhcp6c-pds.json", pds_); }
   void WriteOtherContent() {
-    std::ofstream(pds_) << R"({"0": {"prefix": "2601:db8:9::/60", "allocations": false, "interfaces": {}}})";
+    std::ofstream(pds_)
+        << R"({"0": {"prefix": "2601:db8:9::/60", "allocations": false, "interfaces": {}}})";
   }
   void PeerSays(const std::string& fixture,
                 std::chrono::steady_clock::duration age = seconds(1)) {
@@ -57,12 +58,13 @@ class StateSyncCheckTest : public ::testing::Test {
   std::unique_ptr<StateSyncCheck> Build(SystemClock::duration after,
                                         std::string extra_yaml = "") {
     errors_ = std::make_unique<ConfigErrors>("test.yml");
-    ConfigReader reader(YAML::Load("pds_file: " + pds_ + "\nmax_lag: 5m\n" + extra_yaml),
-                        "checks.state_sync", errors_.get());
+    ConfigReader reader(
+        YAML::Load("pds_file: " + pds_ + "\nmax_lag: 5m\n" + extra_yaml),
+        "checks.state_sync", errors_.get());
     CheckSettings settings;
     settings.name = "state_sync";
-    auto made = StateSyncCheckRegistration().create(reader, CheckEnv{{}, "fw2", peer_, {}},
-                                                    settings);
+    auto made = StateSyncCheckRegistration().create(
+        reader, CheckEnv{{}, "fw2", peer_, {}}, settings);
     EXPECT_NE(made, nullptr) << errors_->ToString();
     // Rebuild with an injected clock; the registry path above proves parsing.
     StateSyncConfig config;
@@ -137,7 +139,8 @@ TEST_F(StateSyncCheckTest, OldPeerStatusIsUnknown) {
   PeerSays("peer_status_master.json", seconds(31));
   auto result = Build(seconds(1))->Run(Backup());
   EXPECT_EQ(result.status, CheckStatus::kUnknown);
-  EXPECT_NE(result.summary.find("31s old"), std::string::npos) << result.summary;
+  EXPECT_NE(result.summary.find("31s old"), std::string::npos)
+      << result.summary;
 }
 
 TEST_F(StateSyncCheckTest, PeerApiFailureIsUnknownWithItsReason) {
@@ -189,11 +192,13 @@ TEST_F(StateSyncCheckTest, AppliesOnlyOnBackup) {
 
 TEST_F(StateSyncCheckTest, RelativePdsPathIsAConfigError) {
   ConfigErrors errors("test.yml");
-  ConfigReader reader(YAML::Load("pds_file: dhcp6c-pds.json\n"), "checks.state_sync",
-                      &errors);
-  auto check = StateSyncCheckRegistration().create(reader, CheckEnv{}, CheckSettings{});
+  ConfigReader reader(YAML::Load("pds_file: dhcp6c-pds.json\n"),
+                      "checks.state_sync", &errors);
+  auto check =
+      StateSyncCheckRegistration().create(reader, CheckEnv{}, CheckSettings{});
   EXPECT_EQ(check, nullptr);
-  EXPECT_NE(errors.ToString().find("test.yml:1:"), std::string::npos) << errors.ToString();
+  EXPECT_NE(errors.ToString().find("test.yml:1:"), std::string::npos)
+      << errors.ToString();
 }
 
 }  // namespace
