@@ -86,6 +86,35 @@ class CannedStatusServer {
   std::thread thread_;
 };
 
+// A TCP socket listening on [::1] (the kernel completes connections from
+// its backlog, so a TCP probe succeeds); closed on destruction.
+class Ipv6Listener {
+ public:
+  Ipv6Listener() {
+    fd_ = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in6 addr{};
+    addr.sin6_family = AF_INET6;
+    addr.sin6_addr = in6addr_loopback;
+    socklen_t len = sizeof(addr);
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        listen(fd_, 1024) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      return;
+    }
+    port_ = ntohs(addr.sin6_port);
+  }
+  ~Ipv6Listener() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Ipv6Listener(const Ipv6Listener&) = delete;
+  Ipv6Listener& operator=(const Ipv6Listener&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 RunResult RunStatusScript(int port, bool use_jq) {
   std::vector<std::string> argv = {
       "/usr/bin/env",
@@ -162,8 +191,12 @@ class CarpServiceStatusAgainstExporter : public ::testing::Test {
       peer_section =
           "peer: {name: fw2, address: \"::1\", api: \"http://127.0.0.1:" +
           std::to_string(peer_port) + "\"}\n";
+      // The peer's address must answer the probe: Debian's civetweb cannot
+      // listen on ::1, so a listening socket of the test stands in for it.
+      peer_probe_ = std::make_unique<Ipv6Listener>();
+      ASSERT_GT(peer_probe_->port(), 0) << "cannot listen on [::1]";
       peer_check = "  peer_reachability: {interval: 200ms, method: \"tcp:" +
-                   std::to_string(peer_port) + "\"}\n";
+                   std::to_string(peer_probe_->port()) + "\"}\n";
     }
     const std::string config = dir_.Write(
         "ipv6_ha_exporter.yml",
@@ -198,6 +231,7 @@ class CarpServiceStatusAgainstExporter : public ::testing::Test {
 
   TempDir dir_;
   int port_ = 0;
+  std::unique_ptr<Ipv6Listener> peer_probe_;
   std::unique_ptr<testing::ExporterProcess> peer_;
   std::unique_ptr<testing::ExporterProcess> exporter_;
 };
