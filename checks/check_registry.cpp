@@ -5,12 +5,16 @@
 #include "checks/nptv6_rules_check.h"
 #include "checks/peer_reachability_check.h"
 #include "checks/prefix_freshness_check.h"
+#include "checks/services_check.h"
+#include "checks/state_sync_check.h"
 
 namespace ipv6ha {
 
 const std::vector<CheckRegistration>& CheckTypes() {
   static const std::vector<CheckRegistration> kTypes = {
       CommandCheckRegistration(),
+      ServicesCheckRegistration(),
+      StateSyncCheckRegistration(),
       Ipv6ConnectivityCheckRegistration(),
       PeerReachabilityCheckRegistration(),
       PrefixFreshnessCheckRegistration(),

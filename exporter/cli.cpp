@@ -10,6 +10,7 @@
 
 #include "exporter/check_command.h"
 #include "exporter/config.h"
+#include "exporter/config_import.h"
 #include "exporter/daemon.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/logging.h"
@@ -19,6 +20,7 @@ namespace {
 
 constexpr char kUsage[] = R"(usage: ipv6_ha_exporter --config FILE [flags]
        ipv6_ha_exporter check --config FILE [--json]
+       ipv6_ha_exporter --import-ha-singleton FILE --import-nptv6 FILE --print-config
 
 IPv6 health checks and CARP/VRRP demotion for HA firewall pairs, exported to
 Prometheus.
@@ -32,6 +34,9 @@ Flags:
   --log.level LEVEL          debug, info, warn, error (default info)
   --log.format FORMAT        text or json (default text)
   --log.target TARGET        stderr or syslog (default stderr)
+  --import-ha-singleton FILE  derive a config from opnsense-ha's ha-singleton.conf
+  --import-nptv6 FILE        ... and from opnsense-ipv6's checkset-nptv6.yml
+  --print-config             print the derived config as YAML (with --import-*)
   --version                  print the version and exit
   --help                     print this help and exit
 
@@ -51,6 +56,9 @@ struct ParsedArgs {
   bool version = false;
   bool check_config = false;
   bool json = false;
+  bool print_config = false;
+  std::string import_ha_singleton;
+  std::string import_nptv6;
   std::string config;
   std::vector<std::string> listen;
   std::string web_config;
@@ -71,11 +79,13 @@ std::optional<std::string> ParseArgs(int argc, char** argv, ParsedArgs& out) {
       {"--log.level", &out.log.level},
       {"--log.format", &out.log.format},
       {"--log.target", &out.log.target},
+      {"--import-ha-singleton", &out.import_ha_singleton},
+      {"--import-nptv6", &out.import_nptv6},
   };
   const std::map<std::string, bool*> switches = {
       {"--help", &out.help},       {"-h", &out.help},
       {"--version", &out.version}, {"--check-config", &out.check_config},
-      {"--json", &out.json},
+      {"--json", &out.json},       {"--print-config", &out.print_config},
   };
   for (; i < args.size(); ++i) {
     std::string flag = args[i];
@@ -120,6 +130,21 @@ int RunCli(int argc, char** argv) {
   }
   if (args.version) {
     std::cout << "ipv6_ha_exporter " << VersionString() << "\n";
+    return 0;
+  }
+  if (!args.import_ha_singleton.empty() || !args.import_nptv6.empty() ||
+      args.print_config) {
+    if (!args.print_config) {
+      std::cerr << "ipv6_ha_exporter: --import-* needs --print-config; save the "
+                   "output and run with --config FILE\n";
+      return 2;
+    }
+    auto yaml = ImportConfigFiles(args.import_ha_singleton, args.import_nptv6);
+    if (!yaml) {
+      std::cerr << yaml.error().message << "\n";
+      return 1;
+    }
+    std::cout << *yaml;
     return 0;
   }
   if (args.config.empty()) {

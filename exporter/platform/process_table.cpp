@@ -1,0 +1,144 @@
+#include "exporter/platform/process_table.h"
+
+#include <signal.h>
+
+#include <cerrno>
+#include <cstring>
+
+#ifdef __FreeBSD__
+#include <sys/param.h>
+#include <sys/sysctl.h>
+#include <sys/user.h>
+#else
+#include <dirent.h>
+
+#include <fstream>
+#endif
+
+namespace ipv6ha {
+namespace {
+
+#ifdef __FreeBSD__
+constexpr std::size_t kCommandNameMax = MAXCOMLEN;  // 19
+
+Expected<std::vector<kinfo_proc>> ReadKinfo(int op, int arg) {
+  int mib[4] = {CTL_KERN, KERN_PROC, op, arg};
+  const unsigned mib_len = op == KERN_PROC_PROC ? 3 : 4;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    size_t len = 0;
+    if (sysctl(mib, mib_len, nullptr, &len, nullptr, 0) != 0) {
+      if (errno == ESRCH) return std::vector<kinfo_proc>{};
+      return Error{std::string("sysctl kern.proc failed: ") +
+                   std::strerror(errno)};
+    }
+    len += len / 8 + sizeof(kinfo_proc);  // the table may grow meanwhile
+    std::vector<kinfo_proc> procs(len / sizeof(kinfo_proc));
+    len = procs.size() * sizeof(kinfo_proc);
+    if (sysctl(mib, mib_len, procs.data(), &len, nullptr, 0) == 0) {
+      procs.resize(len / sizeof(kinfo_proc));
+      return procs;
+    }
+    if (errno == ESRCH) return std::vector<kinfo_proc>{};
+    if (errno != ENOMEM) {
+      return Error{std::string("sysctl kern.proc failed: ") +
+                   std::strerror(errno)};
+    }
+  }
+  return Error{"sysctl kern.proc kept growing while being read"};
+}
+#else
+constexpr std::size_t kCommandNameMax = 15;  // TASK_COMM_LEN - 1
+
+std::optional<std::string> ReadComm(const std::string& proc_root,
+                                    const std::string& pid) {
+  std::ifstream in(proc_root + "/" + pid + "/comm");
+  std::string name;
+  if (!in || !std::getline(in, name)) return std::nullopt;
+  return name;
+}
+
+// Zombies still have a comm but no longer run; /proc/PID/stat looks like
+// "123 (radvd) Z 1 ...": the state follows the last ')'.
+bool IsZombie(const std::string& proc_root, const std::string& pid) {
+  std::ifstream in(proc_root + "/" + pid + "/stat");
+  std::string stat;
+  if (!in || !std::getline(in, stat)) return false;
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() &&
+         stat[close + 2] == 'Z';
+}
+#endif
+
+}  // namespace
+
+ProcessTable::ProcessTable(std::string proc_root)
+    : proc_root_(std::move(proc_root)) {}
+
+bool ProcessTable::Alive(pid_t pid) {
+  if (pid <= 0) return false;
+  return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+bool ProcessTable::NameMatches(const std::string& name,
+                               const std::string& wanted) {
+  if (name == wanted) return true;
+  return name.size() == kCommandNameMax && wanted.size() > kCommandNameMax &&
+         wanted.compare(0, kCommandNameMax, name) == 0;
+}
+
+#ifdef __FreeBSD__
+
+Expected<std::vector<ProcessInfo>> ProcessTable::List() const {
+  auto procs = ReadKinfo(KERN_PROC_PROC, 0);
+  if (!procs) return procs.error();
+  std::vector<ProcessInfo> out;
+  out.reserve(procs->size());
+  for (const auto& p : *procs) out.push_back({p.ki_pid, p.ki_comm});
+  return out;
+}
+
+std::optional<std::string> ProcessTable::NameOf(pid_t pid) const {
+  if (pid <= 0) return std::nullopt;
+  auto procs = ReadKinfo(KERN_PROC_PID, pid);
+  if (!procs || procs->empty()) return std::nullopt;
+  return std::string(procs->front().ki_comm);
+}
+
+#else
+
+Expected<std::vector<ProcessInfo>> ProcessTable::List() const {
+  DIR* dir = opendir(proc_root_.c_str());
+  if (dir == nullptr) {
+    return Error{"cannot list processes: " + proc_root_ + ": " +
+                 std::strerror(errno)};
+  }
+  struct Closer {
+    DIR* d;
+    ~Closer() { closedir(d); }
+  } closer{dir};
+  std::vector<ProcessInfo> out;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string pid = entry->d_name;
+    if (pid.empty() ||
+        pid.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    // A process may exit between readdir and open; skip it.
+    auto name = ReadComm(proc_root_, pid);
+    if (name && !IsZombie(proc_root_, pid)) {
+      out.push_back({static_cast<pid_t>(std::stol(pid)), *name});
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> ProcessTable::NameOf(pid_t pid) const {
+  if (pid <= 0) return std::nullopt;
+  const std::string id = std::to_string(pid);
+  if (IsZombie(proc_root_, id)) return std::nullopt;
+  return ReadComm(proc_root_, id);
+}
+
+#endif
+
+}  // namespace ipv6ha

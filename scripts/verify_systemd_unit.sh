@@ -1,0 +1,38 @@
+#!/bin/sh
+#
+# Verifies the configured systemd unit with `systemd-analyze verify`.
+# verify needs ExecStart= to name an existing executable, so the unit is
+# checked in a copy whose binary path points at BINARY (the build output).
+# Any output from systemd-analyze (unknown keys, bad values) is a failure:
+# verify itself exits 0 on many of them.
+#
+# Usage: scripts/verify_systemd_unit.sh UNIT_FILE BINARY
+
+unit="$1"
+binary="$2"
+if [ ! -r "${unit}" ] || [ ! -x "${binary}" ]; then
+	echo "usage: $0 UNIT_FILE BINARY (both must exist)" >&2
+	exit 2
+fi
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+	echo "systemd-analyze is not installed (Debian package: systemd)" >&2
+	exit 2
+fi
+
+dir=$(mktemp -d) || exit 2
+trap 'rm -rf "${dir}"' EXIT
+copy="${dir}/$(basename "${unit}")"
+sed "s#^\(Exec[A-Za-z]*=\)[^ ]*/ipv6_ha_exporter #\1${binary} #" "${unit}" > "${copy}"
+if ! grep -q "^ExecStart=${binary} " "${copy}"; then
+	echo "${unit}: no ExecStart= line running ipv6_ha_exporter" >&2
+	exit 1
+fi
+
+output=$(systemd-analyze verify "${copy}" 2>&1)
+rc=$?
+if [ "${rc}" -ne 0 ] || [ -n "${output}" ]; then
+	printf '%s\n' "${output}"
+	echo "FAIL systemd-analyze verify ${unit} (exit ${rc})"
+	exit 1
+fi
+echo "systemd-analyze verify: ${unit} is clean"

@@ -1,0 +1,338 @@
+// The OPNsense hooks as OPNsense runs them: rc.carp_service_status.d asks the
+// exporter's /api/v1/status whether the controller wants to demote, and the
+// rc.syshook.d/carp hook signals the running exporter.
+//
+// The status script is first run against a canned status server (both JSON
+// readers: jq and the sed fallback), then against the real exporter.
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "checks/check_registry.h"
+#include "tests/support/exporter_process.h"
+
+namespace ipv6ha {
+namespace {
+
+using testing::RunProgram;
+using testing::RunResult;
+using testing::TempDir;
+
+const std::string kStatusScript =
+    std::string(IPV6HA_SOURCE_DIR) +
+    "/rc.d/opnsense/rc.carp_service_status.d/ipv6_ha_exporter";
+const std::string kCarpHook =
+    std::string(IPV6HA_SOURCE_DIR) +
+    "/rc.d/opnsense/rc.syshook.d/carp/50-ipv6_ha_exporter";
+
+// Answers every request on 127.0.0.1:port() with `body` as JSON.
+class CannedStatusServer {
+ public:
+  explicit CannedStatusServer(std::string body) : body_(std::move(body)) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    socklen_t len = sizeof(addr);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    listen(fd_, 8);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~CannedStatusServer() {
+    stop_ = true;
+    thread_.join();
+    close(fd_);
+  }
+  CannedStatusServer(const CannedStatusServer&) = delete;
+  CannedStatusServer& operator=(const CannedStatusServer&) = delete;
+  int port() const { return port_; }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      int client = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) continue;
+      char buf[4096];
+      recv(client, buf, sizeof(buf), 0);  // one small GET
+      const std::string reply =
+          "HTTP/1.0 200 OK\r\nContent-Type: "
+          "application/json\r\nContent-Length: " +
+          std::to_string(body_.size()) + "\r\n\r\n" + body_;
+      send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+      close(client);
+    }
+  }
+
+  std::string body_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// A TCP socket listening on [::1] (the kernel completes connections from
+// its backlog, so a TCP probe succeeds); closed on destruction.
+class Ipv6Listener {
+ public:
+  Ipv6Listener() {
+    fd_ = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in6 addr{};
+    addr.sin6_family = AF_INET6;
+    addr.sin6_addr = in6addr_loopback;
+    socklen_t len = sizeof(addr);
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        listen(fd_, 1024) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      return;
+    }
+    port_ = ntohs(addr.sin6_port);
+  }
+  ~Ipv6Listener() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Ipv6Listener(const Ipv6Listener&) = delete;
+  Ipv6Listener& operator=(const Ipv6Listener&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+RunResult RunStatusScript(int port, bool use_jq) {
+  std::vector<std::string> argv = {
+      "/usr/bin/env",
+      "IPV6_HA_EXPORTER_URL=http://127.0.0.1:" + std::to_string(port),
+      "IPV6_HA_EXPORTER_TIMEOUT=2"};
+  if (!use_jq) argv.push_back("IPV6_HA_EXPORTER_NO_JQ=1");
+  argv.push_back("/bin/sh");
+  argv.push_back(kStatusScript);
+  return RunProgram(argv, std::chrono::seconds(10));
+}
+
+std::string StatusWithDesired(int desired) {
+  return R"({"node": "fw1", "role": "master", "checks": [{"name": "radvd", "status": "fail",)"
+         R"( "details": {"desired": 7}}], "controller": {"enabled": true,)"
+         R"( "contributions": {"radvd": {"weight": 60}}, "desired": )" +
+         std::to_string(desired) + R"(, "applied": 0}})";
+}
+
+class CarpServiceStatus : public ::testing::TestWithParam<bool> {};
+
+TEST_P(CarpServiceStatus, HealthyControllerExitsZero) {
+  CannedStatusServer server(StatusWithDesired(0));
+  auto r = RunStatusScript(server.port(), GetParam());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("healthy"), std::string::npos) << r.out;
+}
+
+TEST_P(CarpServiceStatus, ControllerWantingToDemoteExitsNonZero) {
+  CannedStatusServer server(StatusWithDesired(60));
+  auto r = RunStatusScript(server.port(), GetParam());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("demote this node by 60"), std::string::npos) << r.out;
+}
+
+TEST_P(CarpServiceStatus, StatusWithoutControllerDoesNotDemote) {
+  CannedStatusServer server(R"({"node": "fw1", "checks": []})");
+  auto r = RunStatusScript(server.port(), GetParam());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_P(CarpServiceStatus, UnreachableExporterDoesNotDemote) {
+  const int port = testing::FreePort();  // nothing listens there
+  auto r = RunStatusScript(port, GetParam());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("not demoting"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(JsonReaders, CarpServiceStatus,
+                         ::testing::Values(true, false), [](const auto& info) {
+                           return info.param ? "jq" : "sed";
+                         });
+
+// The real exporter with one command check standing for a local fault.
+class CarpServiceStatusAgainstExporter : public ::testing::Test {
+ protected:
+  // `with_peer`: a second, healthy exporter as the HA peer, so the
+  // controller has somewhere better to go and may demote this node.
+  void Start(const std::string& program, bool with_peer = false) {
+    port_ = testing::FreePort();
+    std::string peer_section, peer_check;
+    if (with_peer) {
+      const int peer_port = testing::FreePort();
+      const std::string peer_config = dir_.Write(
+          "peer.yml", "listen: [\"127.0.0.1:" + std::to_string(peer_port) +
+                          "\"]\n"
+                          "node: {name: fw2}\n"
+                          "role: {source: static, static: backup}\n"
+                          "checks:\n  radvd_running: {type: command, argv: "
+                          "[/bin/true], interval: 200ms}\n"
+                          "demotion: {enabled: true, sink: none}\n");
+      peer_ = std::make_unique<testing::ExporterProcess>(
+          std::vector<std::string>{"--config", peer_config});
+      ASSERT_TRUE(peer_->WaitReady(peer_port)) << peer_->Log();
+      peer_section =
+          "peer: {name: fw2, address: \"::1\", api: \"http://127.0.0.1:" +
+          std::to_string(peer_port) + "\"}\n";
+      // The peer's address must answer the probe: Debian's civetweb cannot
+      // listen on ::1, so a listening socket of the test stands in for it.
+      peer_probe_ = std::make_unique<Ipv6Listener>();
+      ASSERT_GT(peer_probe_->port(), 0) << "cannot listen on [::1]";
+      peer_check = "  peer_reachability: {interval: 200ms, method: \"tcp:" +
+                   std::to_string(peer_probe_->port()) + "\"}\n";
+    }
+    const std::string config = dir_.Write(
+        "ipv6_ha_exporter.yml",
+        "listen: [\"127.0.0.1:" + std::to_string(port_) +
+            "\"]\n"
+            "node: {name: fw1}\n"
+            "role: {source: static, static: master}\n" +
+            peer_section +
+            "checks:\n"
+            "  radvd_running: {type: command, argv: [" +
+            program + "], interval: 200ms, weight: 60}\n" + peer_check +
+            "demotion: {enabled: true, sink: none, fall: 1, rise: 1, "
+            "hold_down: 1s}\n");
+    exporter_ = std::make_unique<testing::ExporterProcess>(
+        std::vector<std::string>{"--config", config});
+    ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
+  }
+  nlohmann::json Status() {
+    auto r = testing::HttpGet("127.0.0.1", port_, "/api/v1/status");
+    if (!r || r->status != 200) return nlohmann::json::object();
+    return nlohmann::json::parse(r->body, nullptr, false);
+  }
+  bool WaitForCheck(const std::string& status) {
+    return testing::WaitFor(
+        [&] {
+          auto doc = Status();
+          return doc.contains("checks") && !doc["checks"].empty() &&
+                 doc["checks"][0].value("status", "") == status;
+        },
+        std::chrono::seconds(10));
+  }
+
+  TempDir dir_;
+  int port_ = 0;
+  std::unique_ptr<Ipv6Listener> peer_probe_;
+  std::unique_ptr<testing::ExporterProcess> peer_;
+  std::unique_ptr<testing::ExporterProcess> exporter_;
+};
+
+TEST_F(CarpServiceStatusAgainstExporter, HealthyExporterExitsZero) {
+  Start("/bin/true");
+  ASSERT_TRUE(WaitForCheck("ok")) << Status().dump();
+  auto r = RunStatusScript(port_, /*use_jq=*/true);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(CarpServiceStatusAgainstExporter, ExporterWantingToDemoteExitsNonZero) {
+  if (FindCheckType("peer_reachability") == nullptr) {
+    GTEST_SKIP() << "check type peer_reachability not in this build";
+  }
+  Start("/bin/false", /*with_peer=*/true);
+  ASSERT_TRUE(WaitForCheck("fail")) << Status().dump();
+  if (!Status()["controller"].contains("desired")) {
+    GTEST_SKIP() << "this build's status has no controller.desired yet";
+  }
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return Status()["controller"].value("desired", 0) > 0; },
+      std::chrono::seconds(10)))
+      << Status().dump();
+  for (bool use_jq : {true, false}) {
+    auto r = RunStatusScript(port_, use_jq);
+    EXPECT_EQ(r.exit_code, 1) << (use_jq ? "jq: " : "awk: ") << r.out << r.err;
+  }
+}
+
+TEST(CarpSyshook, SignalsTheExporterNamedInThePidfileWithSigusr1) {
+  TempDir dir;
+  pid_t child = fork();
+  if (child == 0) {
+    execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string pidfile =
+      dir.Write("ipv6_ha_exporter.pid", std::to_string(child) + "\n");
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile,
+                       "/bin/sh", kCarpHook, "1@igc0", "MASTER"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  int status = 0;
+  // sleep does not catch SIGUSR1, so it dies of it: proof of delivery.
+  bool reaped = testing::WaitFor(
+      [&] { return waitpid(child, &status, WNOHANG) == child; },
+      std::chrono::seconds(5));
+  if (!reaped) {
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+  }
+  ASSERT_TRUE(reaped);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGUSR1);
+}
+
+// SIGUSR1 from the hook makes the running exporter re-run its checks at once
+// (the check's interval is an hour, so only the hook can cause a second run).
+TEST(CarpSyshook, RunningExporterRerunsItsChecksAndKeepsRunning) {
+  TempDir dir;
+  const int port = testing::FreePort();
+  const std::string config = dir.Write(
+      "ipv6_ha_exporter.yml", "listen: [\"127.0.0.1:" + std::to_string(port) +
+                                  "\"]\n"
+                                  "role: {source: static, static: master}\n"
+                                  "checks:\n  probe: {type: command, argv: "
+                                  "[/bin/true], interval: 1h}\n");
+  testing::ExporterProcess exporter({"--config", config});
+  ASSERT_TRUE(exporter.WaitReady(port)) << exporter.Log();
+  auto runs = [&] {
+    auto r = testing::HttpGet("127.0.0.1", port, "/api/v1/status");
+    if (!r) return -1;
+    auto doc = nlohmann::json::parse(r->body, nullptr, false);
+    if (!doc.contains("checks") || doc["checks"].empty()) return -1;
+    return doc["checks"][0].value("runs", -1);
+  };
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return runs() == 1; }, std::chrono::seconds(10)));
+  const std::string pidfile =
+      dir.Write("ipv6_ha_exporter.pid", std::to_string(exporter.pid()) + "\n");
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile,
+                       "/bin/sh", kCarpHook, "1@igc0", "MASTER"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return runs() >= 2; }, std::chrono::seconds(10)))
+      << exporter.Log();
+  EXPECT_TRUE(exporter.Running());
+}
+
+TEST(CarpSyshook, MissingOrGarbledPidfileStillExitsZero) {
+  TempDir dir;
+  auto missing = RunProgram(
+      {"/usr/bin/env",
+       "IPV6_HA_EXPORTER_PIDFILE=" + (dir.path() / "none.pid").string(),
+       "/bin/sh", kCarpHook, "1@igc0", "BACKUP"});
+  EXPECT_EQ(missing.exit_code, 0);
+  const std::string garbled = dir.Write("x.pid", "-1; rm -rf /\n");
+  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + garbled,
+                       "/bin/sh", kCarpHook, "1@igc0", "BACKUP"});
+  EXPECT_EQ(r.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace ipv6ha
