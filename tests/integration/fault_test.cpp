@@ -81,10 +81,17 @@ class CommandFaultTest : public ::testing::Test {
     exporter_ = std::make_unique<ExporterProcess>(std::vector<std::string>{"--config", cfg});
     ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
   }
+  // SIGTERM, not the destructor's SIGKILL: a killed exporter cannot kill the
+  // program a check is running, which would then outlive it.
+  void TearDown() override {
+    if (exporter_) exporter_->Stop();
+  }
 
   TempDir dir_;
   // Unique per run, so the stray-process check finds only our sleeper.
-  const std::string sleep_arg_ = std::to_string(100000 + getpid() % 100000);
+  static inline int instance_ = 0;
+  const std::string sleep_arg_ =
+      std::to_string(100000 + getpid() % 100000) + std::to_string(++instance_);
   int port_ = 0;
   Clock::time_point start_;
   std::unique_ptr<ExporterProcess> exporter_;
