@@ -54,7 +54,9 @@ TEST(FuzzRegressionTest, EveryKeptInputOfEveryTargetIsHandled) {
       const std::string text = ReadFile(e.path());
       if (std::string(target) == "config_fuzz") {
         auto loaded = LoadConfigFromString(text, e.path().filename().string(), CheckEnv{});
-        if (!loaded) EXPECT_FALSE(loaded.error().message.empty()) << e.path();
+        if (!loaded) {
+          EXPECT_FALSE(loaded.error().message.empty()) << e.path();
+        }
       } else {
         (void)BasicAuth::ParseHeader(text);
       }
