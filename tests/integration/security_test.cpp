@@ -61,8 +61,9 @@ class AuthTest : public ::testing::Test {
         10s))
         << exporter_->Log();
   }
+  // bcrypt at cost 12 on a busy 2-core CI machine may take seconds.
   int Status(const std::string& path, const std::string& auth) {
-    auto r = HttpGet("127.0.0.1", port_, path, auth);
+    auto r = HttpGet("127.0.0.1", port_, path, auth, 30s);
     return r ? r->status : -1;
   }
 
@@ -125,7 +126,7 @@ TEST_F(AuthTimingTest, UnknownUserCostsAsMuchAsAWrongPassword) {
   StartWith(kCostlyHash);
   // Interleave to share the noise of a busy machine between both series.
   std::vector<double> wrong, unknown;
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 3; ++i) {
     for (auto* series : {&wrong, &unknown}) {
       const auto start = std::chrono::steady_clock::now();
       EXPECT_EQ(HelperStatus("/metrics", series == &wrong ? kWrongPassword : kUnknownUser),
@@ -137,7 +138,7 @@ TEST_F(AuthTimingTest, UnknownUserCostsAsMuchAsAWrongPassword) {
   }
   std::sort(wrong.begin(), wrong.end());
   std::sort(unknown.begin(), unknown.end());
-  const double w = wrong[2], u = unknown[2];
+  const double w = wrong[1], u = unknown[1];
   RecordProperty("wrong_password_median_ms", std::to_string(w));
   RecordProperty("unknown_user_median_ms", std::to_string(u));
   EXPECT_GT(w, 20.0) << "a cost-12 bcrypt takes far longer than 20 ms";
