@@ -1,12 +1,20 @@
 #include "checks/check_registry.h"
 
 #include "checks/command_check.h"
+#include "checks/ipv6_connectivity_check.h"
+#include "checks/nptv6_rules_check.h"
+#include "checks/peer_reachability_check.h"
+#include "checks/prefix_freshness_check.h"
 
 namespace ipv6ha {
 
 const std::vector<CheckRegistration>& CheckTypes() {
   static const std::vector<CheckRegistration> kTypes = {
       CommandCheckRegistration(),
+      Ipv6ConnectivityCheckRegistration(),
+      PeerReachabilityCheckRegistration(),
+      PrefixFreshnessCheckRegistration(),
+      Nptv6RulesCheckRegistration(),
   };
   return kTypes;
 }

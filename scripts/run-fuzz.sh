@@ -1,75 +1,54 @@
-#!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz/*_fuzz.cpp, clang, ASan+UBSan) in
-# build-fuzz/ and runs each for a bounded time, then prints executions and
-# coverage per target. Exits non-zero when any target found a crash, leak,
-# timeout or sanitizer report; the input is kept in build-fuzz/fuzz-artifacts/
-# and must become a regression unit test (see docs/reliability.md).
-#
-# Seeds for target NAME_fuzz: tests/fuzz/corpus/NAME_fuzz/ and, when it exists,
-# tests/fixtures/NAME/ (so a parser's fixtures seed its fuzzer). The growing
-# corpus lives in build-fuzz/fuzz-corpus/ and is reused by the next run.
-#
-# Usage: scripts/run-fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-#   SECONDS_PER_TARGET  default 20 (the test command); use 600+ for a long run
-#   TARGET              default: every *_fuzz target
-# Environment: JOBS (default 2) for the build.
-set -euo pipefail
+#!/bin/sh
+# Builds the libFuzzer targets with clang into build-fuzz/ and runs each for
+# a bounded time (default 20 s), seeded with the parser fixtures.
+#   scripts/run-fuzz.sh [seconds]      FUZZ_TARGETS="config http_server" picks targets
+# Exit status is non-zero when a target crashes; the crashing input is left
+# in build-fuzz/artifacts/ (turn it into a unit test).
+set -eu
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-readonly ROOT
-readonly BUILD="${ROOT}/build-fuzz"
-readonly JOBS="${JOBS:-2}"
-readonly SECONDS_PER_TARGET="${1:-20}"
-shift || true
+seconds="${1:-20}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build-fuzz"
+jobs="${JOBS:-2}"
 
-log() { printf '[fuzz] %s\n' "$*" >&2; }
-
-[[ "${SECONDS_PER_TARGET}" =~ ^[0-9]+$ ]] || { log "seconds must be a number"; exit 2; }
-
-log "building fuzz targets in ${BUILD}"
-cmake --preset fuzz -S "${ROOT}" >/dev/null
-cmake --build "${BUILD}" -j "${JOBS}" --target fuzz_targets >/dev/null
-
-targets=("$@")
-if [[ ${#targets[@]} -eq 0 ]]; then
-  for src in "${ROOT}"/tests/fuzz/*_fuzz.cpp; do
-    targets+=("$(basename "${src}" .cpp)")
-  done
-fi
-
-summary=()
-failed=0
-for target in "${targets[@]}"; do
-  bin="$(find "${BUILD}/tests/fuzz" -maxdepth 1 -type f -name "${target}" -perm -u+x | head -1)"
-  [[ -n "${bin}" ]] || { log "${target}: not built"; failed=1; continue; }
-  corpus="${BUILD}/fuzz-corpus/${target}"
-  artifacts="${BUILD}/fuzz-artifacts/${target}/"
-  mkdir -p "${corpus}" "${artifacts}"
-  seeds=()
-  [[ -d "${ROOT}/tests/fuzz/corpus/${target}" ]] && seeds+=("${ROOT}/tests/fuzz/corpus/${target}")
-  fixtures="${ROOT}/tests/fixtures/${target%_fuzz}"
-  [[ -d "${fixtures}" ]] && seeds+=("${fixtures}")
-  out="${BUILD}/fuzz-${target}.log"
-  log "${target}: ${SECONDS_PER_TARGET} s, seeds: ${seeds[*]:-none}"
-  rc=0
-  # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a 2 GiB input
-  # is a memory bomb. Both count as findings.
-  "${bin}" "${corpus}" "${seeds[@]}" -max_total_time="${SECONDS_PER_TARGET}" \
-      -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="${artifacts}" >"${out}" 2>&1 || rc=$?
-  execs="$(grep -Eo 'stat::number_of_executed_units: [0-9]+' "${out}" | grep -Eo '[0-9]+$' | tail -1)"
-  cov="$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "${out}" | tail -1)"
-  corp="$(find "${corpus}" -type f | wc -l)"
-  status=ok
-  if [[ ${rc} -ne 0 ]] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "${out}"; then
-    status="FINDING (exit ${rc}, see ${out} and ${artifacts})"
-    failed=1
-    grep -E -A30 'ERROR:|runtime error:' "${out}" | head -40 >&2 || true
-  fi
-  summary+=("$(printf '%-22s execs %-10s %-22s corpus %-6s %s' \
-      "${target}" "${execs:-?}" "${cov:-cov: ?}" "${corp}" "${status}")")
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_PREFIX_PATH="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}" \
+  -DIPV6HA_FUZZ=ON >/dev/null
+targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_server}"
+for t in $targets; do
+  cmake --build "$build" --target "fuzz_$t" -j "$jobs" >/dev/null
 done
 
-log "summary (${SECONDS_PER_TARGET} s per target):"
-printf '%s\n' "${summary[@]}"
-exit "${failed}"
+seeds_for() {
+  case "$1" in
+    pds_state) echo "$root/tests/fixtures/pds" ;;
+    nptv6_config) echo "$root/tests/fixtures/nptv6" ;;
+    pf_nat) echo "$root/tests/fixtures/pfctl" ;;
+    nft_ruleset) echo "$root/tests/fixtures/nft" ;;
+    *) echo "$root/tests/fuzz/corpus/$1" ;;
+  esac
+}
+
+mkdir -p "$build/artifacts"
+status=0
+printf '%-14s %10s %8s %8s %s\n' target execs cov ft result
+for t in $targets; do
+  corpus="$build/corpus/$t"
+  mkdir -p "$corpus"
+  cp "$(seeds_for "$t")"/* "$corpus"/
+  log="$build/fuzz_$t.log"
+  if "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 \
+      -max_len=65536 -timeout=10 -print_final_stats=1 \
+      -artifact_prefix="$build/artifacts/${t}-" "$corpus" >"$log" 2>&1; then
+    result=ok
+  else
+    result="CRASH (see $log)"
+    status=1
+  fi
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+  ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
+  printf '%-14s %10s %8s %8s %s\n' "$t" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$result"
+done
+exit "$status"

@@ -30,7 +30,7 @@ fs::path Regressions(const std::string& target) {
 }
 
 TEST(FuzzRegressionTest, DurationWhosePartsSumPastTheRangeIsRejectedNotWrapped) {
-  auto d = ParseDuration(ReadFile(Regressions("duration_fuzz") / "sum-overflow"));
+  auto d = ParseDuration(ReadFile(Regressions("duration") / "sum-overflow"));
   ASSERT_FALSE(d);
   EXPECT_NE(d.error().message.find("too large"), std::string::npos);
 }
@@ -48,11 +48,11 @@ TEST(FuzzRegressionTest, LargestDurationsStillRoundTrip) {
 TEST(FuzzRegressionTest, EveryKeptInputOfEveryTargetIsHandled) {
   // Replays the files of targets whose outcome is "no crash, an answer".
   std::size_t replayed = 0;
-  for (const char* target : {"config_fuzz", "http_auth_fuzz"}) {
+  for (const char* target : {"config", "http_auth"}) {
     if (!fs::exists(Regressions(target))) continue;
     for (const auto& e : fs::directory_iterator(Regressions(target))) {
       const std::string text = ReadFile(e.path());
-      if (std::string(target) == "config_fuzz") {
+      if (std::string(target) == "config") {
         auto loaded = LoadConfigFromString(text, e.path().filename().string(), CheckEnv{});
         if (!loaded) {
           EXPECT_FALSE(loaded.error().message.empty()) << e.path();
