@@ -28,6 +28,9 @@ class BasicAuth {
 
  private:
   std::map<std::string, std::string> users_;
+  // What an unknown user's password is verified against: a configured hash,
+  // so "no such user" costs the same bcrypt rounds as "wrong password".
+  std::string dummy_hash_;
 };
 
 // True when crypt(password, hash) reproduces `hash`, compared in constant time.

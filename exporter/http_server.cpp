@@ -5,6 +5,8 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <cstdint>
 #include <mutex>
 
 namespace ipv6ha {
@@ -81,6 +83,46 @@ struct HttpServer::Impl {
   std::vector<std::unique_ptr<CivetHandler>> handlers;
   std::mutex log_mutex;
   std::string last_error;  // civetweb's own words when start fails
+
+  // Single-flight rendering of /metrics: a scrape that arrives while another
+  // is rendering takes that rendering's text instead of starting its own.
+  // Under a flood of concurrent scrapes (1,000 connections) this keeps the
+  // work at one rendering at a time instead of one per connection, so the
+  // result store's lock is never queued on by hundreds of threads and the
+  // checks' workers publish on time. The text is at most one rendering old.
+  std::mutex render_mutex;
+  std::condition_variable render_done;
+  bool rendering = false;
+  std::uint64_t render_generation = 0;
+  std::shared_ptr<const std::string> rendered;
+
+  std::shared_ptr<const std::string> RenderMetrics() {
+    std::unique_lock lock(render_mutex);
+    if (rendering) {
+      const std::uint64_t waiting_for = render_generation;
+      render_done.wait(lock, [&] { return render_generation != waiting_for; });
+      if (rendered) return rendered;
+    }
+    rendering = true;
+    lock.unlock();
+    std::shared_ptr<const std::string> text;
+    try {
+      text = std::make_shared<const std::string>(routes.metrics());
+    } catch (...) {
+      lock.lock();
+      rendering = false;
+      rendered.reset();
+      ++render_generation;
+      render_done.notify_all();
+      throw;
+    }
+    lock.lock();
+    rendering = false;
+    rendered = text;
+    ++render_generation;
+    render_done.notify_all();
+    return text;
+  }
 };
 
 namespace {
@@ -218,8 +260,8 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
     raw->server->addHandler(uri, raw->handlers.back().get());
   };
   add("/metrics", "/metrics", [raw](mg_connection* conn) {
-    std::string body = raw->routes.metrics();
-    Send(conn, 200, "OK", kMetricsType, body);
+    auto body = raw->RenderMetrics();
+    Send(conn, 200, "OK", kMetricsType, *body);
     return 200;
   });
   add("/api/v1/status", "/api/v1/status", [raw](mg_connection* conn) {

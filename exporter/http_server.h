@@ -31,8 +31,16 @@ struct HttpRoutes {
 struct HttpServerOptions {
   std::vector<std::string> listen;  // "[::]:9646", "127.0.0.1:9646"
   WebConfig web;
-  int threads = 8;
-  int request_timeout_ms = 10000;
+  // civetweb serves each connection on one worker thread, and a worker held
+  // by a keep-alive or half-open connection serves nobody else. Enough
+  // workers for 1,000 concurrent clients plus 500 idle ones keeps scrapes
+  // fast under load (docs/reliability.md); an idle worker costs ~1 page of
+  // stack plus its 16 KiB request buffer.
+  int threads = 1536;
+  // Bounds how long a client may take to send its request head (and how
+  // long one idle half-open connection holds a worker): a scrape's head is
+  // a few hundred bytes sent at once.
+  int request_timeout_ms = 5000;
 };
 
 // Converts "[::]:9646" / "127.0.0.1:9646" / ":9646" to civetweb's

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang into build-fuzz/ and runs each for
 # a bounded time (default 20 s), seeded with the parser fixtures.
-#   scripts/run-fuzz.sh [seconds]
+#   scripts/run-fuzz.sh [seconds]      FUZZ_TARGETS="config http_server" picks targets
 # Exit status is non-zero when a target crashes; the crashing input is left
 # in build-fuzz/artifacts/ (turn it into a unit test).
 set -eu
@@ -14,7 +14,7 @@ jobs="${JOBS:-2}"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_PREFIX_PATH="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}" \
   -DIPV6HA_FUZZ=ON >/dev/null
-targets="pds_state nptv6_config pf_nat nft_ruleset"
+targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_server}"
 for t in $targets; do
   cmake --build "$build" --target "fuzz_$t" -j "$jobs" >/dev/null
 done
@@ -25,6 +25,7 @@ seeds_for() {
     nptv6_config) echo "$root/tests/fixtures/nptv6" ;;
     pf_nat) echo "$root/tests/fixtures/pfctl" ;;
     nft_ruleset) echo "$root/tests/fixtures/nft" ;;
+    *) echo "$root/tests/fuzz/corpus/$1" ;;
   esac
 }
 

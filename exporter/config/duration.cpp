@@ -65,7 +65,13 @@ Expected<Duration> ParseDuration(std::string_view text) {
     }
     last_unit = unit->millis;
     i += unit->name.size();
-    if (number > std::numeric_limits<std::int64_t>::max() / unit->millis / 2) {
+    // Each part and the sum stay below half the range, so callers may add a
+    // duration to a time point without overflow. Checking only each part let
+    // "7625142226w53375995583d1000000000000h" overflow the sum (found by
+    // tests/fuzz/duration_fuzz).
+    constexpr std::int64_t kMaxMillis = std::numeric_limits<std::int64_t>::max() / 2;
+    if (number > kMaxMillis / unit->millis ||
+        number * unit->millis > kMaxMillis - total) {
       return Error{"duration " + quoted + " is too large"};
     }
     total += number * unit->millis;
