@@ -20,10 +20,11 @@ class Faults:
         table = f"ip6lab_fault_{name}"
         script = [f"add table inet {table}"]
         for chain, hook in (("out", "output"), ("fwd", "forward"), ("in", "input")):
-            script.append(f"add chain inet {table} {chain} "
+            chain_name = f"lab_{chain}"  # `fwd` alone is an nft keyword
+            script.append(f"add chain inet {table} {chain_name} "
                           f"{{ type filter hook {hook} priority -10; policy accept; }}")
             for rule in rules.get(chain, []):
-                script.append(f"add rule inet {table} {chain} {rule}")
+                script.append(f"add rule inet {table} {chain_name} {rule}")
         shell.run_in(self.topo.ns[role], ["nft", "-f", "-"],
                      input_text="\n".join(script) + "\n")
         self.active.add((role, table))
