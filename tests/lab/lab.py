@@ -131,7 +131,10 @@ def main(argv=None):
     if os.geteuid() != 0:
         print("SKIP: the lab needs root (network namespaces, keepalived)")
         return SKIP
+    # Also when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _sigterm)
+    signal.signal(signal.SIGHUP, _sigterm)
     handler = {"up": cmd_up, "test": cmd_test, "demo": cmd_demo, "cleanup": cmd_cleanup}
     try:
         return handler[args.cmd](args)

@@ -15,6 +15,10 @@ brought down and up again by a scenario.
 """
 
 import dataclasses
+import glob
+import os
+import shutil
+import tempfile
 
 from . import shell
 
@@ -147,4 +151,10 @@ def cleanup_leftovers(prefix=PREFIX):
             kill_namespace_processes(ns)
             shell.run(["ip", "netns", "del", ns], check=False)
             removed.append(ns)
+    # Temp dirs <tmp>/<prefix>-<pid>-*, of runs whose process is gone.
+    for path in glob.glob(os.path.join(tempfile.gettempdir(), prefix + "-*-*")):
+        pid = os.path.basename(path).split("-")[1]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
     return removed
