@@ -70,7 +70,7 @@ def cmd_test(args):
                     v = fn(lab)
                 except lab_env.LabError as e:
                     from ip6lab.verdict import Verdict
-                    v = Verdict(sid, fn.__name__)
+                    v = Verdict(sid, (fn.__doc__ or fn.__name__).strip())
                     v.expect(False, str(e))
                 if not v.passed:
                     for r, e in lab.exporters.items():
@@ -78,6 +78,10 @@ def cmd_test(args):
                             v.note(f"{r} exporter log tail:\n{e.proc.log_tail(8)}")
             verdicts.append(v)
             print(v.report(), flush=True)
+        if binary and not all(v.passed or v.skipped for v in verdicts):
+            with open(lab.exporters["fw1"].conf) as f:
+                print(f"\n=== generated config of fw1 ({lab.exporters['fw1'].conf})\n"
+                      + f.read())
         lab.stop_exporters()
     print("\n=== lab summary")
     for v in verdicts:

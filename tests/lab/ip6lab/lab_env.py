@@ -130,11 +130,13 @@ class Lab:
             self.exporters[r].start()
         if wait_ready:
             for r in routers:
-                if not shell.wait_for(lambda r=r: self.exporters[r].status(), timeout):
-                    e = self.exporters[r]
-                    raise LabError(f"exporter {r} did not answer /api/v1/status within "
-                                   f"{timeout} s (alive={e.alive()}); log:\n"
-                                   f"{e.proc.log_tail() if e.proc else ''}")
+                e = self.exporters[r]
+                if not shell.wait_for(lambda: e.status() or not e.alive(), timeout) \
+                        or not e.alive():
+                    how = (f"exited with {e.proc.popen.returncode}" if not e.alive()
+                           else f"did not answer /api/v1/status within {timeout} s")
+                    raise LabError(f"exporter {r} {how}; config {e.conf}; log:\n"
+                                   f"{e.proc.log_tail()}")
 
     def stop_exporters(self):
         for e in self.exporters.values():
