@@ -173,6 +173,7 @@ class Lab:
                 exporter_mod.write_pds(files["pds_file"], True)
                 if os.path.exists(files["state_file"]):
                     os.remove(files["state_file"])
+                self.exporters[r].patch = {}
                 self.exporters[r].write_config()
             self.write_track(r, 0)
             if not self.keepalived[r].alive():

@@ -97,11 +97,14 @@ def wait_for(pred, timeout, interval=0.02):
         time.sleep(interval)
 
 
-def write_atomic(path, text):
-    """temp file + fsync + rename: keepalived sees one close-write/move."""
+def write_atomic(path, text, mtime=None):
+    """temp file + fsync + rename: a watcher sees one complete file (with
+    its final mtime, when given)."""
     tmp = f"{path}.tmp.{os.getpid()}"
     with open(tmp, "w") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
+    if mtime is not None:
+        os.utime(tmp, (mtime, mtime))
     os.rename(tmp, path)
