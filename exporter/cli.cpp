@@ -1,5 +1,160 @@
 #include "exporter/cli.h"
 
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exporter/check_command.h"
+#include "exporter/config.h"
+#include "exporter/daemon.h"
+#include "exporter/exporter_metrics.h"
+#include "exporter/logging.h"
+
 namespace ipv6ha {
-int RunCli(int, char**) { return 0; }
+namespace {
+
+constexpr char kUsage[] = R"(usage: ipv6_ha_exporter --config FILE [flags]
+       ipv6_ha_exporter check --config FILE [--json]
+
+IPv6 health checks and CARP/VRRP demotion for HA firewall pairs, exported to
+Prometheus.
+
+Flags:
+  --config FILE              configuration file (YAML)
+  --check-config             validate the configuration and exit (0 = valid)
+  --web.listen-address ADDR  listen on ADDR instead of the config's `listen`
+                             (repeatable; e.g. [::]:9646, 127.0.0.1:9646)
+  --web.config.file FILE     TLS and basic auth, exporter-toolkit format
+  --log.level LEVEL          debug, info, warn, error (default info)
+  --log.format FORMAT        text or json (default text)
+  --log.target TARGET        stderr or syslog (default stderr)
+  --version                  print the version and exit
+  --help                     print this help and exit
+
+Subcommand:
+  check --config FILE [--json]
+      run every check once, show the role and the controller's decision,
+      change nothing; exit 0 ok, 2 a check fails, 3 unknown (monitoring-plugins)
+
+Signals: SIGHUP reloads the configuration (a bad one is rejected and the old
+one keeps running); SIGUSR1 re-reads the role and re-runs every check;
+SIGTERM/SIGINT stop.
+)";
+
+struct ParsedArgs {
+  bool check_subcommand = false;
+  bool help = false;
+  bool version = false;
+  bool check_config = false;
+  bool json = false;
+  std::string config;
+  std::vector<std::string> listen;
+  std::string web_config;
+  LogOptions log;
+};
+
+// Accepts "--flag value" and "--flag=value".
+std::optional<std::string> ParseArgs(int argc, char** argv, ParsedArgs& out) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::size_t i = 0;
+  if (!args.empty() && args[0] == "check") {
+    out.check_subcommand = true;
+    ++i;
+  }
+  const std::map<std::string, std::string*> valued = {
+      {"--config", &out.config},
+      {"--web.config.file", &out.web_config},
+      {"--log.level", &out.log.level},
+      {"--log.format", &out.log.format},
+      {"--log.target", &out.log.target},
+  };
+  const std::map<std::string, bool*> switches = {
+      {"--help", &out.help},       {"-h", &out.help},
+      {"--version", &out.version}, {"--check-config", &out.check_config},
+      {"--json", &out.json},
+  };
+  for (; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::optional<std::string> value;
+    if (auto eq = flag.find('='); eq != std::string::npos && flag.rfind("--", 0) == 0) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    if (auto s = switches.find(flag); s != switches.end() && !value) {
+      *s->second = true;
+      continue;
+    }
+    const bool is_listen = flag == "--web.listen-address";
+    auto v = valued.find(flag);
+    if (v == valued.end() && !is_listen) {
+      return "unknown flag \"" + args[i] + "\"; see --help";
+    }
+    if (!value) {
+      if (i + 1 >= args.size()) return "flag " + flag + " needs a value";
+      value = args[++i];
+    }
+    if (is_listen) {
+      out.listen.push_back(*value);
+    } else {
+      *v->second = *value;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  ParsedArgs args;
+  if (auto error = ParseArgs(argc, argv, args)) {
+    std::cerr << "ipv6_ha_exporter: " << *error << "\n";
+    return 2;
+  }
+  if (args.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (args.version) {
+    std::cout << "ipv6_ha_exporter " << VersionString() << "\n";
+    return 0;
+  }
+  if (args.config.empty()) {
+    std::cerr << "ipv6_ha_exporter: --config FILE is required; see --help\n";
+    return 2;
+  }
+  if (auto st = SetupLogging(args.log); !st) {
+    std::cerr << "ipv6_ha_exporter: " << st.error().message << "\n";
+    return 2;
+  }
+  if (args.check_subcommand) {
+    if (args.log.level == "info") spdlog::set_level(spdlog::level::warn);
+    return RunCheckCommand({args.config, args.json}, std::cout, std::cerr);
+  }
+  if (args.check_config) {
+    CheckEnv env;
+    env.peer_view = std::make_shared<PeerView>();
+    auto loaded = LoadConfig(args.config, env);
+    if (!loaded) {
+      std::cerr << loaded.error().message << "\n";
+      return 1;
+    }
+    if (!args.web_config.empty()) {
+      auto web = LoadWebConfig(args.web_config);
+      if (!web) {
+        std::cerr << web.error().message << "\n";
+        return 1;
+      }
+    }
+    std::cout << args.config << ": configuration is valid ("
+              << loaded->checks.size() << " checks)\n";
+    return 0;
+  }
+  Daemon daemon({args.config, args.listen, args.web_config});
+  return daemon.Run();
+}
+
 }  // namespace ipv6ha

@@ -1,0 +1,68 @@
+#include "exporter/basic_auth.h"
+
+#include <crypt.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <memory>
+#include <vector>
+
+namespace ipv6ha {
+namespace {
+
+// A valid bcrypt hash of a random string: verifying against it keeps the
+// time of "no such user" equal to "wrong password".
+constexpr char kDummyHash[] =
+    "$2y$10$B8g7ySalmPflkWlz.hE.zOmzbUBbZBzAXZmSxluDGSXrojOYkyi4C";
+
+std::optional<std::string> DecodeBase64(std::string_view in) {
+  if (in.empty() || in.size() % 4 != 0 || in.size() > 4096) return std::nullopt;
+  std::vector<unsigned char> out(in.size() / 4 * 3 + 1);
+  int n = EVP_DecodeBlock(out.data(),
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the bytes that padding stands for; drop them.
+  std::size_t padding = 0;
+  if (in.back() == '=') ++padding;
+  if (in.size() >= 2 && in[in.size() - 2] == '=') ++padding;
+  return std::string(reinterpret_cast<char*>(out.data()), n - padding);
+}
+
+}  // namespace
+
+bool VerifyCryptHash(const std::string& password, const std::string& hash) {
+  auto data = std::make_unique<crypt_data>();
+  data->initialized = 0;
+  const char* computed = crypt_r(password.c_str(), hash.c_str(), data.get());
+  if (computed == nullptr || computed[0] == '*') return false;
+  std::string_view c(computed);
+  if (c.size() != hash.size()) return false;
+  return CRYPTO_memcmp(c.data(), hash.data(), hash.size()) == 0;
+}
+
+BasicAuth::BasicAuth(std::map<std::string, std::string> users)
+    : users_(std::move(users)) {}
+
+std::optional<std::pair<std::string, std::string>> BasicAuth::ParseHeader(
+    std::string_view header) {
+  constexpr std::string_view kPrefix = "Basic ";
+  if (header.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  auto decoded = DecodeBase64(header.substr(kPrefix.size()));
+  if (!decoded) return std::nullopt;
+  auto colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return std::make_pair(decoded->substr(0, colon), decoded->substr(colon + 1));
+}
+
+bool BasicAuth::Verify(std::string_view header) const {
+  if (!enabled()) return true;
+  auto creds = ParseHeader(header);
+  if (!creds) return false;
+  auto it = users_.find(creds->first);
+  const bool known = it != users_.end();
+  const bool match = VerifyCryptHash(creds->second, known ? it->second : kDummyHash);
+  return known && match;
+}
+
+}  // namespace ipv6ha

@@ -1,0 +1,104 @@
+#include "exporter/check_command.h"
+
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+
+#include "exporter/config.h"
+#include "exporter/exporter_metrics.h"
+#include "exporter/result_store.h"
+#include "exporter/scheduler.h"
+#include "exporter/status_document.h"
+
+namespace ipv6ha {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitCritical = 2;
+constexpr int kExitUnknown = 3;
+
+// Runs every check once on the scheduler (so timeouts behave exactly as in
+// the daemon) and returns when each has a result.
+std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role) {
+  auto store = std::make_shared<ResultStore>(loaded.config.check_settings);
+  std::mutex mutex;
+  std::condition_variable done;
+  store->AddListener([&](const CheckRecord&) {
+    std::lock_guard lock(mutex);
+    done.notify_all();
+  });
+  Duration longest{0};
+  for (const auto& s : loaded.config.check_settings) {
+    longest = std::max(longest, s.timeout);
+  }
+  Scheduler scheduler(std::move(loaded.checks), store, [role] { return role; });
+  scheduler.Start();
+  {
+    std::unique_lock lock(mutex);
+    done.wait_for(lock, longest + std::chrono::seconds(1), [&] {
+      for (const auto& r : store->Snapshot()) {
+        if (r.applicable && r.runs == 0) return false;
+      }
+      return true;
+    });
+  }
+  scheduler.Stop(std::chrono::milliseconds(200));
+  return store->Snapshot();
+}
+
+}  // namespace
+
+int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
+                    std::ostream& err) {
+  CheckEnv env;
+  env.peer_view = std::make_shared<PeerView>();
+  auto loaded = LoadConfig(options.config_path, env);
+  if (!loaded) {
+    err << loaded.error().message << "\n";
+    if (options.json) {
+      out << nlohmann::json{{"error", loaded.error().message}}.dump() << "\n";
+    }
+    return kExitUnknown;
+  }
+  const std::string node = loaded->config.node_name;
+  const Role role = loaded->config.role.static_role;
+  std::vector<CheckRecord> records = RunOnce(*loaded, role);
+
+  int fails = 0, unknowns = 0, oks = 0;
+  for (const auto& r : records) {
+    if (!r.applicable) continue;
+    switch (r.status()) {
+      case CheckStatus::kOk: ++oks; break;
+      case CheckStatus::kFail: ++fails; break;
+      case CheckStatus::kUnknown: ++unknowns; break;
+    }
+  }
+  const int code = fails > 0 ? kExitCritical : unknowns > 0 ? kExitUnknown : kExitOk;
+  StatusInputs in;
+  in.node = node;
+  in.version = VersionString();
+  in.role = role;
+  in.checks = records;
+  in.ready = true;
+  in.now = std::chrono::system_clock::now();
+
+  if (options.json) {
+    nlohmann::json doc = BuildStatusDocument(in);
+    doc["exit_code"] = code;
+    out << doc.dump(2) << "\n";
+    return code;
+  }
+  const char* word = code == kExitOk ? "OK" : code == kExitCritical ? "CRITICAL" : "UNKNOWN";
+  out << "IPV6_HA " << word << " - " << oks << " ok, " << fails << " failing, "
+      << unknowns << " unknown; node " << node << " role " << RoleName(role)
+      << " | checks_ok=" << oks << " checks_fail=" << fails
+      << " checks_unknown=" << unknowns << "\n";
+  for (const auto& r : records) {
+    out << "  " << r.settings.name << ": " << StatusName(r.status())
+        << (r.applicable ? "" : " (not applicable)") << " - "
+        << (r.result ? r.result->summary : "no result") << "\n";
+  }
+  return code;
+}
+
+}  // namespace ipv6ha

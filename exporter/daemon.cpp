@@ -1,0 +1,221 @@
+#include "exporter/daemon.h"
+
+#include <prometheus/text_serializer.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+namespace ipv6ha {
+namespace {
+
+constexpr auto kStopGrace = std::chrono::milliseconds(1500);
+
+sigset_t HandledSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set, s);
+  return set;
+}
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonOptions options)
+    : options_(std::move(options)),
+      metrics_(std::make_shared<ExporterMetrics>()),
+      peer_view_(std::make_shared<PeerView>()) {}
+
+Daemon::~Daemon() = default;
+
+CheckEnv Daemon::MakeCheckEnv() {
+  CheckEnv env;
+  env.peer_view = peer_view_;
+  return env;
+}
+
+Role Daemon::CurrentRole() const {
+  auto gen = Current();
+  if (!gen) return Role::kUnknown;
+  // Until a live role source is wired, `static` is the only source.
+  return gen->config.role.static_role;
+}
+
+Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
+  auto loaded = LoadConfig(options_.config_path, MakeCheckEnv());
+  if (!loaded) return loaded.error();
+  auto gen = std::make_unique<Generation>();
+  gen->config = std::move(loaded->config);
+  if (!options_.listen_override.empty()) gen->config.listen = options_.listen_override;
+  if (!options_.web_config_file.empty()) {
+    auto web = LoadWebConfig(options_.web_config_file);
+    if (!web) return web.error();
+    gen->config.web = *web;
+  }
+  gen->store = std::make_shared<ResultStore>(gen->config.check_settings);
+  gen->scheduler = std::make_unique<Scheduler>(
+      std::move(loaded->checks), gen->store, [this] { return CurrentRole(); });
+  return gen;
+}
+
+std::shared_ptr<Daemon::Generation> Daemon::Current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+Status Daemon::StartHttp(const Config& config) {
+  HttpServerOptions options;
+  options.listen = config.listen;
+  options.web = config.web;
+  HttpRoutes routes;
+  routes.metrics = [this] { return RenderMetrics(); };
+  routes.status = [this] { return BuildStatusDocument(CollectStatus()); };
+  routes.not_ready_reason = [this]() -> std::optional<std::string> {
+    auto gen = Current();
+    if (!gen) return std::string("no configuration loaded");
+    std::string waiting;
+    for (const auto& r : gen->store->Snapshot()) {
+      if (r.applicable && !r.result) waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
+    }
+    if (waiting.empty()) return std::nullopt;
+    return "waiting for the first result of " + waiting;
+  };
+  routes.landing_page = [this] { return RenderLandingPage(CollectStatus()); };
+  http_.reset();  // release the ports before binding them again
+  auto server = HttpServer::Start(options, std::move(routes), metrics_);
+  if (!server) return server.error();
+  http_ = std::move(*server);
+  http_listen_ = config.listen;
+  http_web_ = config.web;
+  spdlog::info("listening on {}{}", JoinList(config.listen),
+               config.web.tls() ? " (TLS)" : "");
+  return OkStatus();
+}
+
+std::string Daemon::RenderMetrics() {
+  std::vector<prometheus::MetricFamily> families;
+  auto collect = [&](const prometheus::Collectable& c) {
+    try {
+      auto f = c.Collect();
+      families.insert(families.end(), std::make_move_iterator(f.begin()),
+                      std::make_move_iterator(f.end()));
+    } catch (const std::exception& e) {
+      metrics_->RecordScrapeError();
+      spdlog::warn("collecting metrics failed: {}", e.what());
+    }
+  };
+  collect(*metrics_->registry());
+  collect(*metrics_->process_collector());
+  if (auto gen = Current()) collect(*gen->store);
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return out.str();
+}
+
+StatusInputs Daemon::CollectStatus() {
+  StatusInputs in;
+  in.version = VersionString();
+  in.now = std::chrono::system_clock::now();
+  in.role = CurrentRole();
+  in.peer = peer_view_->Latest();
+  if (auto gen = Current()) {
+    in.node = gen->config.node_name;
+    in.checks = gen->store->Snapshot();
+    in.ready = gen->store->Ready();
+  }
+  return in;
+}
+
+void Daemon::Reload() {
+  spdlog::info("reloading configuration from {}", options_.config_path);
+  auto gen = Load();
+  if (!gen) {
+    metrics_->RecordReload(false);
+    spdlog::error("configuration reload failed, keeping the running one:\n{}",
+                  gen.error().message);
+    return;
+  }
+  const Config& next = (*gen)->config;
+  if (next.listen != http_listen_ ||
+      next.web.cert_file != http_web_.cert_file ||
+      next.web.key_file != http_web_.key_file ||
+      next.web.basic_auth_users != http_web_.basic_auth_users) {
+    auto old = Current();
+    if (auto st = StartHttp(next); !st) {
+      metrics_->RecordReload(false);
+      spdlog::error("configuration reload failed, keeping the running one: {}",
+                    st.error().message);
+      if (old) (void)StartHttp(old->config);
+      return;
+    }
+  }
+  std::shared_ptr<Generation> previous;
+  {
+    std::lock_guard lock(mutex_);
+    previous = std::move(current_);
+    current_ = std::move(*gen);
+  }
+  if (previous) previous->scheduler->Stop(kStopGrace);
+  current_->scheduler->Start();
+  metrics_->RecordReload(true);
+  spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
+}
+
+void Daemon::Shutdown() {
+  spdlog::info("shutting down");
+  http_.reset();
+  if (auto gen = Current()) {
+    if (!gen->scheduler->Stop(kStopGrace)) {
+      spdlog::warn("a check did not stop within {} ms; exiting anyway",
+                   kStopGrace.count());
+    }
+  }
+}
+
+int Daemon::Run() {
+  sigset_t signals = HandledSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto gen = Load();
+  if (!gen) {
+    spdlog::error("cannot load configuration:\n{}", gen.error().message);
+    return 1;
+  }
+  if (auto st = StartHttp((*gen)->config); !st) {
+    spdlog::error("{}", st.error().message);
+    return 1;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    current_ = std::move(*gen);
+  }
+  metrics_->RecordReload(true);
+  current_->scheduler->Start();
+  spdlog::info("ipv6_ha_exporter {} started as node {} with {} checks",
+               VersionString(), current_->config.node_name,
+               current_->config.check_settings.size());
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      Reload();
+    } else if (sig == SIGUSR1) {
+      spdlog::info("SIGUSR1: re-reading the role and re-running every check");
+      if (auto g = Current()) g->scheduler->TriggerAll();
+    } else {
+      spdlog::info("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      break;
+    }
+  }
+  Shutdown();
+  return 0;
+}
+
+}  // namespace ipv6ha

@@ -1,0 +1,70 @@
+#pragma once
+
+// The running exporter: owns the config generation (checks, scheduler,
+// result store), the HTTP server, the exporter's own metrics, and the signal
+// loop (SIGTERM/SIGINT stop, SIGHUP reload, SIGUSR1 re-read role and re-run
+// checks). A reload that fails keeps the old config running.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "checks/peer_view.h"
+#include "exporter/config.h"
+#include "exporter/exporter_metrics.h"
+#include "exporter/http_server.h"
+#include "exporter/result_store.h"
+#include "exporter/scheduler.h"
+#include "exporter/status_document.h"
+
+namespace ipv6ha {
+
+struct DaemonOptions {
+  std::string config_path;
+  std::vector<std::string> listen_override;  // --web.listen-address
+  std::string web_config_file;               // --web.config.file
+};
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Loads the config, starts everything and blocks until SIGTERM or SIGINT.
+  // Returns the process exit code. Call from the main thread before any
+  // other thread exists (it blocks the handled signals process-wide).
+  int Run();
+
+ private:
+  // One loaded config and what runs from it.
+  struct Generation {
+    Config config;
+    std::shared_ptr<ResultStore> store;
+    std::unique_ptr<Scheduler> scheduler;
+  };
+
+  Expected<std::unique_ptr<Generation>> Load();
+  Status StartHttp(const Config& config);
+  void Reload();
+  void Shutdown();
+  std::shared_ptr<Generation> Current() const;
+  CheckEnv MakeCheckEnv();
+  Role CurrentRole() const;
+
+  std::string RenderMetrics();
+  StatusInputs CollectStatus();
+
+  DaemonOptions options_;
+  std::shared_ptr<ExporterMetrics> metrics_;
+  std::shared_ptr<PeerView> peer_view_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<Generation> current_;
+  std::unique_ptr<HttpServer> http_;
+  std::vector<std::string> http_listen_;
+  WebConfig http_web_;
+};
+
+}  // namespace ipv6ha

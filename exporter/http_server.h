@@ -1,0 +1,62 @@
+#pragma once
+
+// The exporter's HTTP endpoints on civetweb: /metrics, /, /api/v1/status,
+// /-/healthy, /-/ready. Routing, basic auth, TLS and request metrics live
+// here; what each endpoint shows comes from HttpRoutes. No endpoint changes
+// state. Stopping happens in the destructor (joins civetweb's threads).
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exporter/basic_auth.h"
+#include "exporter/config.h"
+#include "exporter/exporter_metrics.h"
+#include "exporter/platform/expected.h"
+
+class CivetServer;
+
+namespace ipv6ha {
+
+struct HttpRoutes {
+  std::function<std::string()> metrics;          // text exposition format
+  std::function<nlohmann::json()> status;        // /api/v1/status
+  std::function<std::optional<std::string>()> not_ready_reason;  // nullopt = ready
+  std::function<std::string()> landing_page;     // HTML
+};
+
+struct HttpServerOptions {
+  std::vector<std::string> listen;  // "[::]:9646", "127.0.0.1:9646"
+  WebConfig web;
+  int threads = 8;
+  int request_timeout_ms = 10000;
+};
+
+// Converts "[::]:9646" / "127.0.0.1:9646" / ":9646" to civetweb's
+// listening_ports form, with the "s" suffix for TLS.
+Expected<std::string> CivetListeningPort(const std::string& listen, bool tls);
+
+class HttpServer {
+ public:
+  // Binds every address or fails with a sentence naming the one that failed.
+  static Expected<std::unique_ptr<HttpServer>> Start(
+      const HttpServerOptions& options, HttpRoutes routes,
+      std::shared_ptr<ExporterMetrics> metrics);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The TCP ports civetweb actually bound (useful with port 0).
+  std::vector<int> ports() const;
+
+  struct Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ipv6ha
