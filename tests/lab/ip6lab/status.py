@@ -88,7 +88,14 @@ def render(lab):
             continue
         st = exp.status() if exp.alive() else None
         if st is None:
-            lines.append(f"     exporter: {'no answer' if exp.alive() else 'not running'}")
+            if exp.alive():
+                lines.append("     exporter: no answer on /api/v1/status")
+            elif exp.proc is not None:
+                last = (exp.proc.log_tail(1) or "").strip()
+                lines.append(f"     exporter: exited ({exp.proc.popen.returncode}): "
+                             f"{last[:90]}")
+            else:
+                lines.append("     exporter: not running")
             continue
         lines.append(f"     exporter role={role_of(st)} contribution={contribution_of(st)}"
                      f"{'  FLAP GUARD' if flap_guard_engaged(st) else ''}")
