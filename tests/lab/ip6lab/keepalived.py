@@ -7,6 +7,7 @@ Both routers start as BACKUP; the higher priority (fw1) wins, preemption on.
 """
 
 import os
+import re
 
 from . import shell, topology
 
@@ -87,6 +88,22 @@ class Keepalived:
 
     def alive(self):
         return self.proc is not None and self.proc.alive()
+
+    def effective_priority(self):
+        """The priority keepalived last logged for the instance (it logs
+        "(LAN6) Changing effective priority from 150 to 90"); the configured
+        priority when it has not changed since start."""
+        prio = topology.ROUTER_PLAN[self.router].priority
+        try:
+            with open(os.path.join(self.workdir, "keepalived.log"), errors="replace") as f:
+                text = f.read()
+        except OSError:
+            return None
+        starts = text.rfind("Starting VRRP child process")
+        for m in re.finditer(r"Changing effective priority from \d+ to (\d+)",
+                             text[max(starts, 0):]):
+            prio = int(m.group(1))
+        return prio
 
     def stop(self):
         if self.proc is not None:

@@ -89,6 +89,9 @@ def s6_exporter_crash(lab):
              f"after restart the track file still holds {demoted} (now {o.track['fw1']})")
     v.expect(not o.changes(t_kill), f"no extra failover ({o.changes(t_kill)})")
     v.expect(o.master() == "fw2", "fw2 still MASTER while fw1's fault persists")
+    prio = lab.keepalived["fw1"].effective_priority()
+    v.expect(prio == 150 - demoted,
+             f"keepalived on fw1 runs at priority {prio} (150 - {demoted})")
     contribution = st.contribution_of(lab.exporters["fw1"].status())
     v.expect(contribution in (None, demoted),
              f"exporter reports the reconciled contribution ({contribution})")

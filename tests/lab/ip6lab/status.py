@@ -80,7 +80,7 @@ def render(lab):
         track = observe.read_track(lab.track_file(r))
         ka = "up" if lab.keepalived[r].alive() else "DOWN"
         line = (f"{r}: vrrp {'MASTER' if vip else 'backup'} (keepalived {ka}, "
-                f"priority {topology.ROUTER_PLAN[r].priority - track}) track_file={track}")
+                f"priority {lab.keepalived[r].effective_priority()}) track_file={track}")
         lines.append(line)
         exp = lab.exporters.get(r)
         if exp is None:
