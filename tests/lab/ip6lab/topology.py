@@ -122,6 +122,10 @@ class Topology:
 
     def link(self, role, ifname, up):
         self.ip(role, "link", "set", ifname, "up" if up else "down")
+        if up and ifname == "wan" and role in ROUTER_PLAN:
+            # The kernel drops the default route with the link; put it back.
+            self.ip(role, "-6", "route", "replace", "default", "via",
+                    ROUTER_PLAN[role].wan_gw, "dev", "wan")
 
     def has_vip(self, role):
         """True when the VRRP virtual address is on this router's LAN."""
