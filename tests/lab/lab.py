@@ -128,10 +128,14 @@ def main(argv=None):
             sp.add_argument("--port", type=int, default=19646,
                             help="loopback port for fw1's /metrics; fw2 gets +1")
     test = sub.choices["test"]
-    test.add_argument("scenarios", nargs="*", type=int, choices=sorted(SCENARIOS))
+    test.add_argument("scenarios", nargs="*", type=int,
+                      help=f"scenario numbers {min(SCENARIOS)}-{max(SCENARIOS)} (default: all)")
     test.add_argument("--keep", action="store_true", help="keep the temp files")
     sub.add_parser("cleanup")
     args = p.parse_args(argv)
+    unknown = [n for n in getattr(args, "scenarios", None) or [] if n not in SCENARIOS]
+    if unknown:
+        p.error(f"no scenario {unknown}; known: {sorted(SCENARIOS)}")
     if os.geteuid() != 0:
         print("SKIP: the lab needs root (network namespaces, keepalived)")
         return SKIP
