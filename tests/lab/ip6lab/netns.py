@@ -74,14 +74,18 @@ def http_get(ns, host, port, path, timeout=1.0):
 
 
 class PortForward:
-    """Listens on 127.0.0.1:`local_port` and relays each connection to
-    host:port inside `ns`. Threads are daemons; close() stops accepting."""
+    """Listens on 127.0.0.1:`local_port` (or a free port when that one is
+    taken; see `local_port` after construction) and relays each connection
+    to host:port inside `ns`. Threads are daemons; close() stops accepting."""
 
     def __init__(self, local_port, ns, host, port):
         self.ns, self.host, self.port = ns, host, port
         self._srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._srv.bind(("127.0.0.1", local_port))
+        try:
+            self._srv.bind(("127.0.0.1", local_port))
+        except OSError:  # taken (another lab?): any free port, printed by the caller
+            self._srv.bind(("127.0.0.1", 0))
         self._srv.listen(16)
         self.local_port = self._srv.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
