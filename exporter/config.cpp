@@ -131,7 +131,7 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
     if (r.Has("type")) {
       r.Fail("type", "unknown check type \"" + s.type + "\" (known: " + known + ")");
     } else {
-      checks.Fail(name, "unknown check \"" + name + "\" (known: " + known +
+      checks.FailKey(name, "unknown check \"" + name + "\" (known: " + known +
                             "; or give `type:`)");
     }
     return;

@@ -195,6 +195,18 @@ void ConfigReader::Fail(const std::string& key, const std::string& message) {
   errors_->Add(v && v.IsDefined() ? v.Mark() : node_.Mark(), message);
 }
 
+void ConfigReader::FailKey(const std::string& key, const std::string& message) {
+  if (node_.IsMap()) {
+    for (const auto& kv : node_) {
+      if (kv.first.as<std::string>("") == key) {
+        errors_->Add(kv.first.Mark(), message);
+        return;
+      }
+    }
+  }
+  errors_->Add(node_.Mark(), message);
+}
+
 void ConfigReader::FailHere(const std::string& message) {
   errors_->Add(node_.Mark(), message);
 }

@@ -72,6 +72,8 @@ class ConfigReader {
 
   // Records an error at the value of `key` (or at the mapping if absent).
   void Fail(const std::string& key, const std::string& message);
+  // Records an error at `key` itself (for "unknown check" and the like).
+  void FailKey(const std::string& key, const std::string& message);
   // Records an error at the mapping itself.
   void FailHere(const std::string& message);
   // Records "unknown key" for every key not read through this reader.

@@ -1,0 +1,226 @@
+#include "exporter/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+namespace ipv6ha {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+template <typename Pred>
+bool WaitFor(Pred pred, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return pred();
+}
+
+TEST(NextRunDueTest, IsOneIntervalAfterTheStart) {
+  const SteadyTime t0{};
+  EXPECT_EQ(NextRunDue(t0, 1000ms, t0 + 10ms), t0 + 1000ms);
+}
+
+TEST(NextRunDueTest, RunDurationDoesNotCauseDrift) {
+  const SteadyTime t0{};
+  // The run took 300 ms; the next one still starts 1 s after the last start.
+  EXPECT_EQ(NextRunDue(t0, 1000ms, t0 + 300ms), t0 + 1000ms);
+}
+
+TEST(NextRunDueTest, OverrunStartsAtOnceWithoutCatchUp) {
+  const SteadyTime t0{};
+  EXPECT_EQ(NextRunDue(t0, 1000ms, t0 + 3500ms), t0 + 3500ms);
+}
+
+// A check whose Run() blocks until released (or forever).
+class BlockingCheck : public Check {
+ public:
+  CheckResult Run(const RunContext&) override {
+    std::unique_lock lock(mutex_);
+    ++started_;
+    cv_.wait(lock, [&] { return released_; });
+    return CheckResult::Ok("released");
+  }
+  void Release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  int started() {
+    std::lock_guard lock(mutex_);
+    return started_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool released_ = false;
+  int started_ = 0;
+};
+
+class CountingCheck : public Check {
+ public:
+  explicit CountingCheck(std::atomic<int>* runs) : runs_(runs) {}
+  CheckResult Run(const RunContext&) override {
+    ++*runs_;
+    return CheckResult::Ok("counted");
+  }
+
+ private:
+  std::atomic<int>* runs_;
+};
+
+CheckSettings Settings(const std::string& name, std::chrono::milliseconds interval,
+                       std::chrono::milliseconds timeout, RoleSet roles = {}) {
+  CheckSettings s;
+  s.name = name;
+  s.type = "test";
+  s.interval = interval;
+  s.timeout = timeout;
+  s.roles = roles;
+  return s;
+}
+
+TEST(SchedulerTest, HungCheckIsReportedUnknownAndDoesNotDelayOthers) {
+  auto blocking = std::make_shared<BlockingCheck>();
+  std::atomic<int> runs{0};
+  std::vector<ScheduledCheck> checks;
+  auto hung_settings = Settings("hung", 10s, 100ms);
+  auto fast_settings = Settings("fast", 20ms, 1s);
+  struct Forward : Check {
+    std::shared_ptr<BlockingCheck> inner;
+    CheckResult Run(const RunContext& c) override { return inner->Run(c); }
+  };
+  auto forward = std::make_unique<Forward>();
+  forward->inner = blocking;
+  checks.push_back({hung_settings, std::move(forward)});
+  checks.push_back({fast_settings, std::make_unique<CountingCheck>(&runs)});
+  auto store = std::make_shared<ResultStore>(
+      std::vector<CheckSettings>{hung_settings, fast_settings});
+  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+  scheduler.Start();
+
+  ASSERT_TRUE(WaitFor([&] { return store->Get("hung")->runs > 0; }, 5s));
+  auto hung = store->Get("hung");
+  EXPECT_EQ(hung->status(), CheckStatus::kUnknown);
+  EXPECT_EQ(hung->result->summary, "timed out after 100ms");
+  EXPECT_TRUE(hung->timed_out);
+  EXPECT_EQ(hung->timeouts, 1u);
+  // The fast check keeps its cadence while the other one hangs.
+  EXPECT_TRUE(WaitFor([&] { return runs.load() >= 10; }, 5s));
+  EXPECT_EQ(blocking->started(), 1);
+
+  blocking->Release();
+  EXPECT_TRUE(scheduler.Stop(2s));
+}
+
+TEST(SchedulerTest, LateResultOfATimedOutRunIsDropped) {
+  auto blocking = std::make_shared<BlockingCheck>();
+  struct Forward : Check {
+    std::shared_ptr<BlockingCheck> inner;
+    CheckResult Run(const RunContext& c) override { return inner->Run(c); }
+  };
+  auto forward = std::make_unique<Forward>();
+  forward->inner = blocking;
+  auto s = Settings("slow", 10s, 50ms);
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, std::move(forward)});
+  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
+  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+  scheduler.Start();
+  ASSERT_TRUE(WaitFor([&] { return store->Get("slow")->runs == 1; }, 5s));
+  blocking->Release();
+  // The run returns "ok" now, after its timeout: it must not replace unknown.
+  std::this_thread::sleep_for(100ms);  // give a wrongly published result time to show
+  EXPECT_EQ(store->Get("slow")->status(), CheckStatus::kUnknown);
+  EXPECT_EQ(store->Get("slow")->runs, 1u);
+  EXPECT_TRUE(scheduler.Stop(2s));
+}
+
+TEST(SchedulerTest, StopReturnsPromptlyWhileACheckIsHung) {
+  auto blocking = std::make_shared<BlockingCheck>();
+  struct Forward : Check {
+    std::shared_ptr<BlockingCheck> inner;
+    CheckResult Run(const RunContext& c) override { return inner->Run(c); }
+  };
+  auto forward = std::make_unique<Forward>();
+  forward->inner = blocking;
+  auto s = Settings("stuck", 10s, 10s);
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, std::move(forward)});
+  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
+  {
+    Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+    scheduler.Start();
+    ASSERT_TRUE(WaitFor([&] { return blocking->started() == 1; }, 5s));
+    const auto start = Clock::now();
+    EXPECT_FALSE(scheduler.Stop(200ms));
+    EXPECT_LT(Clock::now() - start, 1s);
+  }
+  // The abandoned run finishes later without touching freed memory.
+  blocking->Release();
+  EXPECT_EQ(store->Get("stuck")->runs, 0u);
+}
+
+TEST(SchedulerTest, CheckOutsideItsRolesIsNotRun) {
+  std::atomic<int> runs{0};
+  RoleSet master_only;
+  master_only.backup = master_only.init = master_only.unknown = false;
+  auto s = Settings("master_only", 20ms, 1s, master_only);
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, std::make_unique<CountingCheck>(&runs)});
+  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
+  std::atomic<Role> role{Role::kBackup};
+  Scheduler scheduler(std::move(checks), store, [&] { return role.load(); });
+  scheduler.Start();
+  ASSERT_TRUE(WaitFor([&] { return !store->Get("master_only")->applicable; }, 5s));
+  EXPECT_EQ(runs.load(), 0);
+  EXPECT_TRUE(store->Ready());  // a check that does not apply is not awaited
+  role = Role::kMaster;
+  scheduler.TriggerNow("master_only");
+  EXPECT_TRUE(WaitFor([&] { return runs.load() > 0; }, 5s));
+  EXPECT_TRUE(WaitFor([&] { return store->Get("master_only")->applicable; }, 5s));
+  EXPECT_TRUE(scheduler.Stop(2s));
+}
+
+TEST(SchedulerTest, TriggerRunsACheckBeforeItsInterval) {
+  std::atomic<int> runs{0};
+  auto s = Settings("slow_interval", 1h, 1s);
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, std::make_unique<CountingCheck>(&runs)});
+  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
+  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+  scheduler.Start();
+  ASSERT_TRUE(WaitFor([&] { return runs.load() == 1; }, 5s));
+  scheduler.TriggerNow("slow_interval");
+  EXPECT_TRUE(WaitFor([&] { return runs.load() == 2; }, 5s));
+  EXPECT_TRUE(scheduler.Stop(2s));
+}
+
+TEST(SchedulerTest, ThrowingCheckIsUnknownWithTheReason) {
+  struct Throwing : Check {
+    CheckResult Run(const RunContext&) override {
+      throw std::runtime_error("boom");
+    }
+  };
+  auto s = Settings("throws", 1h, 1s);
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, std::make_unique<Throwing>()});
+  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
+  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+  scheduler.Start();
+  ASSERT_TRUE(WaitFor([&] { return store->Get("throws")->runs == 1; }, 5s));
+  EXPECT_EQ(store->Get("throws")->status(), CheckStatus::kUnknown);
+  EXPECT_EQ(store->Get("throws")->result->summary,
+            "check failed internally: boom");
+  EXPECT_TRUE(scheduler.Stop(2s));
+}
+
+}  // namespace
+}  // namespace ipv6ha
