@@ -14,7 +14,7 @@ fi
 
 if [ -z "${IP6LAB_SKIP_BUILD:-}" ]; then
   if [ -x scripts/build.sh ]; then
-    scripts/build.sh
+    TARGETS=ipv6_ha_exporter scripts/build.sh
   else
     cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
     cmake --build build --target ipv6_ha_exporter -j "$(nproc)"
