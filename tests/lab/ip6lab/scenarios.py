@@ -139,6 +139,9 @@ def s2_shared_outage(lab):
                  f"{st.check_status(s, CONNECTIVITY)})")
         reason = st.reason_of(s)
         v.expect(bool(reason), f"{r} says why it does not demote: {reason!r}")
+        suppressed = st.suppressed_of(s)
+        if suppressed is not None:
+            v.expect(bool(suppressed), f"{r} names the suppression: {suppressed}")
     return v
 
 

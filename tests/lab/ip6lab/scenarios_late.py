@@ -118,6 +118,9 @@ def s7_peer_down(lab):
              "fw1 wrote no demotion (nowhere better to go)")
     reason = st.reason_of(s)
     v.expect(bool(reason), f"fw1 says why: {reason!r}")
+    suppressed = st.suppressed_of(s)
+    if suppressed is not None:
+        v.expect(bool(suppressed), f"fw1 names the suppression: {suppressed}")
     return v
 
 

@@ -60,6 +60,15 @@ def reason_of(status):
     return ""
 
 
+def suppressed_of(status):
+    """The controller's list of reasons holding back a demotion, or None
+    when the status does not have one."""
+    v = controller_of(status).get("suppressed")
+    if isinstance(v, list):
+        return [str(x) for x in v]
+    return None
+
+
 def flap_guard_engaged(status):
     c = controller_of(status)
     for key in ("flap_guard", "frozen", "flapping"):
