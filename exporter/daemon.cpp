@@ -6,6 +6,8 @@
 
 #include <sstream>
 
+#include "exporter/platform/command_runner.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -160,15 +162,17 @@ void Daemon::Reload() {
     previous = std::move(current_);
     current_ = std::move(*gen);
   }
+  metrics_->RecordReload(true);
   if (previous) previous->scheduler->Stop(kStopGrace);
   current_->scheduler->Start();
-  metrics_->RecordReload(true);
   spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
 }
 
 void Daemon::Shutdown() {
   spdlog::info("shutting down");
   http_.reset();
+  // A hung command must not hold up the exit or outlive us.
+  KillRunningCommands();
   if (auto gen = Current()) {
     if (!gen->scheduler->Stop(kStopGrace)) {
       spdlog::warn("a check did not stop within {} ms; exiting anyway",

@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <mutex>
+#include <set>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -52,19 +55,34 @@ Expected<Pipe> MakePipe() {
   return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
+// Process groups of the programs being waited for, for KillRunningCommands.
+std::mutex& RunningMutex() {
+  static std::mutex m;
+  return m;
+}
+std::set<pid_t>& Running() {
+  static std::set<pid_t> s;
+  return s;
+}
+
 // Owns a spawned child: kills its process group and reaps it unless it was
 // already reaped, so an early return never leaves a zombie or a stray child.
 class Child {
  public:
-  explicit Child(pid_t pid) : pid_(pid) {}
+  explicit Child(pid_t pid) : pid_(pid) {
+    std::lock_guard lock(RunningMutex());
+    Running().insert(pid);
+  }
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   ~Child() {
     if (pid_ > 0) {
       Kill();
+      std::lock_guard lock(RunningMutex());
       int status = 0;
       while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
       }
+      Running().erase(pid_);
     }
   }
   void Kill() const {
@@ -73,20 +91,16 @@ class Child {
   }
   // Returns true and fills status when the child has exited.
   bool TryReap(int* status) {
+    // Under the lock, so KillRunningCommands never signals a reaped (and
+    // possibly reused) pid.
+    std::lock_guard lock(RunningMutex());
     pid_t r = ::waitpid(pid_, status, WNOHANG);
     if (r == pid_) {
+      Running().erase(pid_);
       pid_ = -1;
       return true;
     }
     return false;
-  }
-  bool Reap(int* status) {
-    pid_t r;
-    do {
-      r = ::waitpid(pid_, status, 0);
-    } while (r < 0 && errno == EINTR);
-    pid_ = -1;
-    return r >= 0;
   }
 
  private:
@@ -99,6 +113,14 @@ std::string Millis(std::chrono::milliseconds ms) {
 }
 
 }  // namespace
+
+void KillRunningCommands() {
+  std::lock_guard lock(RunningMutex());
+  for (pid_t pid : Running()) {
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+  }
+}
 
 std::string DescribeCommand(const std::vector<std::string>& argv) {
   std::string out;

@@ -34,6 +34,11 @@ struct CommandOutput {
 // process group are killed and reaped in every case, so no zombie is left.
 Expected<CommandOutput> RunCommand(const CommandSpec& spec);
 
+// Kills (SIGKILL, whole process group) every program RunCommand is waiting
+// for, so that shutdown is not held up by a hung command and leaves no
+// orphans. The interrupted calls return an Error.
+void KillRunningCommands();
+
 // "pfctl -s nat" style rendering of an argv for messages.
 std::string DescribeCommand(const std::vector<std::string>& argv);
 

@@ -1,0 +1,108 @@
+#include "exporter/result_store.h"
+
+#include <gtest/gtest.h>
+
+#include "checks/metric_samples.h"
+
+namespace ipv6ha {
+namespace {
+
+CheckSettings Settings(const std::string& name) {
+  CheckSettings s;
+  s.name = name;
+  s.type = "command";
+  s.weight = 7;
+  return s;
+}
+
+const prometheus::MetricFamily* Find(const std::vector<prometheus::MetricFamily>& fs,
+                                     const std::string& name) {
+  for (const auto& f : fs) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+double Value(const prometheus::MetricFamily& f, const std::string& label,
+             const std::string& value) {
+  for (const auto& m : f.metric) {
+    for (const auto& l : m.label) {
+      if (l.name == label && l.value == value) {
+        return f.type == prometheus::MetricType::Counter ? m.counter.value
+                                                          : m.gauge.value;
+      }
+    }
+  }
+  return -1;
+}
+
+TEST(ResultStoreTest, NotReadyUntilEveryCheckHasAResult) {
+  ResultStore store({Settings("a"), Settings("b")});
+  EXPECT_FALSE(store.Ready());
+  store.Publish("a", CheckResult::Ok("fine"), std::chrono::milliseconds(1), false);
+  EXPECT_FALSE(store.Ready());
+  store.Publish("b", CheckResult::Fail("broken"), std::chrono::milliseconds(1), false);
+  EXPECT_TRUE(store.Ready());
+}
+
+TEST(ResultStoreTest, StatusIsOneSeriesPerStateWithOneSetToOne) {
+  ResultStore store({Settings("a")});
+  store.Publish("a", CheckResult::Fail("broken"), std::chrono::milliseconds(5), false);
+  auto families = store.Collect();
+  const auto* status = Find(families, "ipv6_ha_check_status");
+  ASSERT_NE(status, nullptr);
+  ASSERT_EQ(status->metric.size(), 3u);
+  EXPECT_EQ(Value(*status, "status", "fail"), 1);
+  EXPECT_EQ(Value(*status, "status", "ok"), 0);
+  EXPECT_EQ(Value(*status, "status", "unknown"), 0);
+  EXPECT_EQ(Value(*Find(families, "ipv6_ha_check_weight"), "check", "a"), 7);
+  EXPECT_DOUBLE_EQ(Value(*Find(families, "ipv6_ha_check_duration_seconds"), "check", "a"),
+                   0.005);
+}
+
+TEST(ResultStoreTest, TimeoutsAreCountedAndKeepTheCheckOwnSamples) {
+  ResultStore store({Settings("a")});
+  CheckResult ok = CheckResult::Ok("fine");
+  auto family = MakeFamily("ipv6_ha_test_value", "x", prometheus::MetricType::Gauge);
+  AddSample(family, {{"check", "a"}}, 42);
+  ok.metrics.push_back(family);
+  store.Publish("a", ok, std::chrono::milliseconds(1), false);
+  store.Publish("a", CheckResult::Unknown("timed out after 1s"),
+                std::chrono::seconds(1), true);
+  auto families = store.Collect();
+  EXPECT_EQ(Value(*Find(families, "ipv6_ha_check_timeouts_total"), "check", "a"), 1);
+  EXPECT_EQ(Value(*Find(families, "ipv6_ha_check_runs_total"), "check", "a"), 2);
+  ASSERT_NE(Find(families, "ipv6_ha_test_value"), nullptr);
+  EXPECT_EQ(store.Get("a")->status_changes, 1u);
+}
+
+TEST(ResultStoreTest, SameFamilyFromTwoChecksIsMerged) {
+  ResultStore store({Settings("a"), Settings("b")});
+  for (const char* name : {"a", "b"}) {
+    CheckResult r = CheckResult::Ok("fine");
+    auto family = MakeFamily("ipv6_ha_command_exit_code", "x", prometheus::MetricType::Gauge);
+    AddSample(family, {{"check", name}}, 0);
+    r.metrics.push_back(family);
+    store.Publish(name, r, std::chrono::milliseconds(1), false);
+  }
+  auto families = store.Collect();
+  int count = 0;
+  for (const auto& f : families) count += f.name == "ipv6_ha_command_exit_code";
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(Find(families, "ipv6_ha_command_exit_code")->metric.size(), 2u);
+}
+
+TEST(ResultStoreTest, ListenersHearEveryPublish) {
+  ResultStore store({Settings("a")});
+  int heard = 0;
+  store.AddListener([&](const CheckRecord& r) {
+    EXPECT_EQ(r.settings.name, "a");
+    ++heard;
+  });
+  store.Publish("a", CheckResult::Ok("1"), {}, false);
+  store.Publish("a", CheckResult::Ok("2"), {}, false);
+  EXPECT_EQ(heard, 2);
+}
+
+}  // namespace
+}  // namespace ipv6ha
