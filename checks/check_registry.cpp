@@ -1,12 +1,16 @@
 #include "checks/check_registry.h"
 
 #include "checks/command_check.h"
+#include "checks/ipv6_connectivity_check.h"
+#include "checks/peer_reachability_check.h"
 
 namespace ipv6ha {
 
 const std::vector<CheckRegistration>& CheckTypes() {
   static const std::vector<CheckRegistration> kTypes = {
       CommandCheckRegistration(),
+      Ipv6ConnectivityCheckRegistration(),
+      PeerReachabilityCheckRegistration(),
   };
   return kTypes;
 }

@@ -12,6 +12,7 @@
 #include "checks/check.h"
 #include "checks/peer_view.h"
 #include "exporter/config/config_reader.h"
+#include "exporter/platform/prober.h"
 
 namespace ipv6ha {
 
@@ -35,6 +36,13 @@ struct CheckEnv {
   // (`check` subcommand, unit tests): then the check runs on its interval.
   std::function<void(const std::string& path, const std::string& check_name)>
       watch_file;
+  // The ICMPv6/TCP prober shared by ipv6_connectivity and peer_reachability.
+  // When null (unit tests, `check`), each such check makes its own.
+  std::shared_ptr<Prober> prober;
+  // The top-level `peer:` section, the defaults of peer_reachability.
+  std::string peer_address;
+  std::string peer_api;
+  std::chrono::milliseconds peer_timeout{std::chrono::seconds(1)};
 };
 
 // Settings every check takes; parsed by the framework, not by the check.

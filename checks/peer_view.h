@@ -18,7 +18,11 @@ struct PeerSnapshot {
   bool api_ok = false;     // its /api/v1/status parsed as a status document
   nlohmann::json status;   // that document when api_ok
   std::string error;       // why not, in a sentence
+  // When `status` was fetched. On a failed fetch `status` keeps the last
+  // good document (api_ok false), so its age stays visible; epoch = never.
   std::chrono::steady_clock::time_point fetched_at{};
+  std::chrono::nanoseconds rtt{0};  // probe round trip when reachable
+  std::chrono::steady_clock::time_point updated_at{};  // this snapshot's run
 };
 
 class PeerView {

@@ -217,6 +217,9 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
   CheckEnv env = base_env;
   env.commands = c.commands;
   env.node_name = c.node_name;
+  env.peer_address = c.peer.address;
+  env.peer_api = c.peer.api;
+  env.peer_timeout = c.peer.timeout;
   if (auto checks = r.Map("checks")) {
     for (const auto& check_name : checks->Keys()) {
       ParseCheck(*checks, check_name, env, out);

@@ -31,13 +31,15 @@ std::string JoinList(const std::vector<std::string>& items) {
 Daemon::Daemon(DaemonOptions options)
     : options_(std::move(options)),
       metrics_(std::make_shared<ExporterMetrics>()),
-      peer_view_(std::make_shared<PeerView>()) {}
+      peer_view_(std::make_shared<PeerView>()),
+      prober_(std::make_shared<Prober>()) {}
 
 Daemon::~Daemon() = default;
 
 CheckEnv Daemon::MakeCheckEnv() {
   CheckEnv env;
   env.peer_view = peer_view_;
+  env.prober = prober_;
   return env;
 }
 

@@ -14,6 +14,7 @@
 #include "exporter/config.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/http_server.h"
+#include "exporter/platform/prober.h"
 #include "exporter/result_store.h"
 #include "exporter/scheduler.h"
 #include "exporter/status_document.h"
@@ -60,6 +61,9 @@ class Daemon {
   DaemonOptions options_;
   std::shared_ptr<ExporterMetrics> metrics_;
   std::shared_ptr<PeerView> peer_view_;
+  // One prober for every check and every config generation (reload keeps
+  // its sockets); its engine thread starts with the first probe.
+  std::shared_ptr<Prober> prober_;
   mutable std::mutex mutex_;
   std::shared_ptr<Generation> current_;
   std::unique_ptr<HttpServer> http_;

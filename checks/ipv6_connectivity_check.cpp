@@ -1,0 +1,278 @@
+#include "checks/ipv6_connectivity_check.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "checks/metric_samples.h"
+#include "exporter/platform/resolver.h"
+
+namespace ipv6ha {
+namespace {
+
+constexpr auto kResolveRetry = std::chrono::seconds(30);
+
+std::string Percent(double ratio) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f%%", ratio * 100);
+  return buf;
+}
+
+std::string Millis(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fms", seconds * 1000);
+  return buf;
+}
+
+std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
+                              const CheckSettings& settings) {
+  Ipv6ConnectivityConfig c;
+  c.targets = config.StringList("targets");
+  if (c.targets.empty()) {
+    config.FailHere(config.path() +
+                    ".targets is required: addresses or names to probe");
+  }
+  const std::string method = config.String("method", "icmp");
+  if (auto port = ParseProbeMethod(method)) {
+    c.tcp_port = *port;
+  } else {
+    config.Fail("method", config.path() + ".method: " + port.error().message);
+  }
+  c.quorum = static_cast<int>(config.Int("quorum", 1, 1, 1000));
+  if (!c.targets.empty() && c.quorum > static_cast<int>(c.targets.size())) {
+    config.Fail("quorum", config.path() + ".quorum " +
+                              std::to_string(c.quorum) + " is more than the " +
+                              std::to_string(c.targets.size()) + " targets");
+  }
+  c.window = static_cast<int>(config.Int("window", 20, 1, 10000));
+  c.down_after = static_cast<int>(config.Int("down_after", 1, 1, 1000));
+  if (config.Has("max_rtt")) c.max_rtt = config.Dur("max_rtt", Duration(0));
+  if (config.Has("max_loss")) c.max_loss = config.Double("max_loss", 1, 0, 1);
+  c.source = config.String("source", "");
+  if (!c.source.empty() && !ParseIpv6Address(c.source)) {
+    config.Fail("source", config.path() + ".source \"" + c.source +
+                              "\" is not an IPv6 address");
+  }
+  c.interface = config.String("interface", "");
+  c.backup_policy =
+      config.Enum("backup_policy", {"unknown", "check"}, "unknown") == "check"
+          ? BackupPolicy::kCheck
+          : BackupPolicy::kUnknown;
+  auto prober = env.prober ? env.prober : std::make_shared<Prober>();
+  return std::make_unique<Ipv6ConnectivityCheck>(std::move(c), settings,
+                                                 prober);
+}
+
+}  // namespace
+
+Expected<int> ParseProbeMethod(const std::string& method) {
+  if (method == "icmp") return 0;
+  if (method.rfind("tcp:", 0) == 0) {
+    const std::string port = method.substr(4);
+    if (!port.empty() && port.size() <= 5 &&
+        std::all_of(port.begin(), port.end(),
+                    [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      const int p = std::stoi(port);
+      if (p >= 1 && p <= 65535) return p;
+    }
+  }
+  return Error{"must be icmp or tcp:PORT (1-65535), not \"" + method + "\""};
+}
+
+std::chrono::nanoseconds ProbeWaitFor(
+    std::chrono::steady_clock::time_point deadline,
+    std::chrono::steady_clock::time_point now, Duration timeout) {
+  // 10% of the timeout, at least 10 ms and at most 50 ms, for sending the
+  // probes, waking up and publishing the result on a busy machine.
+  const auto margin = std::clamp<std::chrono::nanoseconds>(
+      timeout / 10, std::chrono::milliseconds(10),
+      std::chrono::milliseconds(50));
+  const auto left = std::min<std::chrono::nanoseconds>(deadline - now, timeout);
+  return std::max<std::chrono::nanoseconds>(left - margin,
+                                            std::chrono::milliseconds(1));
+}
+
+TargetVerdict EvaluateTarget(const ProbeStats& stats,
+                             const Ipv6ConnectivityConfig& config) {
+  using State = TargetVerdict::State;
+  if (!stats.has_result()) return {State::kError, "not probed yet"};
+  if (stats.last().result == ProbeResult::kError) {
+    return {State::kError, "cannot probe: " + stats.last().reason};
+  }
+  if (stats.consecutive_failures() >= config.down_after) {
+    std::string why = stats.last().reason;
+    if (stats.consecutive_failures() > 1) {
+      why += " (" + std::to_string(stats.consecutive_failures()) +
+             " probes in a row)";
+    }
+    return {State::kDown, why};
+  }
+  if (config.max_loss && stats.LossRatio() > *config.max_loss) {
+    return {State::kDown, "loss " + Percent(stats.LossRatio()) + " above " +
+                              Percent(*config.max_loss)};
+  }
+  if (config.max_rtt) {
+    const double limit = std::chrono::duration<double>(*config.max_rtt).count();
+    if (auto rtt = stats.MeanRttSeconds(); rtt && *rtt > limit) {
+      return {State::kDown,
+              "mean RTT " + Millis(*rtt) + " above " + Millis(limit)};
+    }
+  }
+  return {State::kHealthy, ""};
+}
+
+CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
+                                 const std::vector<TargetVerdict>& verdicts,
+                                 const Ipv6ConnectivityConfig& config,
+                                 Role role) {
+  using State = TargetVerdict::State;
+  int healthy = 0;
+  int errors = 0;
+  std::string problems;
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    if (verdicts[i].state == State::kHealthy) {
+      ++healthy;
+      continue;
+    }
+    if (verdicts[i].state == State::kError) ++errors;
+    problems +=
+        (problems.empty() ? "" : "; ") + names[i] + ": " + verdicts[i].reason;
+  }
+  const int total = static_cast<int>(verdicts.size());
+  const std::string counts =
+      std::to_string(healthy) + "/" + std::to_string(total) +
+      " targets reachable (quorum " + std::to_string(config.quorum) + ")";
+  CheckResult result;
+  if (role == Role::kBackup && config.backup_policy == BackupPolicy::kUnknown) {
+    result = CheckResult::Unknown("not applicable in BACKUP (" + counts + ")");
+  } else if (healthy >= config.quorum) {
+    result =
+        CheckResult::Ok(problems.empty() ? counts : counts + ": " + problems);
+  } else if (healthy + errors >= config.quorum) {
+    // The verdict hinges on targets we could not probe at all.
+    result = CheckResult::Unknown(counts + ": " + problems);
+  } else {
+    result = CheckResult::Fail(counts + ": " + problems);
+  }
+  result.details["reachable_targets"] = healthy;
+  result.details["quorum"] = config.quorum;
+  return result;
+}
+
+Ipv6ConnectivityCheck::Ipv6ConnectivityCheck(Ipv6ConnectivityConfig config,
+                                             CheckSettings settings,
+                                             std::shared_ptr<Prober> prober)
+    : config_(std::move(config)),
+      settings_(std::move(settings)),
+      prober_(std::move(prober)) {
+  for (const auto& name : config_.targets) {
+    Target t;
+    t.name = name;
+    t.series = std::make_unique<ProbeSeries>(
+        name, static_cast<std::size_t>(config_.window));
+    targets_.push_back(std::move(t));
+  }
+  ResolvePending();  // names resolve once at start (and on reload: a new check)
+}
+
+void Ipv6ConnectivityCheck::ResolvePending() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& t : targets_) {
+    if (t.address) continue;
+    if (t.resolved_at != std::chrono::steady_clock::time_point{} &&
+        now - t.resolved_at < kResolveRetry) {
+      continue;
+    }
+    t.resolved_at = now;
+    auto a = ResolveIpv6(t.name);
+    if (a) {
+      t.address = *a;
+    } else {
+      t.resolve_error = a.error().message;
+    }
+  }
+}
+
+CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
+  ResolvePending();
+  std::vector<ProbeSpec> specs;
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    if (!targets_[i].address) continue;
+    ProbeSpec spec;
+    spec.target = *targets_[i].address;
+    spec.tcp_port = config_.tcp_port;
+    spec.source = config_.source;
+    spec.interface = config_.interface;
+    specs.push_back(spec);
+    index.push_back(i);
+  }
+  const auto wait = ProbeWaitFor(
+      context.deadline, std::chrono::steady_clock::now(), settings_.timeout);
+  const auto outcomes = prober_->ProbeAll(specs, wait);
+  for (std::size_t k = 0; k < outcomes.size(); ++k) {
+    targets_[index[k]].series->Record(outcomes[k]);
+  }
+
+  std::vector<std::string> names;
+  std::vector<TargetVerdict> verdicts;
+  std::vector<const ProbeSeries*> series;
+  nlohmann::json per_target = nlohmann::json::array();
+  for (const auto& t : targets_) {
+    names.push_back(t.name);
+    TargetVerdict v = t.address ? EvaluateTarget(t.series->stats(), config_)
+                                : TargetVerdict{TargetVerdict::State::kError,
+                                                t.resolve_error};
+    const auto& st = t.series->stats();
+    nlohmann::json j = {{"target", t.name},
+                        {"healthy", v.state == TargetVerdict::State::kHealthy},
+                        {"loss_ratio", st.LossRatio()},
+                        {"sent", st.sent()},
+                        {"received", st.received()}};
+    if (t.address) j["address"] = FormatIpv6Address(t.address->sin6_addr);
+    if (!v.reason.empty()) j["reason"] = v.reason;
+    if (st.last_success()) {
+      j["rtt_seconds"] = std::chrono::duration<double>(st.last().rtt).count();
+    }
+    if (auto jit = st.JitterSeconds()) j["jitter_seconds"] = *jit;
+    per_target.push_back(std::move(j));
+    verdicts.push_back(std::move(v));
+    if (t.address) series.push_back(t.series.get());
+  }
+  CheckResult result =
+      EvaluateConnectivity(names, verdicts, config_, context.role);
+  result.details["targets"] = std::move(per_target);
+  result.details["method"] = config_.tcp_port == 0
+                                 ? std::string("icmp")
+                                 : "tcp:" + std::to_string(config_.tcp_port);
+  result.metrics = ProbeFamilies(settings_.name, series);
+  using prometheus::MetricType;
+  auto reachable = MakeFamily("ipv6_ha_connectivity_reachable_targets",
+                              "Targets counting toward the quorum (answering, "
+                              "within loss and RTT limits).",
+                              MetricType::Gauge);
+  AddSample(reachable, {{"check", settings_.name}},
+            result.details["reachable_targets"].get<int>());
+  auto quorum = MakeFamily("ipv6_ha_connectivity_quorum",
+                           "Healthy targets needed for the check to pass.",
+                           MetricType::Gauge);
+  AddSample(quorum, {{"check", settings_.name}}, config_.quorum);
+  auto total = MakeFamily("ipv6_ha_connectivity_targets", "Configured targets.",
+                          MetricType::Gauge);
+  AddSample(total, {{"check", settings_.name}},
+            static_cast<double>(targets_.size()));
+  result.metrics.push_back(std::move(reachable));
+  result.metrics.push_back(std::move(quorum));
+  result.metrics.push_back(std::move(total));
+  return result;
+}
+
+CheckRegistration Ipv6ConnectivityCheckRegistration() {
+  return {"ipv6_connectivity",
+          Scope::kUpstream,
+          RoleSet{},  // BACKUP is handled by backup_policy
+          std::chrono::seconds(1),
+          std::chrono::milliseconds(800),
+          &Create};
+}
+
+}  // namespace ipv6ha

@@ -1,0 +1,101 @@
+#pragma once
+
+// `ipv6_connectivity` (scope upstream): probes a set of targets with ICMPv6
+// echo or TCP connect on every run and fails only when fewer than `quorum`
+// targets are healthy: one dead target is not an outage.
+//
+//   checks:
+//     ipv6_connectivity:
+//       targets: ["2001:4860:4860::8888", "2606:4700:4700::1111",
+//       "dns.quad9.net"] method: icmp            # or tcp:443 interval: 200ms
+//       # one probe per target per run timeout: 150ms          # probe timeout
+//       (a little less, to answer in time) quorum: 2 window: 20              #
+//       probes per target for loss, RTT and jitter down_after: 1           #
+//       consecutive lost probes before a target is down max_loss: 0.2 #
+//       optional: loss above this = degraded = down max_rtt: 100ms          #
+//       optional: mean RTT above this = down source: "fd00:10::1"    #
+//       optional: source address (e.g. a LAN ULA, to interface: wan0         #
+//       test the NPTv6 path); optional interface backup_policy: unknown  # on
+//       BACKUP: unknown (default) or check
+//
+// Each run sends one probe to every target and waits for them (the run's
+// deadline minus a small margin), so the probe interval is the check's
+// interval. Detection time of a total loss: the check reports fail within
+// (down_after) x interval + timeout, and the controller acts after
+// (down_after + fall - 1) x interval + timeout.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/check_registry.h"
+#include "checks/probe_series.h"
+#include "exporter/platform/prober.h"
+
+namespace ipv6ha {
+
+enum class BackupPolicy { kUnknown, kCheck };
+
+struct Ipv6ConnectivityConfig {
+  std::vector<std::string> targets;
+  int tcp_port = 0;  // 0: ICMPv6 echo
+  int quorum = 1;
+  int window = 20;
+  int down_after = 1;
+  std::optional<Duration> max_rtt;
+  std::optional<double> max_loss;  // 0..1
+  std::string source;
+  std::string interface;
+  BackupPolicy backup_policy = BackupPolicy::kUnknown;
+};
+
+// Whether one target counts toward the quorum, and why not.
+struct TargetVerdict {
+  enum class State { kHealthy, kDown, kError } state = State::kError;
+  std::string reason;
+};
+TargetVerdict EvaluateTarget(const ProbeStats& stats,
+                             const Ipv6ConnectivityConfig& config);
+
+// The check's result from its targets' verdicts, the quorum and the role.
+// `names` and `verdicts` run in parallel.
+CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
+                                 const std::vector<TargetVerdict>& verdicts,
+                                 const Ipv6ConnectivityConfig& config,
+                                 Role role);
+
+class Ipv6ConnectivityCheck : public Check {
+ public:
+  Ipv6ConnectivityCheck(Ipv6ConnectivityConfig config, CheckSettings settings,
+                        std::shared_ptr<Prober> prober);
+  CheckResult Run(const RunContext& context) override;
+
+ private:
+  struct Target {
+    std::string name;  // as configured
+    std::optional<sockaddr_in6> address;
+    std::string resolve_error;
+    std::chrono::steady_clock::time_point resolved_at{};
+    std::unique_ptr<ProbeSeries> series;
+  };
+  void ResolvePending();
+
+  Ipv6ConnectivityConfig config_;
+  CheckSettings settings_;
+  std::shared_ptr<Prober> prober_;
+  std::vector<Target> targets_;
+};
+
+CheckRegistration Ipv6ConnectivityCheckRegistration();
+
+// How long a run waits for probes: the run's time left, minus a margin so
+// the result is published before the scheduler calls the run timed out.
+std::chrono::nanoseconds ProbeWaitFor(
+    std::chrono::steady_clock::time_point deadline,
+    std::chrono::steady_clock::time_point now, Duration timeout);
+
+// Parses "icmp" or "tcp:PORT" into a port (0 for icmp).
+Expected<int> ParseProbeMethod(const std::string& method);
+
+}  // namespace ipv6ha

@@ -1,0 +1,248 @@
+#include "checks/peer_reachability_check.h"
+
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+
+#include "checks/ipv6_connectivity_check.h"
+#include "checks/metric_samples.h"
+#include "exporter/platform/resolver.h"
+
+namespace ipv6ha {
+namespace {
+
+using Outcome = HttpFetchResult::Outcome;
+
+std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
+                              const CheckSettings& settings) {
+  PeerReachabilityConfig c;
+  c.address = config.String("address", env.peer_address);
+  c.api = config.String("api", env.peer_api);
+  if (c.address.empty() && c.api.empty()) {
+    config.FailHere(config.path() +
+                    " needs peer.address or peer.api (top-level peer: section, "
+                    "or address/api here)");
+  }
+  if (!c.address.empty() && !ResolveIpv6(c.address)) {
+    config.Fail("address", config.path() + ".address \"" + c.address +
+                               "\" is not an IPv6 address or resolvable name");
+  }
+  if (!c.api.empty() && c.api.rfind("http://", 0) != 0) {
+    config.Fail("api", config.path() + ".api must be an http:// URL");
+  }
+  if (auto port = ParseProbeMethod(config.String("method", "icmp"))) {
+    c.tcp_port = *port;
+  } else {
+    config.Fail("method", config.path() + ".method: " + port.error().message);
+  }
+  c.api_timeout = config.Dur("api_timeout", env.peer_timeout);
+  c.max_body = static_cast<std::size_t>(
+      config.Int("max_body", 1 << 20, 1024, std::int64_t{64} << 20));
+  c.window = static_cast<int>(config.Int("window", 20, 1, 10000));
+  c.source = config.String("source", "");
+  c.interface = config.String("interface", "");
+  auto prober = env.prober ? env.prober : std::make_shared<Prober>();
+  auto view = env.peer_view ? env.peer_view : std::make_shared<PeerView>();
+  return std::make_unique<PeerReachabilityCheck>(std::move(c), settings, prober,
+                                                 view);
+}
+
+std::string Millis(std::chrono::nanoseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fms",
+                std::chrono::duration<double, std::milli>(d).count());
+  return buf;
+}
+
+}  // namespace
+
+CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
+                         const std::optional<HttpFetchResult>& fetch,
+                         const Expected<PeerStatus>* status) {
+  if (probe && probe->result == ProbeResult::kFailure) {
+    return CheckResult::Fail("peer unreachable: " + probe->reason);
+  }
+  if (probe && probe->result == ProbeResult::kError) {
+    return CheckResult::Unknown("cannot probe the peer: " + probe->reason);
+  }
+  const std::string rtt = probe ? " (rtt " + Millis(probe->rtt) + ")" : "";
+  if (!fetch) return CheckResult::Ok("peer reachable" + rtt);
+  switch (fetch->outcome) {
+    case Outcome::kConnectFailed:
+      return CheckResult::Fail(
+          std::string(probe ? "peer answers probes but its API "
+                            : "peer API ") +
+          "is unreachable: " + fetch->error);
+    case Outcome::kOk:
+      break;
+    default:
+      return CheckResult::Unknown("peer status unusable: " + fetch->error);
+  }
+  if (fetch->status != 200) {
+    return CheckResult::Unknown("peer status unusable: HTTP " +
+                                std::to_string(fetch->status));
+  }
+  if (status == nullptr || !status->ok()) {
+    return CheckResult::Unknown(
+        "peer status unusable: " +
+        (status ? status->error().message : std::string("not parsed")));
+  }
+  const PeerStatus& s = status->value();
+  return CheckResult::Ok(
+      "peer " + (s.node.empty() ? std::string("(unnamed)") : s.node) +
+      " reachable" + rtt + ", " + std::string(RoleName(s.role)) + ", " +
+      (s.ready ? "ready" : "not ready"));
+}
+
+PeerReachabilityCheck::PeerReachabilityCheck(PeerReachabilityConfig config,
+                                             CheckSettings settings,
+                                             std::shared_ptr<Prober> prober,
+                                             std::shared_ptr<PeerView> view)
+    : config_(std::move(config)),
+      settings_(std::move(settings)),
+      prober_(std::move(prober)),
+      view_(std::move(view)) {
+  if (!config_.address.empty()) {
+    if (auto a = ResolveIpv6(config_.address)) address_ = *a;
+    series_ = std::make_unique<ProbeSeries>(
+        config_.address, static_cast<std::size_t>(config_.window));
+  }
+}
+
+CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto wait = ProbeWaitFor(context.deadline, now, settings_.timeout);
+  if (!address_ && !config_.address.empty()) {
+    if (auto a = ResolveIpv6(config_.address)) address_ = *a;
+  }
+  struct Latch {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::optional<ProbeOutcome> outcome;
+  };
+  auto latch = std::make_shared<Latch>();
+  if (address_) {
+    ProbeSpec spec;
+    spec.target = *address_;
+    spec.tcp_port = config_.tcp_port;
+    spec.source = config_.source;
+    spec.interface = config_.interface;
+    prober_->Submit(spec, wait, [latch](const ProbeOutcome& o) {
+      std::lock_guard lock(latch->mutex);
+      latch->outcome = o;
+      latch->cv.notify_all();
+    });
+  }
+  std::optional<HttpFetchResult> fetch;
+  std::optional<Expected<PeerStatus>> status;
+  if (!config_.api.empty()) {
+    const auto budget = std::min(config_.api_timeout,
+                                 std::chrono::duration_cast<Duration>(wait));
+    fetch = HttpFetch(config_.api + "/api/v1/status", budget, config_.max_body);
+    if (fetch->outcome == HttpFetchResult::Outcome::kOk &&
+        fetch->status == 200) {
+      status = ParsePeerStatus(fetch->body);
+    }
+  }
+  std::optional<ProbeOutcome> probe;
+  if (address_) {
+    std::unique_lock lock(latch->mutex);
+    latch->cv.wait_for(lock, wait + std::chrono::seconds(1),
+                       [&] { return latch->outcome.has_value(); });
+    probe = latch->outcome.value_or(
+        ProbeOutcome{ProbeResult::kError, {}, "prober did not answer"});
+    series_->Record(*probe);
+  } else if (!config_.address.empty()) {
+    probe = ProbeOutcome{
+        ProbeResult::kError, {}, "cannot resolve " + config_.address};
+  }
+
+  CheckResult result = EvaluatePeer(probe, fetch, status ? &*status : nullptr);
+  const bool api_ok = status && status->ok();
+  if (api_ok) {
+    last_good_ = status->value();
+    last_good_at_ = std::chrono::steady_clock::now();
+  }
+  PeerSnapshot snap;
+  snap.reachable =
+      probe
+          ? probe->result == ProbeResult::kSuccess
+          : fetch && fetch->outcome != HttpFetchResult::Outcome::kConnectFailed;
+  snap.api_ok = api_ok;
+  snap.rtt = probe && probe->result == ProbeResult::kSuccess
+                 ? probe->rtt
+                 : std::chrono::nanoseconds(0);
+  if (last_good_) {
+    snap.status = last_good_->document;
+    snap.fetched_at = last_good_at_;
+  }
+  if (result.status != CheckStatus::kOk) snap.error = result.summary;
+  snap.updated_at = std::chrono::steady_clock::now();
+  view_->Update(snap);
+
+  result.details["reachable"] = snap.reachable;
+  result.details["api_ok"] = api_ok;
+  if (!config_.address.empty()) result.details["address"] = config_.address;
+  if (snap.reachable && probe) {
+    result.details["rtt_seconds"] =
+        std::chrono::duration<double>(snap.rtt).count();
+  }
+  using prometheus::MetricType;
+  auto api_up =
+      MakeFamily("ipv6_ha_peer_api_up",
+                 "1 when the peer's /api/v1/status answered with a valid "
+                 "status document in the latest run.",
+                 MetricType::Gauge);
+  AddSample(api_up, {{"check", settings_.name}}, api_ok ? 1 : 0);
+  result.metrics.push_back(std::move(api_up));
+  if (last_good_) {
+    const PeerStatus& s = *last_good_;
+    result.details["node"] = s.node;
+    result.details["role"] = std::string(RoleName(s.role));
+    result.details["ready"] = s.ready;
+    nlohmann::json checks = nlohmann::json::array();
+    for (const auto& c : s.checks)
+      checks.push_back({{"name", c.name}, {"status", c.status}});
+    result.details["checks"] = std::move(checks);
+    const double age =
+        std::chrono::duration<double>(snap.updated_at - last_good_at_).count();
+    result.details["data_age_seconds"] = age;
+    auto ready = MakeFamily(
+        "ipv6_ha_peer_ready",
+        "1 when the peer reported itself ready (latest good status).",
+        MetricType::Gauge);
+    AddSample(ready, {{"check", settings_.name}}, s.ready ? 1 : 0);
+    auto role = MakeFamily("ipv6_ha_peer_role",
+                           "The peer's reported role: 1 for the current one.",
+                           MetricType::Gauge);
+    for (Role r : kAllRoles) {
+      AddSample(role,
+                {{"check", settings_.name}, {"role", std::string(RoleName(r))}},
+                r == s.role ? 1 : 0);
+    }
+    auto age_family = MakeFamily("ipv6_ha_peer_status_age_seconds",
+                                 "Age of the latest good peer status document.",
+                                 MetricType::Gauge);
+    AddSample(age_family, {{"check", settings_.name}}, age);
+    result.metrics.push_back(std::move(ready));
+    result.metrics.push_back(std::move(role));
+    result.metrics.push_back(std::move(age_family));
+  }
+  if (series_) {
+    for (auto& f : ProbeFamilies(settings_.name, {series_.get()})) {
+      result.metrics.push_back(std::move(f));
+    }
+  }
+  return result;
+}
+
+CheckRegistration PeerReachabilityCheckRegistration() {
+  return {"peer_reachability",
+          Scope::kLocal,
+          RoleSet{},
+          std::chrono::seconds(1),
+          std::chrono::milliseconds(900),
+          &Create};
+}
+
+}  // namespace ipv6ha

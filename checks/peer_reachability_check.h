@@ -1,0 +1,77 @@
+#pragma once
+
+// `peer_reachability` (scope local): is the HA peer there, and what does it
+// say about itself? Each run probes the peer's address with the shared
+// prober and fetches its GET /api/v1/status (short deadline, size cap), then
+// writes a PeerSnapshot into CheckEnv::peer_view for the demotion
+// controller.
+//
+//   peer: {address: "fd03:17ac:e938:10::2", api:
+//   "http://[fd03:17ac:e938:10::2]:9646"} checks:
+//     peer_reachability:
+//       interval: 1s
+//       # optional overrides; default from the top-level peer: section
+//       address: "fd03:17ac:e938:10::2"
+//       api: "http://[fd03:17ac:e938:10::2]:9646"
+//       method: icmp          # or tcp:PORT
+//       api_timeout: 500ms    # default peer.timeout, capped by the run
+//       max_body: 1048576     # bytes
+//       source: ""            # optional source address / interface
+//       interface: ""
+//
+// Results: ok when the address answers and the API returns a status
+// document; fail when the address does not answer, or nothing accepts the
+// API connection (the peer's exporter is down); unknown when the API
+// answers with garbage, too much, a non-200 status, or too slowly.
+// Keep weight 0: a missing peer is not this node's fault; the controller
+// reads the peer view instead.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "checks/check_registry.h"
+#include "checks/peer_status.h"
+#include "checks/probe_series.h"
+#include "exporter/platform/http_client.h"
+
+namespace ipv6ha {
+
+struct PeerReachabilityConfig {
+  std::string address;
+  std::string api;
+  int tcp_port = 0;
+  Duration api_timeout{std::chrono::seconds(1)};
+  std::size_t max_body = 1 << 20;
+  int window = 20;
+  std::string source;
+  std::string interface;
+};
+
+// The check result from what the probe and the fetch found. Pure.
+// `probe` is empty when no address is configured, `fetch` when no API.
+CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
+                         const std::optional<HttpFetchResult>& fetch,
+                         const Expected<PeerStatus>* status);
+
+class PeerReachabilityCheck : public Check {
+ public:
+  PeerReachabilityCheck(PeerReachabilityConfig config, CheckSettings settings,
+                        std::shared_ptr<Prober> prober,
+                        std::shared_ptr<PeerView> view);
+  CheckResult Run(const RunContext& context) override;
+
+ private:
+  PeerReachabilityConfig config_;
+  CheckSettings settings_;
+  std::shared_ptr<Prober> prober_;
+  std::shared_ptr<PeerView> view_;
+  std::optional<sockaddr_in6> address_;
+  std::unique_ptr<ProbeSeries> series_;
+  std::optional<PeerStatus> last_good_;
+  std::chrono::steady_clock::time_point last_good_at_{};
+};
+
+CheckRegistration PeerReachabilityCheckRegistration();
+
+}  // namespace ipv6ha

@@ -1,0 +1,58 @@
+#pragma once
+
+// What a check knows about one probe target: a sliding window of the latest
+// probe outcomes and the numbers derived from it. Pure logic; not thread
+// safe (each check owns its targets' stats and runs on one thread at a time).
+//
+// - loss ratio: lost / probes in the window (0 when the window is empty);
+// - RTT: of the latest success, and the mean over the window's successes;
+// - jitter: mean absolute difference of consecutive RTTs in the window
+//   (RFC 3550's idea without its smoothing, so it is exact over the window);
+// - consecutive failures: lost probes since the latest success;
+// - sent/received: counters since start. Probes that could not be sent
+//   (an error, not a loss) are not counted and do not enter the window.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "exporter/platform/prober.h"
+
+namespace ipv6ha {
+
+class ProbeStats {
+ public:
+  explicit ProbeStats(std::size_t window);
+
+  void Record(const ProbeOutcome& outcome);
+
+  bool has_result() const { return has_result_; }
+  // The latest outcome (success, failure or error) and its reason.
+  const ProbeOutcome& last() const { return last_; }
+  bool last_success() const { return last_.result == ProbeResult::kSuccess; }
+  std::size_t window_size() const { return window_.size(); }
+  double LossRatio() const;
+  std::optional<double> MeanRttSeconds() const;
+  std::optional<double> JitterSeconds() const;
+  int consecutive_failures() const { return consecutive_failures_; }
+  std::uint64_t sent() const { return sent_; }
+  std::uint64_t received() const { return received_; }
+
+ private:
+  struct Sample {
+    bool success;
+    double rtt_seconds;
+  };
+  std::size_t capacity_;
+  std::deque<Sample> window_;
+  ProbeOutcome last_;
+  bool has_result_ = false;
+  int consecutive_failures_ = 0;
+  std::uint64_t sent_ = 0;
+  std::uint64_t received_ = 0;
+};
+
+}  // namespace ipv6ha

@@ -1,0 +1,97 @@
+#include "exporter/platform/event_poller.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
+
+namespace ipv6ha {
+
+#ifdef __linux__
+
+EventPoller::EventPoller() : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {}
+
+EventPoller::~EventPoller() {
+  if (epoll_fd_ >= 0) close(epoll_fd_);
+}
+
+Status EventPoller::Add(int fd, std::uint32_t interest) {
+  epoll_event ev{};
+  ev.events = ((interest & kReadable) ? EPOLLIN : 0u) |
+              ((interest & kWritable) ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    return Error{std::string("epoll_ctl failed: ") + std::strerror(errno)};
+  }
+  return OkStatus();
+}
+
+void EventPoller::Remove(int fd) {
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+std::vector<EventPoller::Event> EventPoller::Wait(
+    std::chrono::milliseconds timeout) {
+  epoll_event events[256];
+  const int n = epoll_wait(
+      epoll_fd_, events, 256,
+      static_cast<int>(std::min<std::int64_t>(timeout.count(), 3'600'000)));
+  std::vector<Event> out;
+  for (int i = 0; i < n; ++i) {
+    std::uint32_t ready = 0;
+    if (events[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) ready |= kReadable;
+    if (events[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) ready |= kWritable;
+    out.push_back({events[i].data.fd, ready});
+  }
+  return out;
+}
+
+#else  // poll(2): FreeBSD and anything else
+
+EventPoller::EventPoller() = default;
+EventPoller::~EventPoller() = default;
+
+Status EventPoller::Add(int fd, std::uint32_t interest) {
+  fds_.emplace_back(fd, interest);
+  return OkStatus();
+}
+
+void EventPoller::Remove(int fd) {
+  fds_.erase(std::remove_if(fds_.begin(), fds_.end(),
+                            [fd](const auto& p) { return p.first == fd; }),
+             fds_.end());
+}
+
+std::vector<EventPoller::Event> EventPoller::Wait(
+    std::chrono::milliseconds timeout) {
+  std::vector<pollfd> pfds;
+  pfds.reserve(fds_.size());
+  for (const auto& [fd, interest] : fds_) {
+    pfds.push_back({fd,
+                    static_cast<short>(((interest & kReadable) ? POLLIN : 0) |
+                                       ((interest & kWritable) ? POLLOUT : 0)),
+                    0});
+  }
+  const int n = poll(
+      pfds.data(), pfds.size(),
+      static_cast<int>(std::min<std::int64_t>(timeout.count(), 3'600'000)));
+  std::vector<Event> out;
+  for (int i = 0; n > 0 && i < static_cast<int>(pfds.size()); ++i) {
+    std::uint32_t ready = 0;
+    if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) ready |= kReadable;
+    if (pfds[i].revents & (POLLOUT | POLLERR | POLLHUP)) ready |= kWritable;
+    if (ready != 0) out.push_back({pfds[i].fd, ready});
+  }
+  return out;
+}
+
+#endif
+
+}  // namespace ipv6ha

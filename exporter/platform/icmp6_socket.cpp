@@ -1,0 +1,271 @@
+#include "exporter/platform/icmp6_socket.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#ifdef __linux__
+#include <linux/errqueue.h>
+#endif
+
+namespace ipv6ha {
+namespace {
+
+std::string Errno(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
+
+WallTime FromTimespec(const timespec& ts) {
+  return WallTime(std::chrono::duration_cast<WallTime::duration>(
+      std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+}
+
+// Kernel receive time from the control messages, or now when absent.
+WallTime ReceiveTime(msghdr& msg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(&msg, c)) {
+#ifdef SCM_TIMESTAMPNS
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec ts;
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      return FromTimespec(ts);
+    }
+#endif
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMP) {
+      timeval tv;
+      std::memcpy(&tv, CMSG_DATA(c), sizeof tv);
+      return WallTime(std::chrono::duration_cast<WallTime::duration>(
+          std::chrono::seconds(tv.tv_sec) +
+          std::chrono::microseconds(tv.tv_usec)));
+    }
+  }
+  return std::chrono::system_clock::now();
+}
+
+Expected<int> OpenFd(IcmpSocketKind kind) {
+  const int type = kind == IcmpSocketKind::kRaw ? SOCK_RAW : SOCK_DGRAM;
+  const int fd = socket(AF_INET6, type, IPPROTO_ICMPV6);
+  if (fd < 0) {
+    return Error{Errno(kind == IcmpSocketKind::kRaw
+                           ? "cannot open raw ICMPv6 socket"
+                           : "cannot open datagram ICMPv6 socket")};
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return fd;
+}
+
+Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
+                 const std::string& interface) {
+  const int on = 1;
+#ifdef SO_TIMESTAMPNS
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+#else
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof on);
+#endif
+  const int rcvbuf = 1 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  if (kind == IcmpSocketKind::kRaw) {
+    icmp6_filter filter;
+    ICMP6_FILTER_SETBLOCKALL(&filter);
+    ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
+    ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &filter);
+    ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &filter);
+    ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &filter);
+    ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filter);
+    if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) !=
+        0) {
+      return Error{Errno("cannot set ICMP6_FILTER")};
+    }
+  } else {
+#ifdef IPV6_RECVERR
+    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on);
+#endif
+  }
+  if (!interface.empty()) {
+#ifdef SO_BINDTODEVICE
+    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
+                   interface.size()) != 0) {
+      return Error{
+          Errno("cannot bind ICMPv6 socket to interface " + interface)};
+    }
+#else
+    return Error{
+        "binding a probe to an interface is not supported on this "
+        "system; configure `source` instead"};
+#endif
+  }
+  sockaddr_in6 local{};
+  local.sin6_family = AF_INET6;
+  local.sin6_addr = in6addr_any;
+  if (!source.empty() &&
+      inet_pton(AF_INET6, source.c_str(), &local.sin6_addr) != 1) {
+    return Error{"source \"" + source + "\" is not an IPv6 address"};
+  }
+  if (IN6_IS_ADDR_LINKLOCAL(&local.sin6_addr) && !interface.empty()) {
+    local.sin6_scope_id = if_nametoindex(interface.c_str());
+  }
+  // Datagram sockets always bind: that is when the kernel picks the
+  // identifier. Raw sockets bind only to select a source.
+  if ((kind == IcmpSocketKind::kDatagram || !source.empty()) &&
+      bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+    return Error{Errno("cannot bind ICMPv6 socket to source " +
+                       (source.empty() ? std::string("::") : source))};
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Expected<Icmp6Socket> Icmp6Socket::Open(IcmpSocketKind kind,
+                                        const std::string& source,
+                                        const std::string& interface) {
+  if (kind == IcmpSocketKind::kAuto) {
+    auto raw = Open(IcmpSocketKind::kRaw, source, interface);
+    if (raw) return raw;
+#ifdef __linux__
+    auto dgram = Open(IcmpSocketKind::kDatagram, source, interface);
+    if (dgram) return dgram;
+    return Error{raw.error().message + "; " + dgram.error().message +
+                 " (run as root, grant CAP_NET_RAW, or widen "
+                 "net.ipv4.ping_group_range)"};
+#else
+    return raw;
+#endif
+  }
+  auto fd = OpenFd(kind);
+  if (!fd) return fd.error();
+  auto configured = Configure(*fd, kind, source, interface);
+  if (!configured) {
+    close(*fd);
+    return configured.error();
+  }
+  std::uint16_t identifier = 0;
+  if (kind == IcmpSocketKind::kDatagram) {
+    sockaddr_in6 bound{};
+    socklen_t len = sizeof bound;
+    getsockname(*fd, reinterpret_cast<sockaddr*>(&bound), &len);
+    identifier = ntohs(bound.sin6_port);
+  } else {
+    identifier = static_cast<std::uint16_t>(std::random_device{}());
+  }
+  return Icmp6Socket(*fd, kind, identifier);
+}
+
+Icmp6Socket::Icmp6Socket(Icmp6Socket&& other) noexcept
+    : fd_(other.fd_), kind_(other.kind_), identifier_(other.identifier_) {
+  other.fd_ = -1;
+}
+
+Icmp6Socket& Icmp6Socket::operator=(Icmp6Socket&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = other.fd_;
+    kind_ = other.kind_;
+    identifier_ = other.identifier_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+Icmp6Socket::~Icmp6Socket() {
+  if (fd_ >= 0) close(fd_);
+}
+
+Expected<WallTime> Icmp6Socket::SendEcho(const sockaddr_in6& to,
+                                         std::uint16_t sequence,
+                                         std::uint64_t cookie,
+                                         std::uint64_t serial) {
+  const std::string packet =
+      BuildEchoRequest(identifier_, sequence, cookie, serial);
+  const WallTime at = std::chrono::system_clock::now();
+  if (sendto(fd_, packet.data(), packet.size(), 0,
+             reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
+    return Error{std::strerror(errno)};
+  }
+  return at;
+}
+
+std::vector<Icmp6Received> Icmp6Socket::ReceiveAll() {
+  std::vector<Icmp6Received> out;
+  for (;;) {
+    char data[1500];
+    alignas(cmsghdr) char control[256];
+    sockaddr_in6 from{};
+    iovec iov{data, sizeof data};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t n = recvmsg(fd_, &msg, MSG_DONTWAIT);
+    if (n < 0) {
+      // A datagram socket reports a pending error as a failed read.
+      if (errno != EAGAIN && errno != EWOULDBLOCK) ReceiveErrors(out);
+      break;
+    }
+    auto message =
+        ParseIcmp6Message(std::string_view(data, static_cast<std::size_t>(n)));
+    if (!message) continue;
+    out.push_back({std::move(*message), from.sin6_addr, ReceiveTime(msg)});
+  }
+  if (kind_ == IcmpSocketKind::kDatagram) ReceiveErrors(out);
+  return out;
+}
+
+void Icmp6Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {
+#if defined(__linux__) && defined(MSG_ERRQUEUE)
+  for (;;) {
+    char data[1500];
+    alignas(cmsghdr) char control[512];
+    sockaddr_in6 target{};
+    iovec iov{data, sizeof data};
+    msghdr msg{};
+    msg.msg_name = &target;
+    msg.msg_namelen = sizeof target;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t n = recvmsg(fd_, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+    if (n < 0) return;
+    const sock_extended_err* ee = nullptr;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+         c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR) {
+        ee = reinterpret_cast<const sock_extended_err*>(CMSG_DATA(c));
+      }
+    }
+    if (ee == nullptr) continue;
+    // The error queue returns our request as sent; the kernel rewrote its
+    // identifier to ours, so it matches like a reply does.
+    auto message = ParseQuotedEchoRequest(
+        std::string_view(data, static_cast<std::size_t>(n)));
+    if (!message) continue;
+    message->quoted_destination = target.sin6_addr;
+    message->reason =
+        ee->ee_origin == SO_EE_ORIGIN_ICMP6
+            ? Icmp6ErrorReason(ee->ee_type, ee->ee_code)
+            : std::string(std::strerror(static_cast<int>(ee->ee_errno)));
+    in6_addr offender = target.sin6_addr;
+    const auto* off = reinterpret_cast<const sockaddr*>(SO_EE_OFFENDER(ee));
+    if (off->sa_family == AF_INET6) {
+      offender = reinterpret_cast<const sockaddr_in6*>(off)->sin6_addr;
+    }
+    out.push_back({std::move(*message), offender, ReceiveTime(msg)});
+  }
+#else
+  (void)out;
+#endif
+}
+
+}  // namespace ipv6ha

@@ -1,0 +1,119 @@
+#include "checks/peer_reachability_check.h"
+
+#include <gtest/gtest.h>
+
+#include "exporter/config.h"
+
+namespace ipv6ha {
+namespace {
+
+using Outcome = HttpFetchResult::Outcome;
+using std::chrono::microseconds;
+
+const ProbeOutcome kAnswered{ProbeResult::kSuccess, microseconds(300), ""};
+const ProbeOutcome kLost{ProbeResult::kFailure, {}, "timeout after 800ms"};
+
+HttpFetchResult Fetch(Outcome outcome, int status = 200,
+                      std::string error = "") {
+  HttpFetchResult r;
+  r.outcome = outcome;
+  r.status = status;
+  r.error = std::move(error);
+  return r;
+}
+
+const Expected<PeerStatus> kGoodStatus =
+    ParsePeerStatus(R"({"node":"fw2","role":"backup","ready":true})");
+const Expected<PeerStatus> kBadStatus = ParsePeerStatus("<html>");
+
+TEST(PeerReachabilityTest, ReachablePeerWithStatusIsOk) {
+  auto r = EvaluatePeer(kAnswered, Fetch(Outcome::kOk), &kGoodStatus);
+  EXPECT_EQ(r.status, CheckStatus::kOk);
+  EXPECT_EQ(r.summary, "peer fw2 reachable (rtt 0.30ms), backup, ready");
+}
+
+TEST(PeerReachabilityTest, SilentAddressFails) {
+  auto r = EvaluatePeer(kLost, Fetch(Outcome::kConnectFailed), nullptr);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
+  EXPECT_EQ(r.summary, "peer unreachable: timeout after 800ms");
+}
+
+TEST(PeerReachabilityTest, RefusedApiFailsEvenWhenTheHostAnswers) {
+  auto r = EvaluatePeer(kAnswered,
+                        Fetch(Outcome::kConnectFailed, 0, "connection refused"),
+                        nullptr);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
+  EXPECT_NE(r.summary.find("API is unreachable: connection refused"),
+            std::string::npos);
+}
+
+struct UnknownCase {
+  HttpFetchResult fetch;
+  const Expected<PeerStatus>* status;
+  const char* reason;
+};
+
+class PeerReachabilityUnknown : public ::testing::TestWithParam<UnknownCase> {};
+
+TEST_P(PeerReachabilityUnknown, ForUnusableReplies) {
+  auto r = EvaluatePeer(kAnswered, GetParam().fetch, GetParam().status);
+  EXPECT_EQ(r.status, CheckStatus::kUnknown);
+  EXPECT_NE(r.summary.find(GetParam().reason), std::string::npos) << r.summary;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, PeerReachabilityUnknown,
+    ::testing::Values(
+        UnknownCase{Fetch(Outcome::kTimeout, 0, "no complete reply"), nullptr,
+                    "no complete reply"},
+        UnknownCase{Fetch(Outcome::kTooLarge, 0, "exceeds 1048576 bytes"),
+                    nullptr, "exceeds"},
+        UnknownCase{Fetch(Outcome::kBadReply, 0, "the reply is not HTTP"),
+                    nullptr, "not HTTP"},
+        UnknownCase{Fetch(Outcome::kOk, 500), nullptr, "HTTP 500"},
+        UnknownCase{Fetch(Outcome::kOk, 200), &kBadStatus, "not JSON"}));
+
+TEST(PeerReachabilityTest, ProbeErrorIsUnknown) {
+  auto r =
+      EvaluatePeer(ProbeOutcome{ProbeResult::kError, {}, "permission denied"},
+                   std::nullopt, nullptr);
+  EXPECT_EQ(r.status, CheckStatus::kUnknown);
+}
+
+TEST(PeerReachabilityTest, AddressOnlyIsOkWhenItAnswers) {
+  EXPECT_EQ(EvaluatePeer(kAnswered, std::nullopt, nullptr).status,
+            CheckStatus::kOk);
+}
+
+TEST(PeerReachabilityConfigTest, DefaultsComeFromTheTopLevelPeerSection) {
+  auto c = LoadConfigFromString(R"(
+peer: {address: "::1", api: "http://127.0.0.1:9646", timeout: 300ms}
+checks:
+  peer_reachability: {interval: 1s}
+)",
+                                "test.yml", CheckEnv{});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->checks.size(), 1u);
+  EXPECT_EQ(c->checks[0].settings.scope, Scope::kLocal);
+}
+
+TEST(PeerReachabilityConfigTest, NeedsAnAddressOrAnApi) {
+  auto c = LoadConfigFromString("checks: {peer_reachability: {}}", "test.yml",
+                                CheckEnv{});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("needs peer.address or peer.api"),
+            std::string::npos)
+      << c.error().message;
+}
+
+TEST(PeerReachabilityConfigTest, RejectsHttpsApi) {
+  auto c = LoadConfigFromString(
+      "checks: {peer_reachability: {api: 'https://[::1]:9646'}}", "test.yml",
+      CheckEnv{});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("must be an http:// URL"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace ipv6ha

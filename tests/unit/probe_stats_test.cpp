@@ -1,0 +1,82 @@
+#include "checks/probe_stats.h"
+
+#include <gtest/gtest.h>
+
+namespace ipv6ha {
+namespace {
+
+using std::chrono::microseconds;
+
+ProbeOutcome Ok(int rtt_us) {
+  return {ProbeResult::kSuccess, microseconds(rtt_us), ""};
+}
+ProbeOutcome Lost() {
+  return {ProbeResult::kFailure, {}, "timeout after 150ms"};
+}
+ProbeOutcome Err() {
+  return {ProbeResult::kError, {}, "cannot open raw ICMPv6 socket"};
+}
+
+TEST(ProbeStatsTest, EmptyStatsHaveNoResultAndNoLoss) {
+  ProbeStats s(10);
+  EXPECT_FALSE(s.has_result());
+  EXPECT_EQ(s.LossRatio(), 0);
+  EXPECT_FALSE(s.MeanRttSeconds());
+  EXPECT_FALSE(s.JitterSeconds());
+}
+
+TEST(ProbeStatsTest, LossIsLostOverProbesInTheWindow) {
+  ProbeStats s(4);
+  s.Record(Ok(100));
+  s.Record(Lost());
+  s.Record(Ok(100));
+  s.Record(Lost());
+  EXPECT_DOUBLE_EQ(s.LossRatio(), 0.5);
+}
+
+TEST(ProbeStatsTest, OldProbesLeaveTheWindow) {
+  ProbeStats s(3);
+  s.Record(Lost());
+  s.Record(Lost());
+  s.Record(Ok(100));
+  s.Record(Ok(100));
+  s.Record(Ok(100));
+  EXPECT_DOUBLE_EQ(s.LossRatio(), 0);
+  EXPECT_EQ(s.window_size(), 3u);
+  EXPECT_EQ(s.sent(), 5u);
+  EXPECT_EQ(s.received(), 3u);
+}
+
+TEST(ProbeStatsTest, JitterIsMeanAbsoluteDifferenceOfConsecutiveRtts) {
+  ProbeStats s(10);
+  s.Record(Ok(100));
+  s.Record(Ok(300));  // |200|
+  s.Record(Lost());   // skipped
+  s.Record(Ok(200));  // |100|
+  ASSERT_TRUE(s.JitterSeconds());
+  EXPECT_NEAR(*s.JitterSeconds(), 150e-6, 1e-12);
+  EXPECT_NEAR(*s.MeanRttSeconds(), 200e-6, 1e-12);
+}
+
+TEST(ProbeStatsTest, ConsecutiveFailuresResetOnSuccess) {
+  ProbeStats s(10);
+  s.Record(Lost());
+  s.Record(Lost());
+  EXPECT_EQ(s.consecutive_failures(), 2);
+  s.Record(Ok(50));
+  EXPECT_EQ(s.consecutive_failures(), 0);
+  EXPECT_TRUE(s.last_success());
+}
+
+TEST(ProbeStatsTest, ProbesThatCouldNotBeSentAreNotLosses) {
+  ProbeStats s(10);
+  s.Record(Ok(50));
+  s.Record(Err());
+  EXPECT_EQ(s.sent(), 1u);
+  EXPECT_EQ(s.LossRatio(), 0);
+  EXPECT_EQ(s.consecutive_failures(), 0);
+  EXPECT_EQ(s.last().result, ProbeResult::kError);
+}
+
+}  // namespace
+}  // namespace ipv6ha
