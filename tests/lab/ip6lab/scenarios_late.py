@@ -17,8 +17,17 @@ def s4_flapping_path(lab):
     o = lab.observer
     t0 = o.now()
     lab.faults.loss("fw1", 30)
-    time.sleep(seconds)
+    reasons = set()  # what fw1's controller said whenever it was not idle
+    while o.now() - t0 < seconds:
+        s = lab.exporters["fw1"].status()
+        if st.contribution_of(s):
+            reasons.add(st.reason_of(s))
+        time.sleep(0.5)
     lab.faults.heal("fw1", "fw1_loss")
+    demotions = sum(1 for e in o.events if e[0] >= t0 and e[1] == "track"
+                    and e[2] == "fw1" and e[3] > 0)
+    v.note(f"under loss: fw1 wrote a demotion {demotions}x"
+           + "".join(f"\n      reason: {r}" for r in sorted(reasons)))
     gains = o.vip_gains("fw2", t0)
     v.expect(gains <= 1, f"at most one failover under 30% loss (fw2 took the VIP {gains}x)")
     # Phase 2: the path bounces (down 2 s, up until fw1 is back) until the
