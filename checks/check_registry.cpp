@@ -2,7 +2,9 @@
 
 #include "checks/command_check.h"
 #include "checks/ipv6_connectivity_check.h"
+#include "checks/nptv6_rules_check.h"
 #include "checks/peer_reachability_check.h"
+#include "checks/prefix_freshness_check.h"
 
 namespace ipv6ha {
 
@@ -11,6 +13,8 @@ const std::vector<CheckRegistration>& CheckTypes() {
       CommandCheckRegistration(),
       Ipv6ConnectivityCheckRegistration(),
       PeerReachabilityCheckRegistration(),
+      PrefixFreshnessCheckRegistration(),
+      Nptv6RulesCheckRegistration(),
   };
   return kTypes;
 }

@@ -51,7 +51,15 @@ Role Daemon::CurrentRole() const {
 }
 
 Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
-  auto loaded = LoadConfig(options_.config_path, MakeCheckEnv());
+  // Checks ask for file watches while they are built, before the scheduler
+  // exists: collect them, then connect them to this generation's scheduler.
+  using Watch = std::pair<std::string, std::string>;  // path, check name
+  auto watches = std::make_shared<std::vector<Watch>>();
+  CheckEnv env = MakeCheckEnv();
+  env.watch_file = [watches](const std::string& path, const std::string& name) {
+    watches->emplace_back(path, name);
+  };
+  auto loaded = LoadConfig(options_.config_path, env);
   if (!loaded) return loaded.error();
   auto gen = std::make_unique<Generation>();
   gen->config = std::move(loaded->config);
@@ -64,6 +72,20 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   gen->store = std::make_shared<ResultStore>(gen->config.check_settings);
   gen->scheduler = std::make_unique<Scheduler>(
       std::move(loaded->checks), gen->store, [this] { return CurrentRole(); });
+  if (!watches->empty()) {
+    gen->watcher = std::make_unique<FileWatcher>();
+    Scheduler* scheduler = gen->scheduler.get();
+    for (const auto& [path, name] : *watches) {
+      auto watched = gen->watcher->Watch(
+          path, [scheduler, check = name](const std::string&) {
+            scheduler->TriggerNow(check);
+          });
+      if (!watched) {
+        spdlog::warn("check {} runs on its interval only: {}", name,
+                     watched.error().message);
+      }
+    }
+  }
   return gen;
 }
 

@@ -14,6 +14,7 @@
 #include "exporter/config.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/http_server.h"
+#include "exporter/platform/file_watcher.h"
 #include "exporter/platform/prober.h"
 #include "exporter/result_store.h"
 #include "exporter/scheduler.h"
@@ -45,6 +46,9 @@ class Daemon {
     Config config;
     std::shared_ptr<ResultStore> store;
     std::unique_ptr<Scheduler> scheduler;
+    // Re-runs checks whose files change (CheckEnv::watch_file). Declared
+    // after the scheduler so it stops before the scheduler is destroyed.
+    std::unique_ptr<FileWatcher> watcher;
   };
 
   Expected<std::unique_ptr<Generation>> Load();

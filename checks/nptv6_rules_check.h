@@ -1,0 +1,62 @@
+#pragma once
+
+// `nptv6_rules`: are the NPTv6 rules this node should have loaded, and only
+// those? Expected mappings come from checkset-nptv6.yml + the prefix state
+// file + the LAN interfaces' ULA addresses (nptv6_expectation.h); loaded
+// rules from `pfctl -s nat` (backend pf) or `nft -j list ruleset` (nft).
+//
+// Role-aware. Rules are wanted on MASTER, and on every node when
+// apply_rules_only_on_master is false (from the `ha:` block, default true,
+// or overridden in our config):
+//   wanted:      fail when a mapping is missing or stale
+//   not wanted:  fail when a rule for a LAN's internal prefix is loaded
+//                (two nodes would translate the same prefix)
+//   unknown      the command fails, times out or prints something
+//                unparseable; the NPTv6 config or the prefix state file is
+//                unreadable; a mapping cannot be computed (and nothing failed)
+// Unexpected NPTv6 rules are reported, not failed on. Role unknown -> unknown.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "checks/check_registry.h"
+#include "checks/ipv6_prefix.h"
+#include "checks/npt_rule.h"
+#include "checks/nptv6_expectation.h"
+
+namespace ipv6ha {
+
+struct Nptv6RulesConfig {
+  std::string nptv6_config = "/usr/local/etc/checkset-nptv6.yml";
+  // "" = the file's dhcp6c-pds-file, else /var/db/dhcp6c-pds.json.
+  std::string pds_file;
+  std::string backend;  // "pf" or "nft"
+  std::string command;  // path of pfctl or nft
+  std::optional<Ipv6Prefix> ula_prefix;
+  std::map<std::string, Ipv6Prefix> lan_internal;
+  std::optional<bool> apply_rules_only_on_master;
+  std::size_t max_file_bytes = 4 * 1024 * 1024;
+  Duration timeout{std::chrono::seconds(5)};
+};
+
+class Nptv6RulesCheck : public Check {
+ public:
+  using AddressSource = std::function<Expected<InterfaceAddressMap>()>;
+
+  // `addresses` defaults to the live interfaces (getifaddrs).
+  explicit Nptv6RulesCheck(Nptv6RulesConfig config,
+                           AddressSource addresses = nullptr);
+  CheckResult Run(const RunContext& context) override;
+
+ private:
+  Expected<std::vector<NptRule>> LoadedRules(const RunContext& context);
+
+  Nptv6RulesConfig config_;
+  AddressSource addresses_;
+};
+
+CheckRegistration Nptv6RulesCheckRegistration();
+
+}  // namespace ipv6ha

@@ -1,0 +1,64 @@
+#pragma once
+
+// `prefix_freshness`: is the delegated-prefix state file
+// (/var/db/dhcp6c-pds.json) fresh and does it hold the prefixes this node
+// relies on?
+//
+//   fail     the file is older than max_age (mtime); fewer than min_active
+//            delegations are active; an active delegation has no valid IPv6
+//            prefix; a delegation the NPTv6 config relies on is missing or
+//            not active
+//   unknown  the file is missing, unreadable, larger than max_file_bytes,
+//            not JSON or the wrong shape (a broken file is not evidence that
+//            the prefix is gone)
+//
+// Applies in every role: on a BACKUP the file is synced from the MASTER, and
+// a stale copy means it cannot take over cleanly. Registers a file watch so a
+// rewritten file is checked at once. Prefix changes between runs are counted
+// and logged once each. Run() is not reentrant (the scheduler guarantees it).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "checks/check_registry.h"
+#include "checks/pds_state_parser.h"
+
+namespace ipv6ha {
+
+struct PrefixFreshnessConfig {
+  std::string pds_file = "/var/db/dhcp6c-pds.json";
+  Duration max_age{std::chrono::hours(1)};
+  int min_active = 1;
+  std::string nptv6_config;  // optional: learn which pd-ids are relied on
+  std::size_t max_file_bytes = 4 * 1024 * 1024;
+};
+
+class PrefixFreshnessCheck : public Check {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  // `now` defaults to the system clock (tests inject a fixed time).
+  PrefixFreshnessCheck(PrefixFreshnessConfig config, Clock now = nullptr);
+  CheckResult Run(const RunContext& context) override;
+
+  // Prefix changes seen between runs since this object was created.
+  std::uint64_t changes_seen() const { return changes_total_; }
+
+ private:
+  void TrackChanges(const PdsState& state);
+
+  PrefixFreshnessConfig config_;
+  Clock now_;
+  std::map<std::string, std::string> last_prefix_;  // pd id -> prefix
+  std::uint64_t changes_total_ = 0;
+};
+
+CheckRegistration PrefixFreshnessCheckRegistration();
+
+// Hex SHA-256 of `data`, for comparing the MASTER's and BACKUP's copies.
+std::string Sha256Hex(const std::string& data);
+
+}  // namespace ipv6ha

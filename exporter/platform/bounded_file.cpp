@@ -1,0 +1,76 @@
+#include "exporter/platform/bounded_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ipv6ha {
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+Error Errno(const std::string& path, const std::string& what) {
+  return Error{path + ": " + what + ": " + std::strerror(errno)};
+}
+
+}  // namespace
+
+Expected<BoundedFile> ReadBoundedFile(const std::string& path,
+                                      std::size_t max_bytes) {
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (fd.get() < 0) return Errno(path, "cannot open");
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0) return Errno(path, "cannot stat");
+  if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file"};
+  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
+    return Error{path + ": is " + std::to_string(st.st_size) +
+                 " bytes, more than the " + std::to_string(max_bytes) +
+                 " allowed"};
+  }
+  BoundedFile out;
+#ifdef __APPLE__
+  const struct timespec mtime = st.st_mtimespec;
+#else
+  const struct timespec mtime = st.st_mtim;
+#endif
+  out.mtime = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(mtime.tv_sec) +
+          std::chrono::nanoseconds(mtime.tv_nsec)));
+  // Read up to one byte past the bound: the file may grow after fstat.
+  out.content.resize(max_bytes + 1);
+  std::size_t used = 0;
+  while (used < out.content.size()) {
+    ssize_t n =
+        read(fd.get(), out.content.data() + used, out.content.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno(path, "cannot read");
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  if (used > max_bytes) {
+    return Error{path + ": grew beyond the " + std::to_string(max_bytes) +
+                 " bytes allowed while being read"};
+  }
+  out.content.resize(used);
+  out.content.shrink_to_fit();
+  out.size = used;
+  return out;
+}
+
+}  // namespace ipv6ha

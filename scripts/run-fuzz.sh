@@ -1,0 +1,53 @@
+#!/bin/sh
+# Builds the libFuzzer targets with clang into build-fuzz/ and runs each for
+# a bounded time (default 20 s), seeded with the parser fixtures.
+#   scripts/run-fuzz.sh [seconds]
+# Exit status is non-zero when a target crashes; the crashing input is left
+# in build-fuzz/artifacts/ (turn it into a unit test).
+set -eu
+
+seconds="${1:-20}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build-fuzz"
+jobs="${JOBS:-2}"
+
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_PREFIX_PATH="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}" \
+  -DIPV6HA_FUZZ=ON >/dev/null
+targets="pds_state nptv6_config pf_nat nft_ruleset"
+for t in $targets; do
+  cmake --build "$build" --target "fuzz_$t" -j "$jobs" >/dev/null
+done
+
+seeds_for() {
+  case "$1" in
+    pds_state) echo "$root/tests/fixtures/pds" ;;
+    nptv6_config) echo "$root/tests/fixtures/nptv6" ;;
+    pf_nat) echo "$root/tests/fixtures/pfctl" ;;
+    nft_ruleset) echo "$root/tests/fixtures/nft" ;;
+  esac
+}
+
+mkdir -p "$build/artifacts"
+status=0
+printf '%-14s %10s %8s %8s %s\n' target execs cov ft result
+for t in $targets; do
+  corpus="$build/corpus/$t"
+  mkdir -p "$corpus"
+  cp "$(seeds_for "$t")"/* "$corpus"/
+  log="$build/fuzz_$t.log"
+  if "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 \
+      -max_len=65536 -timeout=10 -print_final_stats=1 \
+      -artifact_prefix="$build/artifacts/${t}-" "$corpus" >"$log" 2>&1; then
+    result=ok
+  else
+    result="CRASH (see $log)"
+    status=1
+  fi
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+  ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
+  printf '%-14s %10s %8s %8s %s\n' "$t" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$result"
+done
+exit "$status"
