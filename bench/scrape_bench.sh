@@ -29,7 +29,9 @@ cleanup() {
 trap cleanup EXIT
 
 # A realistic check set: the demo's fixture-driven checks.
-sed "s|@FIXTURES@|${SOURCE_DIR}/examples/demo|g; s|@LISTEN@|127.0.0.1:${OURS_PORT}|" \
+cp -a "${SOURCE_DIR}/examples/demo" "${work}/demo"
+touch "${work}/demo/dhcp6c-pds.json"
+sed "s|@FIXTURES@|${work}/demo|g; s|@LISTEN@|127.0.0.1:${OURS_PORT}|" \
   "${SOURCE_DIR}/examples/demo/demo.yml.in" > "${work}/demo.yml"
 "${BINARY}" --config "${work}/demo.yml" --log.level warn &
 pids+=($!)

@@ -5,8 +5,10 @@
 #include <mutex>
 
 #include "exporter/config.h"
+#include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/result_store.h"
+#include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/status_document.h"
 
@@ -46,6 +48,29 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role) {
   return store->Snapshot();
 }
 
+// What the controller would decide if these results persisted: fall and
+// rise count as reached, nothing is written (dry run, sink none).
+nlohmann::json WouldDecide(const Config& config, const std::vector<CheckRecord>& records,
+                           Role role, std::optional<PeerSnapshot> peer) {
+  DemotionConfig c = config.demotion;
+  c.dry_run = true;
+  c.fall = c.rise = 1;
+  c.hold_down = Duration(0);
+  DemotionInputs inputs;
+  inputs.role = [role] { return role; };
+  inputs.peer = [peer] { return peer; };
+  DemotionService service(c, ControllerParams::From(c, config.peer.name),
+                          std::make_unique<NoneSink>(), nullptr,
+                          config.check_settings, std::move(inputs));
+  for (const auto& r : records) service.OnResult(r);
+  service.Evaluate(std::chrono::steady_clock::now());
+  nlohmann::json j = service.Status();
+  j["dry_run"] = config.demotion.dry_run;
+  j["sink"] = config.demotion.sink;
+  j["note"] = "one run per check: fall and rise counted as reached; nothing written";
+  return j;
+}
+
 }  // namespace
 
 int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
@@ -61,7 +86,11 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
     return kExitUnknown;
   }
   const std::string node = loaded->config.node_name;
-  const Role role = loaded->config.role.static_role;
+  const RoleConfig& rc = loaded->config.role;
+  const RoleReading reading =
+      MakeRoleSource(rc.source, rc.vip, rc.static_role, loaded->config.commands)->Read();
+  const Role role = reading.role;
+  const Config config = loaded->config;
   std::vector<CheckRecord> records = RunOnce(*loaded, role);
 
   int fails = 0, unknowns = 0, oks = 0;
@@ -81,6 +110,9 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   in.checks = records;
   in.ready = true;
   in.now = std::chrono::system_clock::now();
+  in.role_detail = {{"detail", reading.detail}, {"error", reading.error},
+                    {"mixed", reading.mixed}};
+  in.controller = WouldDecide(config, records, role, env.peer_view->Latest());
 
   if (options.json) {
     nlohmann::json doc = BuildStatusDocument(in);
@@ -91,6 +123,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   const char* word = code == kExitOk ? "OK" : code == kExitCritical ? "CRITICAL" : "UNKNOWN";
   out << "IPV6_HA " << word << " - " << oks << " ok, " << fails << " failing, "
       << unknowns << " unknown; node " << node << " role " << RoleName(role)
+      << "; demotion: " << in.controller["reason"].get<std::string>()
       << " | checks_ok=" << oks << " checks_fail=" << fails
       << " checks_unknown=" << unknowns << "\n";
   for (const auto& r : records) {

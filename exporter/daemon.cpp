@@ -46,8 +46,7 @@ CheckEnv Daemon::MakeCheckEnv() {
 Role Daemon::CurrentRole() const {
   auto gen = Current();
   if (!gen) return Role::kUnknown;
-  // Until a live role source is wired, `static` is the only source.
-  return gen->config.role.static_role;
+  return gen->role->CurrentRole();
 }
 
 Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
@@ -70,11 +69,37 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
     gen->config.web = *web;
   }
   gen->store = std::make_shared<ResultStore>(gen->config.check_settings);
-  gen->scheduler = std::make_unique<Scheduler>(
-      std::move(loaded->checks), gen->store, [this] { return CurrentRole(); });
+  const Config& c = gen->config;
+  gen->role = std::make_unique<RoleMonitor>(
+      MakeRoleSource(c.role.source, c.role.vip, c.role.static_role, c.commands),
+      c.role.poll_interval);
+  RoleMonitor* role = gen->role.get();
+  std::weak_ptr<ResultStore> store = gen->store;
+  DemotionInputs inputs;
+  inputs.role = [role] { return role->CurrentRole(); };
+  inputs.peer = [peer = peer_view_] { return peer->Latest(); };
+  inputs.snapshot = [store] {
+    auto s = store.lock();
+    return s ? s->Snapshot() : std::vector<CheckRecord>{};
+  };
+  gen->demotion = std::make_shared<DemotionService>(
+      c.demotion, ControllerParams::From(c.demotion, c.peer.name),
+      MakeDemotionSink(c.demotion), MakeDemotionStateStore(c.demotion),
+      c.check_settings, std::move(inputs));
+  std::weak_ptr<DemotionService> demotion = gen->demotion;
+  gen->store->AddListener([demotion](const CheckRecord& r) {
+    if (auto d = demotion.lock()) d->OnResult(r);
+  });
+  // Generation-owned: the scheduler asks its own role monitor.
+  gen->scheduler = std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
+                                               [role] { return role->CurrentRole(); });
+  Scheduler* scheduler = gen->scheduler.get();
+  gen->role->AddListener([demotion, scheduler](Role, Role now) {
+    if (auto d = demotion.lock()) d->OnRoleChange(now);
+    scheduler->TriggerAll();  // applicability changed: re-run at once
+  });
   if (!watches->empty()) {
     gen->watcher = std::make_unique<FileWatcher>();
-    Scheduler* scheduler = gen->scheduler.get();
     for (const auto& [path, name] : *watches) {
       auto watched = gen->watcher->Watch(
           path, [scheduler, check = name](const std::string&) {
@@ -137,7 +162,11 @@ std::string Daemon::RenderMetrics() {
   };
   collect(*metrics_->registry());
   collect(*metrics_->process_collector());
-  if (auto gen = Current()) collect(*gen->store);
+  if (auto gen = Current()) {
+    collect(*gen->store);
+    collect(*gen->role);
+    collect(*gen->demotion);
+  }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);
   return out.str();
@@ -153,6 +182,8 @@ StatusInputs Daemon::CollectStatus() {
     in.node = gen->config.node_name;
     in.checks = gen->store->Snapshot();
     in.ready = gen->store->Ready();
+    in.role_detail = gen->role->Detail();
+    in.controller = gen->demotion->Status();
   }
   return in;
 }
@@ -187,9 +218,34 @@ void Daemon::Reload() {
     current_ = std::move(*gen);
   }
   metrics_->RecordReload(true);
-  if (previous) previous->scheduler->Stop(kStopGrace);
-  current_->scheduler->Start();
+  if (previous) {
+    const auto& a = previous->config.demotion;
+    const auto& b = current_->config.demotion;
+    StopGeneration(*previous, a.sink == b.sink && a.state_file == b.state_file &&
+                                  a.track_file == b.track_file && a.command == b.command);
+  }
+  StartGeneration(*current_);
   spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
+}
+
+void Daemon::StartGeneration(Generation& gen) {
+  gen.role->Start();  // the first reading is synchronous
+  gen.demotion->Start(std::chrono::steady_clock::now());
+  gen.demotion->StartTimer(std::chrono::seconds(1));
+  gen.scheduler->Start();
+}
+
+void Daemon::StopGeneration(Generation& gen, bool hand_over) {
+  gen.role->Stop();
+  if (!gen.scheduler->Stop(kStopGrace)) {
+    spdlog::warn("a check did not stop within {} ms; exiting anyway",
+                 kStopGrace.count());
+  }
+  if (hand_over) {
+    gen.demotion->Release();
+  } else {
+    gen.demotion->Shutdown();
+  }
 }
 
 void Daemon::Shutdown() {
@@ -197,12 +253,7 @@ void Daemon::Shutdown() {
   http_.reset();
   // A hung command must not hold up the exit or outlive us.
   KillRunningCommands();
-  if (auto gen = Current()) {
-    if (!gen->scheduler->Stop(kStopGrace)) {
-      spdlog::warn("a check did not stop within {} ms; exiting anyway",
-                   kStopGrace.count());
-    }
-  }
+  if (auto gen = Current()) StopGeneration(*gen, false);  // withdraws
 }
 
 int Daemon::Run() {
@@ -224,7 +275,7 @@ int Daemon::Run() {
     current_ = std::move(*gen);
   }
   metrics_->RecordReload(true);
-  current_->scheduler->Start();
+  StartGeneration(*current_);
   spdlog::info("ipv6_ha_exporter {} started as node {} with {} checks",
                VersionString(), current_->config.node_name,
                current_->config.check_settings.size());
@@ -236,7 +287,10 @@ int Daemon::Run() {
       Reload();
     } else if (sig == SIGUSR1) {
       spdlog::info("SIGUSR1: re-reading the role and re-running every check");
-      if (auto g = Current()) g->scheduler->TriggerAll();
+      if (auto g = Current()) {
+        g->role->PollOnce();
+        g->scheduler->TriggerAll();
+      }
     } else {
       spdlog::info("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
       break;

@@ -12,11 +12,13 @@
 
 #include "checks/peer_view.h"
 #include "exporter/config.h"
+#include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/http_server.h"
 #include "exporter/platform/file_watcher.h"
 #include "exporter/platform/prober.h"
 #include "exporter/result_store.h"
+#include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/status_document.h"
 
@@ -45,6 +47,8 @@ class Daemon {
   struct Generation {
     Config config;
     std::shared_ptr<ResultStore> store;
+    std::unique_ptr<RoleMonitor> role;
+    std::shared_ptr<DemotionService> demotion;
     std::unique_ptr<Scheduler> scheduler;
     // Re-runs checks whose files change (CheckEnv::watch_file). Declared
     // after the scheduler so it stops before the scheduler is destroyed.
@@ -55,6 +59,10 @@ class Daemon {
   Status StartHttp(const Config& config);
   void Reload();
   void Shutdown();
+  static void StartGeneration(Generation& gen);
+  // Stops `gen`; its demotion is withdrawn (clean stop) or, on a reload
+  // that keeps the same sink, handed over to the next generation.
+  static void StopGeneration(Generation& gen, bool hand_over);
   std::shared_ptr<Generation> Current() const;
   CheckEnv MakeCheckEnv();
   Role CurrentRole() const;

@@ -14,7 +14,10 @@ TARGETS=ipv6_ha_exporter bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithD
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
-sed "s|@FIXTURES@|${SOURCE_DIR}/examples/demo|g; s|@LISTEN@|${LISTEN}|" \
+# A fresh copy: the pds file's mtime is what prefix_freshness judges.
+cp -a examples/demo "${work}/demo"
+touch "${work}/demo/dhcp6c-pds.json"
+sed "s|@FIXTURES@|${work}/demo|g; s|@LISTEN@|${LISTEN}|" \
   examples/demo/demo.yml.in > "${work}/demo.yml"
 echo "demo: http://${LISTEN}/  (metrics at /metrics, status at /api/v1/status; Ctrl-C stops)"
 build/exporter/ipv6_ha_exporter --config "${work}/demo.yml"

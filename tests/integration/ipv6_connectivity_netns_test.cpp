@@ -119,7 +119,8 @@ TEST_F(ConnectivityLab, RandomLossIsMeasuredAndDoesNotFlapBelowTheThreshold) {
     }
   }
   EXPECT_EQ(failed, 0) << "the check flapped with 30% loss and max_loss 50%";
-  EXPECT_LE(timed_out, 4);
+  // Bounded so a systematically slow check still fails the test.
+  EXPECT_LE(timed_out, 10);
   double loss = 0;
   for (const auto& t : history.back().details["targets"])
     loss += t["loss_ratio"].get<double>();

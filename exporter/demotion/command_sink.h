@@ -1,0 +1,30 @@
+#pragma once
+
+// Sink `command`: runs `demotion.command` (argv, absolute path first) with
+// two more arguments, the new and the old contribution, through RunCommand.
+// Exit status 0 means applied. The program should be idempotent on the new
+// value: after a crash it may be run again with the same one.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "exporter/demotion/demotion_sink.h"
+
+namespace ipv6ha {
+
+class CommandSink : public DemotionSink {
+ public:
+  CommandSink(std::vector<std::string> argv, std::chrono::milliseconds timeout);
+  Status Apply(int from, int to) override;
+  Expected<std::int64_t> ReadBack() override;
+  std::string_view Name() const override { return "command"; }
+
+ private:
+  std::vector<std::string> argv_;
+  std::chrono::milliseconds timeout_;
+  int last_ = 0;
+  bool applied_once_ = false;
+};
+
+}  // namespace ipv6ha

@@ -1,0 +1,57 @@
+#pragma once
+
+// The durable record of our demotion contribution (demotion.state_file), a
+// small JSON document written atomically (temp file, fsync, rename, fsync
+// of the directory). The protocol (docs/demotion.md, "Crash safety"):
+//   1. record {applied: A, pending: T, before: <counter read-back>}   (intent)
+//   2. change the sink
+//   3. record {applied: T}                                            (commit)
+// so after a crash at any point ReconcileAdditive() can tell whether the
+// pending change reached an additive counter. Not thread safe.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exporter/platform/expected.h"
+
+namespace ipv6ha {
+
+struct DemotionState {
+  int applied = 0;                     // our contribution in the sink
+  std::optional<int> pending;          // target of a change in flight
+  std::optional<std::int64_t> before;  // additive counter before that change
+  std::string epoch;                   // the counter's life (boot) when written
+  std::string sink;                    // sink name, for operators
+  std::vector<std::string> down;       // checks down when written
+
+  bool operator==(const DemotionState&) const = default;
+};
+
+std::string SerializeDemotionState(const DemotionState& state);
+Expected<DemotionState> ParseDemotionState(const std::string& text);
+
+class DemotionStateStore {
+ public:
+  explicit DemotionStateStore(std::string path) : path_(std::move(path)) {}
+  // nullopt when the file does not exist (first start).
+  Expected<std::optional<DemotionState>> Load() const;
+  Status Save(const DemotionState& state) const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Decides, after a crash, how much of our contribution is in an additive
+// counter. `recorded` is the state file; `epoch`/`current` are read now.
+struct ReconcileOutcome {
+  int applied = 0;   // our contribution in the counter now
+  std::string note;  // a sentence for the log and the status API
+};
+ReconcileOutcome ReconcileAdditive(const DemotionState& recorded,
+                                   const Expected<std::string>& epoch,
+                                   const Expected<std::int64_t>& current);
+
+}  // namespace ipv6ha

@@ -1,0 +1,22 @@
+#pragma once
+
+// Durable, atomic replacement of a small file: write a temporary file in the
+// same directory, fsync it, rename it over `path`, fsync the directory. A
+// reader sees the old content or the new content, never a mix, and after a
+// crash (or power loss) one of the two survives.
+
+#include <string>
+
+#include "exporter/platform/expected.h"
+
+namespace ipv6ha {
+
+// Creates missing parent directories (mode 0755). The file gets `mode`.
+Status WriteFileAtomically(const std::string& path, const std::string& content,
+                           unsigned mode = 0644);
+
+// Reads a small file whole (at most `max_bytes`).
+Expected<std::string> ReadSmallFile(const std::string& path,
+                                    std::size_t max_bytes = 64 * 1024);
+
+}  // namespace ipv6ha

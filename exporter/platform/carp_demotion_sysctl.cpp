@@ -1,0 +1,61 @@
+#include "exporter/platform/carp_demotion_sysctl.h"
+
+#ifdef __FreeBSD__
+#include <sys/sysctl.h>
+#include <sys/time.h>
+#include <sys/types.h>  // before sys/sysctl.h on FreeBSD
+
+#include <cerrno>
+#include <cstring>
+#endif
+
+namespace ipv6ha {
+
+#ifdef __FreeBSD__
+
+Expected<std::int64_t> ReadCarpDemotion() {
+  int value = 0;
+  size_t len = sizeof(value);
+  if (sysctlbyname("net.inet.carp.demotion", &value, &len, nullptr, 0) != 0) {
+    return Error{std::string("cannot read net.inet.carp.demotion: ") +
+                 std::strerror(errno) + " (is the carp module loaded?)"};
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+Status AddCarpDemotion(std::int64_t delta) {
+  int value = static_cast<int>(delta);
+  if (sysctlbyname("net.inet.carp.demotion", nullptr, nullptr, &value,
+                   sizeof(value)) != 0) {
+    return Error{"cannot add " + std::to_string(delta) +
+                 " to net.inet.carp.demotion: " + std::strerror(errno) +
+                 (errno == EPERM ? " (needs root)" : "")};
+  }
+  return OkStatus();
+}
+
+Expected<std::string> CarpDemotionEpoch() {
+  struct timeval boot {};
+  size_t len = sizeof(boot);
+  if (sysctlbyname("kern.boottime", &boot, &len, nullptr, 0) != 0) {
+    return Error{std::string("cannot read kern.boottime: ") +
+                 std::strerror(errno)};
+  }
+  return "boot:" + std::to_string(boot.tv_sec) + "." +
+         std::to_string(boot.tv_usec);
+}
+
+#else
+
+namespace {
+constexpr char kNotAvailable[] =
+    "net.inet.carp.demotion is not available: this system is not FreeBSD";
+}  // namespace
+
+Expected<std::int64_t> ReadCarpDemotion() { return Error{kNotAvailable}; }
+Status AddCarpDemotion(std::int64_t) { return Error{kNotAvailable}; }
+Expected<std::string> CarpDemotionEpoch() { return Error{kNotAvailable}; }
+
+#endif
+
+}  // namespace ipv6ha

@@ -1,0 +1,181 @@
+#include "exporter/role_monitor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "checks/metric_samples.h"
+#include "exporter/platform/carp_role_source.h"
+#include "exporter/platform/static_role_source.h"
+#include "exporter/platform/vip_role_source.h"
+
+namespace ipv6ha {
+
+std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
+                                           const std::string& vip,
+                                           Role static_role,
+                                           const CommandPaths& commands) {
+  if (source == "carp") {
+    auto it = commands.find("ifconfig");
+    return std::make_unique<CarpRoleSource>(
+        it != commands.end() ? it->second : "/sbin/ifconfig",
+        std::chrono::seconds(2));
+  }
+  if (source == "vip") return std::make_unique<VipRoleSource>(vip);
+  return std::make_unique<StaticRoleSource>(static_role);
+}
+
+RoleMonitor::RoleMonitor(std::unique_ptr<RoleSource> source,
+                         std::chrono::milliseconds poll_interval)
+    : source_(std::move(source)),
+      // A zero interval from config would spin; 50 ms is plenty prompt.
+      poll_interval_(std::max(poll_interval, std::chrono::milliseconds(50))) {}
+
+RoleMonitor::~RoleMonitor() { Stop(); }
+
+void RoleMonitor::Start() {
+  PollOnce();
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void RoleMonitor::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RoleMonitor::Loop() {
+  std::unique_lock lock(mutex_);
+  while (!stop_) {
+    wake_.wait_for(lock, poll_interval_, [this] { return stop_; });
+    if (stop_) break;
+    lock.unlock();
+    PollOnce();
+    lock.lock();
+  }
+}
+
+void RoleMonitor::PollOnce() {
+  RoleReading reading = source_->Read();
+  Role previous = Role::kUnknown;
+  bool changed = false;
+  std::vector<Listener> listeners;
+  {
+    std::lock_guard lock(mutex_);
+    previous = latest_.role;
+    changed = have_reading_ && previous != reading.role;
+    if (changed) ++transitions_;
+    if (reading.error != last_error_) {
+      if (!reading.error.empty()) {
+        spdlog::warn("role: cannot read role: {}", reading.error);
+      } else if (!last_error_.empty()) {
+        spdlog::info("role: readable again ({})", reading.detail);
+      }
+      last_error_ = reading.error;
+    }
+    if (!have_reading_) {
+      spdlog::info("role: {} ({})", RoleName(reading.role), reading.detail);
+    }
+    have_reading_ = true;
+    latest_ = std::move(reading);
+    if (changed) listeners = listeners_;
+  }
+  if (changed) {
+    spdlog::warn("role: changed from {} to {} ({})", RoleName(previous),
+                 RoleName(CurrentRole()), Latest().detail);
+    for (const auto& l : listeners) l(previous, CurrentRole());
+  }
+}
+
+void RoleMonitor::AddListener(Listener listener) {
+  std::lock_guard lock(mutex_);
+  listeners_.push_back(std::move(listener));
+}
+
+Role RoleMonitor::CurrentRole() const {
+  std::lock_guard lock(mutex_);
+  return latest_.role;
+}
+
+RoleReading RoleMonitor::Latest() const {
+  std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+std::uint64_t RoleMonitor::Transitions() const {
+  std::lock_guard lock(mutex_);
+  return transitions_;
+}
+
+nlohmann::json RoleMonitor::Detail() const {
+  std::lock_guard lock(mutex_);
+  nlohmann::json vhids = nlohmann::json::array();
+  for (const auto& v : latest_.vhids) {
+    vhids.push_back({{"interface", v.interface},
+                     {"vhid", v.vhid},
+                     {"state", std::string(CarpStateName(v.state))},
+                     {"advbase", v.advbase},
+                     {"advskew", v.advskew}});
+  }
+  nlohmann::json j{{"detail", latest_.detail},
+                   {"mixed", latest_.mixed},
+                   {"error", latest_.error},
+                   {"transitions", transitions_},
+                   {"vhids", vhids}};
+  if (latest_.carp_demotion) {
+    j["carp_demotion"] = *latest_.carp_demotion;
+  } else {
+    j["carp_demotion_error"] = latest_.carp_demotion_error;
+  }
+  return j;
+}
+
+std::vector<prometheus::MetricFamily> RoleMonitor::Collect() const {
+  using prometheus::MetricType;
+  auto role = MakeFamily("ipv6_ha_role",
+                         "HA role of this node: 1 for the current role "
+                         "(master, backup, init, unknown), 0 for the others.",
+                         MetricType::Gauge);
+  auto transitions = MakeFamily("ipv6_ha_role_transitions_total",
+                                "Changes of this node's HA role since start.",
+                                MetricType::Counter);
+  auto vhid = MakeFamily("ipv6_ha_carp_vhid_state",
+                         "CARP state per interface and vhid: 1 for the "
+                         "current state, 0 for the others.",
+                         MetricType::Gauge);
+  auto demotion = MakeFamily("ipv6_ha_carp_demotion",
+                             "Kernel net.inet.carp.demotion (sum of all "
+                             "contributors), where readable.",
+                             MetricType::Gauge);
+  std::lock_guard lock(mutex_);
+  for (Role r : kAllRoles) {
+    AddSample(role, {{"role", std::string(RoleName(r))}},
+              have_reading_ && latest_.role == r ? 1 : 0);
+  }
+  AddSample(transitions, {}, static_cast<double>(transitions_));
+  for (const auto& v : latest_.vhids) {
+    for (CarpState s : kAllCarpStates) {
+      AddSample(vhid,
+                {{"interface", v.interface},
+                 {"vhid", std::to_string(v.vhid)},
+                 {"state", std::string(CarpStateName(s))}},
+                v.state == s ? 1 : 0);
+    }
+  }
+  std::vector<prometheus::MetricFamily> out{std::move(role),
+                                            std::move(transitions)};
+  if (!vhid.metric.empty()) out.push_back(std::move(vhid));
+  if (latest_.carp_demotion) {
+    AddSample(demotion, {}, static_cast<double>(*latest_.carp_demotion));
+    out.push_back(std::move(demotion));
+  }
+  return out;
+}
+
+}  // namespace ipv6ha

@@ -1,0 +1,77 @@
+#pragma once
+
+// Polls a RoleSource on its own thread every `poll_interval`, keeps the
+// latest reading, counts role transitions and logs them. It is a prometheus
+// Collectable: ipv6_ha_role{role}, ipv6_ha_role_transitions_total,
+// ipv6_ha_carp_vhid_state{interface,vhid,state}, ipv6_ha_carp_demotion.
+// Thread safe: Role()/Latest() may be called from any thread (the
+// scheduler's RoleFn, HTTP handlers); listeners run on the polling thread.
+
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "checks/check_registry.h"
+#include "exporter/platform/role_source.h"
+
+namespace ipv6ha {
+
+class RoleMonitor : public prometheus::Collectable {
+ public:
+  using Listener = std::function<void(Role previous, Role current)>;
+
+  RoleMonitor(std::unique_ptr<RoleSource> source,
+              std::chrono::milliseconds poll_interval);
+  RoleMonitor(const RoleMonitor&) = delete;
+  RoleMonitor& operator=(const RoleMonitor&) = delete;
+  ~RoleMonitor() override;  // Stop()
+
+  // Reads once synchronously (so the role is known before checks start),
+  // then polls on a thread.
+  void Start();
+  void Stop();
+  // Reads once now, on the caller's thread (also what the thread does).
+  void PollOnce();
+  // Called on every role change, after the reading is stored.
+  void AddListener(Listener listener);
+
+  Role CurrentRole() const;
+  RoleReading Latest() const;
+  std::uint64_t Transitions() const;
+  // The latest reading for /api/v1/status "role_detail".
+  nlohmann::json Detail() const;
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  void Loop();
+
+  std::unique_ptr<RoleSource> source_;
+  std::chrono::milliseconds poll_interval_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  bool have_reading_ = false;
+  RoleReading latest_;
+  std::uint64_t transitions_ = 0;
+  std::string last_error_;
+  std::vector<Listener> listeners_;
+  std::thread thread_;
+};
+
+// The role source named by `role.source` (carp runs commands.ifconfig).
+std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
+                                           const std::string& vip,
+                                           Role static_role,
+                                           const CommandPaths& commands);
+
+}  // namespace ipv6ha

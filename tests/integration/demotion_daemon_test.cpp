@@ -1,0 +1,125 @@
+// The demotion controller inside the real binary: the keepalived track
+// file follows a failing check, the decision is visible in
+// /api/v1/status and /metrics, SIGTERM withdraws, and kill -9 at random
+// moments while the contribution flips never leaves the file out of step
+// with the recorded state.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "exporter/demotion/demotion_state_store.h"
+#include "exporter/platform/atomic_file.h"
+#include "tests/support/exporter_process.h"
+
+namespace ipv6ha {
+namespace {
+
+using testing::ExporterProcess;
+using testing::HttpGet;
+using testing::TempDir;
+using testing::WaitFor;
+using namespace std::chrono_literals;
+
+std::string Config(const TempDir& dir, int port, const std::string& argv,
+                   const std::string& extra = "") {
+  return "listen: \"127.0.0.1:" + std::to_string(port) +
+         "\"\n"
+         "node: {name: fw1}\n"
+         "role: {source: static, static: backup}\n"
+         "peer: {name: fw2}\n"
+         "checks:\n"
+         "  nptv6_rules: {type: command, argv: " +
+         argv +
+         ", interval: 100ms, timeout: 1s, weight: 50}\n"
+         "demotion:\n"
+         "  sink: keepalived_track_file\n"
+         "  track_file: " +
+         (dir.path() / "run/demote").string() +
+         "\n"
+         "  state_file: " +
+         (dir.path() / "state.json").string() +
+         "\n"
+         "  fall: 1\n  rise: 1\n  hold_down: 0s\n" +
+         extra;
+}
+
+std::optional<std::int64_t> TrackFile(const TempDir& dir) {
+  auto text = ReadSmallFile((dir.path() / "run/demote").string());
+  if (!text) return std::nullopt;
+  return std::stoll(*text);
+}
+
+TEST(DemotionDaemon, FailingCheckOnBackupDemotesAndSigtermWithdraws) {
+  TempDir dir;
+  const int port = testing::FreePort();
+  const auto config = dir.Write("c.yml", Config(dir, port, "[/bin/false]"));
+  ExporterProcess p({"--config", config});
+  ASSERT_TRUE(p.WaitReady(port)) << p.Log();
+  ASSERT_TRUE(WaitFor([&] { return TrackFile(dir) == 50; }, 5s)) << p.Log();
+  auto status = HttpGet("127.0.0.1", port, "/api/v1/status");
+  ASSERT_TRUE(status && status->status == 200);
+  const auto doc = nlohmann::json::parse(status->body);
+  EXPECT_EQ(doc["controller"]["applied"], 50);
+  EXPECT_NE(doc["controller"]["reason"].get<std::string>().find(
+                "demoting by 50: nptv6_rules failed"),
+            std::string::npos)
+      << doc["controller"].dump();
+  auto metrics = HttpGet("127.0.0.1", port, "/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("ipv6_ha_demotion_applied 50"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("ipv6_ha_role{role=\"backup\"} 1"),
+            std::string::npos);
+  EXPECT_EQ(p.Stop(10s), 0) << p.Log();
+  EXPECT_EQ(TrackFile(dir), 0);
+}
+
+TEST(DemotionDaemon, KillNineWhileFlippingNeverLeavesTheTrackFileOutOfStep) {
+  TempDir dir;
+  const int port = testing::FreePort();
+  // Fails and passes alternately, every 100 ms.
+  const auto config = dir.Write(
+      "c.yml",
+      Config(dir, port,
+             "[/bin/sh, -c, 'test $(( $(date +%s%N) / 100000000 % 2 )) = 0']"));
+  std::mt19937 rng(7);
+  for (int i = 0; i < 30; ++i) {
+    {
+      ExporterProcess p({"--config", config});
+      ASSERT_TRUE(p.WaitReady(port)) << p.Log();
+      std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+      p.Signal(SIGKILL);
+    }
+    auto state =
+        DemotionStateStore((dir.path() / "state.json").string()).Load();
+    ASSERT_TRUE(state.ok())
+        << "iteration " << i << ": " << state.error().message;
+    const auto file = TrackFile(dir);
+    if (!state->has_value()) {
+      // Killed before the first start got as far as recording anything.
+      EXPECT_TRUE(!file || *file == 0) << "iteration " << i;
+      continue;
+    }
+    // keepalived reads a missing file as 0; it is missing only before the
+    // very first write.
+    const std::int64_t value = file.value_or(0);
+    const auto& s = **state;
+    EXPECT_TRUE(value == s.applied || (s.pending && value == *s.pending))
+        << "iteration " << i << ": file " << value << ", state "
+        << SerializeDemotionState(s);
+  }
+  ExporterProcess last({"--config", config});
+  ASSERT_TRUE(last.WaitReady(port)) << last.Log();
+  EXPECT_EQ(last.Stop(10s), 0);
+  EXPECT_EQ(TrackFile(dir), 0);
+  EXPECT_EQ((*DemotionStateStore((dir.path() / "state.json").string()).Load())
+                ->applied,
+            0);
+}
+
+}  // namespace
+}  // namespace ipv6ha

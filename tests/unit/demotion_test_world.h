@@ -1,0 +1,107 @@
+#pragma once
+
+// A small world for DemotionService tests: a fake additive counter, a
+// state file in a temporary directory, a settable role and peer, and check
+// records published like the ResultStore does.
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "exporter/demotion/carp_sysctl_sink.h"
+#include "exporter/demotion/demotion_service.h"
+#include "tests/support/fake_demotion_counters.h"
+
+namespace ipv6ha::testing {
+
+class DemotionWorld {
+ public:
+  DemotionWorld() {
+    static int n = 0;
+    // tmpfs when there is one: the state file is fsynced on every change.
+    const std::filesystem::path base =
+        std::filesystem::is_directory("/dev/shm")
+            ? std::filesystem::path("/dev/shm")
+            : std::filesystem::temp_directory_path();
+    dir_ = base / ("demotion_world." + std::to_string(::getpid()) + "." +
+                   std::to_string(n++));
+    std::filesystem::create_directories(dir_);
+    config.sink = "carp_sysctl";
+    config.state_file = (dir_ / "state.json").string();
+    config.fall = 3;
+    config.rise = 2;
+    config.hold_down = std::chrono::seconds(10);
+    config.max = 240;
+    settings = {Settings("nptv6_rules", Scope::kLocal, 50),
+                Settings("prefix_freshness", Scope::kLocal, 100),
+                Settings("ipv6_connectivity", Scope::kUpstream, 100)};
+    SetPeerReady(true);
+  }
+  ~DemotionWorld() { std::filesystem::remove_all(dir_); }
+
+  static CheckSettings Settings(std::string name, Scope scope, int weight) {
+    CheckSettings s;
+    s.name = name;
+    s.type = name;
+    s.scope = scope;
+    s.weight = weight;
+    return s;
+  }
+
+  std::unique_ptr<DemotionService> Make() {
+    auto sink = std::make_unique<CarpSysctlSink>(
+        std::make_unique<MemoryDemotionCounter>(counter));
+    auto store = std::make_unique<DemotionStateStore>(config.state_file);
+    DemotionInputs inputs;
+    inputs.role = [this] { return role; };
+    inputs.peer = [this] { return peer; };
+    return std::make_unique<DemotionService>(
+        config, ControllerParams::From(config, "fw2"), std::move(sink),
+        std::move(store), settings, std::move(inputs));
+  }
+
+  void SetPeerReady(bool ready) {
+    PeerSnapshot p;
+    p.reachable = ready;
+    p.api_ok = ready;
+    p.fetched_at =
+        std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
+    p.status = {{"ready", true},
+                {"checks",
+                 {{{"name", "ipv6_connectivity"},
+                   {"status", "ok"},
+                   {"scope", "upstream"}}}}};
+    peer = p;
+  }
+
+  void Publish(DemotionService& s, std::size_t check, CheckStatus status) {
+    CheckRecord r;
+    r.settings = settings.at(check);
+    r.result = CheckResult{status, "", nlohmann::json::object(), {}};
+    r.runs = ++runs_[check];
+    s.OnResult(r);
+  }
+
+  std::int64_t counter_value() {
+    std::lock_guard lock(counter->mutex);
+    return counter->value;
+  }
+  std::size_t writes() {
+    std::lock_guard lock(counter->mutex);
+    return counter->deltas.size();
+  }
+  std::filesystem::path dir() const { return dir_; }
+
+  DemotionConfig config;
+  std::vector<CheckSettings> settings;
+  std::shared_ptr<MemoryDemotionCounter::State> counter =
+      std::make_shared<MemoryDemotionCounter::State>();
+  Role role = Role::kMaster;
+  std::optional<PeerSnapshot> peer;
+
+ private:
+  std::filesystem::path dir_;
+  std::uint64_t runs_[8] = {};
+};
+
+}  // namespace ipv6ha::testing
