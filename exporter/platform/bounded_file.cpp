@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "exporter/platform/bounded_file.h"
 
 #include <fcntl.h>
@@ -52,10 +53,17 @@ Expected<BoundedFile> ReadBoundedFile(const std::string& path,
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::seconds(mtime.tv_sec) +
           std::chrono::nanoseconds(mtime.tv_nsec)));
-  // Read up to one byte past the bound: the file may grow after fstat.
-  out.content.resize(max_bytes + 1);
+  // Read up to one byte past the bound: the file may grow after fstat. The
+  // buffer starts at the file's size and grows as needed, so a small file
+  // never costs the whole bound in memory.
   std::size_t used = 0;
-  while (used < out.content.size()) {
+  out.content.resize(std::min(max_bytes + 1,
+                              static_cast<std::size_t>(st.st_size) + 4096));
+  for (;;) {
+    if (used == out.content.size()) {
+      if (used > max_bytes) break;
+      out.content.resize(std::min(max_bytes + 1, used * 2));
+    }
     ssize_t n =
         read(fd.get(), out.content.data() + used, out.content.size() - used);
     if (n < 0 && errno == EINTR) continue;
