@@ -1,0 +1,60 @@
+"""Fault injection with nftables inside the lab namespaces.
+
+Each fault is one table named `ip6lab_fault_<name>` in one namespace, so
+healing is deleting that table. Drops match the isp target addresses only,
+so neighbour discovery on the links keeps working (the router still sees
+its gateway; only the path to the "internet" breaks).
+"""
+
+from . import shell, topology
+
+_TARGET_SET = "{ " + ", ".join(topology.TARGETS) + " }"
+
+
+class Faults:
+    def __init__(self, topo):
+        self.topo = topo
+        self.active = set()  # (role, table)
+
+    def _table(self, role, name, rules):
+        table = f"ip6lab_fault_{name}"
+        script = [f"add table inet {table}"]
+        for chain, hook in (("out", "output"), ("fwd", "forward"), ("in", "input")):
+            chain_name = f"lab_{chain}"  # `fwd` alone is an nft keyword
+            script.append(f"add chain inet {table} {chain_name} "
+                          f"{{ type filter hook {hook} priority -10; policy accept; }}")
+            for rule in rules.get(chain, []):
+                script.append(f"add rule inet {table} {chain_name} {rule}")
+        shell.run_in(self.topo.ns[role], ["nft", "-f", "-"],
+                     input_text="\n".join(script) + "\n")
+        self.active.add((role, table))
+
+    def drop_upstream(self, router, icmp_only=False):
+        """Node-local fault: `router` loses IPv6 to the isp targets."""
+        match = f"ip6 daddr {_TARGET_SET}"
+        if icmp_only:
+            match += " meta l4proto ipv6-icmp"
+        self._table(router, f"{router}_upstream",
+                    {"out": [f"{match} drop"], "fwd": [f"{match} drop"]})
+
+    def loss(self, router, percent):
+        """Random loss of `percent`% on `router`'s traffic to the targets."""
+        rule = f"ip6 daddr {_TARGET_SET} numgen random mod 100 < {int(percent)} drop"
+        self._table(router, f"{router}_loss", {"out": [rule], "fwd": [rule]})
+
+    def isp_outage(self):
+        """Shared upstream outage: the isp drops everything to its targets."""
+        self._table("isp", "isp_outage", {"in": [f"ip6 daddr {_TARGET_SET} drop"]})
+
+    def heal(self, role=None, name=None):
+        for r, table in sorted(self.active):
+            if role is not None and r != role:
+                continue
+            if name is not None and table != f"ip6lab_fault_{name}":
+                continue
+            shell.run_in(self.topo.ns[r], ["nft", "delete", "table", "inet", table],
+                         check=False)
+            self.active.discard((r, table))
+
+    def heal_all(self):
+        self.heal()
