@@ -43,6 +43,8 @@ WebConfig ParseWebConfig(ConfigReader& r) {
     }
     tls->RejectUnknownKeys();
   }
+  web.max_connections =
+      static_cast<int>(r.Int("max_connections", web.max_connections, 4, 8192));
   if (auto users = r.Map("basic_auth_users")) {
     for (const auto& user : users->Keys()) {
       auto hash = users->String(user);

@@ -36,6 +36,9 @@ struct WebConfig {
   std::string cert_file;
   std::string key_file;
   std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
+  // Concurrent connections served (civetweb worker threads). A keep-alive or
+  // half-open connection holds its worker until it closes or times out.
+  int max_connections = 64;
   bool tls() const { return !cert_file.empty(); }
 };
 

@@ -201,7 +201,8 @@ void Daemon::Reload() {
   if (next.listen != http_listen_ ||
       next.web.cert_file != http_web_.cert_file ||
       next.web.key_file != http_web_.key_file ||
-      next.web.basic_auth_users != http_web_.basic_auth_users) {
+      next.web.basic_auth_users != http_web_.basic_auth_users ||
+      next.web.max_connections != http_web_.max_connections) {
     auto old = Current();
     if (auto st = StartHttp(next); !st) {
       metrics_->RecordReload(false);

@@ -224,7 +224,7 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
     if (!port) return port.error();
     ports += (ports.empty() ? "" : ",") + *port;
   }
-  const std::string threads = std::to_string(options.threads);
+  const std::string threads = std::to_string(options.web.max_connections);
   const std::string timeout = std::to_string(options.request_timeout_ms);
   std::vector<const char*> civet_options = {
       "listening_ports", ports.c_str(),

@@ -31,12 +31,11 @@ struct HttpRoutes {
 struct HttpServerOptions {
   std::vector<std::string> listen;  // "[::]:9646", "127.0.0.1:9646"
   WebConfig web;
-  // civetweb serves each connection on one worker thread, and a worker held
-  // by a keep-alive or half-open connection serves nobody else. Enough
-  // workers for 1,000 concurrent clients plus 500 idle ones keeps scrapes
-  // fast under load (docs/reliability.md); an idle worker costs ~1 page of
-  // stack plus its 16 KiB request buffer.
-  int threads = 1536;
+  // Worker threads are web.max_connections: civetweb serves each connection
+  // on one worker, and a keep-alive or half-open connection holds it. The
+  // default (64) keeps an idle exporter small; an exporter reachable by many
+  // clients raises it (1,536 for 1,000 busy plus 500 idle clients costs
+  // ~25 MiB, docs/reliability.md).
   // Bounds how long a client may take to send its request head (and how
   // long one idle half-open connection holds a worker): a scrape's head is
   // a few hundred bytes sent at once.

@@ -32,7 +32,7 @@ int ServerPort() {
     ipv6ha::HttpServerOptions options;
     options.listen = {"127.0.0.1:0"};
     options.web.basic_auth_users = {{"prometheus", kHash}};
-    options.threads = 4;
+    options.web.max_connections = 4;
     options.request_timeout_ms = 500;
     ipv6ha::HttpRoutes routes;
     routes.metrics = [] { return std::string("ipv6_ha_up 1\n"); };

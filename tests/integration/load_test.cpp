@@ -150,6 +150,8 @@ class LoadTest : public ::testing::Test {
         "c.yml",
         "listen: [\"127.0.0.1:" + std::to_string(port_) + "\"]\n"
         "node: {name: load}\n"
+        // Sized for 1,000 busy plus 500 idle clients (docs/reliability.md).
+        "web: {max_connections: 1536}\n"
         "role: {source: static, static: master}\n"
         "checks:\n"
         "  cadence: {type: command, argv: [/bin/sh, -c, 'date +%s%N >> " + runs_file_ +
