@@ -150,3 +150,18 @@ TEST(ConfigTest, BadFixturesAllFailWithPositions) {
 
 }  // namespace
 }  // namespace ipv6ha
+
+namespace ipv6ha {
+namespace {
+
+TEST(ShippedConfigTest, AnnotatedExampleIsValid) {
+  CheckEnv env;
+  env.peer_view = std::make_shared<PeerView>();
+  auto c = LoadConfig(std::string(IPV6HA_FIXTURES) + "/../../examples/ipv6_ha_exporter.yml", env);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->checks.size(), 6u);
+  EXPECT_TRUE(c->config.demotion.dry_run);
+}
+
+}  // namespace
+}  // namespace ipv6ha
