@@ -1,29 +1,17 @@
-#include <algorithm>
 #include "exporter/platform/bounded_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "exporter/platform/unique_fd.h"
+
 namespace ipv6ha {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 Error Errno(const std::string& path, const std::string& what) {
   return Error{path + ": " + what + ": " + std::strerror(errno)};
@@ -33,7 +21,7 @@ Error Errno(const std::string& path, const std::string& what) {
 
 Expected<BoundedFile> ReadBoundedFile(const std::string& path,
                                       std::size_t max_bytes) {
-  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return Errno(path, "cannot open");
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return Errno(path, "cannot stat");

@@ -9,11 +9,13 @@
 
 #include <algorithm>
 #include <array>
-#include <mutex>
-#include <set>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <thread>
+
+#include "exporter/platform/unique_fd.h"
 
 extern char** environ;
 
@@ -23,28 +25,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxStderrBytes = 64 * 1024;
 
-// Owns a file descriptor.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  ~Fd() { Reset(); }
-  int get() const { return fd_; }
-  void Reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
 struct Pipe {
-  Fd read_end;
-  Fd write_end;
+  UniqueFd read_end;
+  UniqueFd write_end;
 };
 
 Expected<Pipe> MakePipe() {
@@ -52,7 +35,7 @@ Expected<Pipe> MakePipe() {
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     return Error{std::string("cannot create pipe: ") + std::strerror(errno)};
   }
-  return Pipe{Fd(fds[0]), Fd(fds[1])};
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
 // Process groups of the programs being waited for, for KillRunningCommands.

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "exporter/platform/unique_fd.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -60,20 +62,6 @@ int MillisLeft(Steady::time_point deadline) {
   return static_cast<int>(std::max<std::int64_t>(0, left.count()));
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 HttpFetchResult Failure(Outcome outcome, std::string error) {
   HttpFetchResult r;
   r.outcome = outcome;
@@ -118,7 +106,7 @@ HttpFetchResult HttpFetch(const std::string& url,
     return Failure(Outcome::kConnectFailed,
                    "cannot resolve " + u.host + ": " + gai_strerror(rc));
   }
-  Fd fd(
+  UniqueFd fd(
       socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   int rc =
       fd.get() < 0 ? -1 : connect(fd.get(), found->ai_addr, found->ai_addrlen);
