@@ -64,6 +64,18 @@ class BlockingCheck : public Check {
   int started_ = 0;
 };
 
+// Lets a test keep its BlockingCheck after the scheduler took the Check.
+struct Forward : Check {
+  std::shared_ptr<BlockingCheck> inner;
+  CheckResult Run(const RunContext& c) override { return inner->Run(c); }
+};
+
+std::unique_ptr<Check> ForwardTo(std::shared_ptr<BlockingCheck> inner) {
+  auto f = std::make_unique<Forward>();
+  f->inner = std::move(inner);
+  return f;
+}
+
 class CountingCheck : public Check {
  public:
   explicit CountingCheck(std::atomic<int>* runs) : runs_(runs) {}
@@ -93,13 +105,7 @@ TEST(SchedulerTest, HungCheckIsReportedUnknownAndDoesNotDelayOthers) {
   std::vector<ScheduledCheck> checks;
   auto hung_settings = Settings("hung", 10s, 100ms);
   auto fast_settings = Settings("fast", 20ms, 1s);
-  struct Forward : Check {
-    std::shared_ptr<BlockingCheck> inner;
-    CheckResult Run(const RunContext& c) override { return inner->Run(c); }
-  };
-  auto forward = std::make_unique<Forward>();
-  forward->inner = blocking;
-  checks.push_back({hung_settings, std::move(forward)});
+  checks.push_back({hung_settings, ForwardTo(blocking)});
   checks.push_back({fast_settings, std::make_unique<CountingCheck>(&runs)});
   auto store = std::make_shared<ResultStore>(
       std::vector<CheckSettings>{hung_settings, fast_settings});
@@ -122,15 +128,9 @@ TEST(SchedulerTest, HungCheckIsReportedUnknownAndDoesNotDelayOthers) {
 
 TEST(SchedulerTest, LateResultOfATimedOutRunIsDropped) {
   auto blocking = std::make_shared<BlockingCheck>();
-  struct Forward : Check {
-    std::shared_ptr<BlockingCheck> inner;
-    CheckResult Run(const RunContext& c) override { return inner->Run(c); }
-  };
-  auto forward = std::make_unique<Forward>();
-  forward->inner = blocking;
   auto s = Settings("slow", 10s, 50ms);
   std::vector<ScheduledCheck> checks;
-  checks.push_back({s, std::move(forward)});
+  checks.push_back({s, ForwardTo(blocking)});
   auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
   Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
   scheduler.Start();
@@ -145,15 +145,9 @@ TEST(SchedulerTest, LateResultOfATimedOutRunIsDropped) {
 
 TEST(SchedulerTest, StopReturnsPromptlyWhileACheckIsHung) {
   auto blocking = std::make_shared<BlockingCheck>();
-  struct Forward : Check {
-    std::shared_ptr<BlockingCheck> inner;
-    CheckResult Run(const RunContext& c) override { return inner->Run(c); }
-  };
-  auto forward = std::make_unique<Forward>();
-  forward->inner = blocking;
   auto s = Settings("stuck", 10s, 10s);
   std::vector<ScheduledCheck> checks;
-  checks.push_back({s, std::move(forward)});
+  checks.push_back({s, ForwardTo(blocking)});
   auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
   {
     Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
