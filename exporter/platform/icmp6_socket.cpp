@@ -122,6 +122,29 @@ Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
   return OkStatus();
 }
 
+// Buffers for one recvmsg() of an ICMPv6 packet with its ancillary data
+// (receive timestamp; on the error queue, the extended error as well).
+struct Icmp6RecvBuffers {
+  char data[1500];
+  alignas(cmsghdr) char control[512];
+  sockaddr_in6 peer{};
+  msghdr msg{};
+  iovec iov{};
+
+  ssize_t Receive(int fd, int flags) {
+    peer = {};
+    iov = {data, sizeof data};
+    msg = {};
+    msg.msg_name = &peer;
+    msg.msg_namelen = sizeof peer;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    return recvmsg(fd, &msg, flags);
+  }
+};
+
 }  // namespace
 
 Expected<Icmp6Socket> Icmp6Socket::Open(IcmpSocketKind kind,
@@ -195,28 +218,19 @@ Expected<WallTime> Icmp6Socket::SendEcho(const sockaddr_in6& to,
 
 std::vector<Icmp6Received> Icmp6Socket::ReceiveAll() {
   std::vector<Icmp6Received> out;
+  Icmp6RecvBuffers buf;
   for (;;) {
-    char data[1500];
-    alignas(cmsghdr) char control[256];
-    sockaddr_in6 from{};
-    iovec iov{data, sizeof data};
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t n = recvmsg(fd_, &msg, MSG_DONTWAIT);
+    const ssize_t n = buf.Receive(fd_, MSG_DONTWAIT);
     if (n < 0) {
       // A datagram socket reports a pending error as a failed read.
       if (errno != EAGAIN && errno != EWOULDBLOCK) ReceiveErrors(out);
       break;
     }
-    auto message =
-        ParseIcmp6Message(std::string_view(data, static_cast<std::size_t>(n)));
+    auto message = ParseIcmp6Message(
+        std::string_view(buf.data, static_cast<std::size_t>(n)));
     if (!message) continue;
-    out.push_back({std::move(*message), from.sin6_addr, ReceiveTime(msg)});
+    out.push_back(
+        {std::move(*message), buf.peer.sin6_addr, ReceiveTime(buf.msg)});
   }
   if (kind_ == IcmpSocketKind::kDatagram) ReceiveErrors(out);
   return out;
@@ -224,20 +238,12 @@ std::vector<Icmp6Received> Icmp6Socket::ReceiveAll() {
 
 void Icmp6Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {
 #if defined(__linux__) && defined(MSG_ERRQUEUE)
+  Icmp6RecvBuffers buf;
   for (;;) {
-    char data[1500];
-    alignas(cmsghdr) char control[512];
-    sockaddr_in6 target{};
-    iovec iov{data, sizeof data};
-    msghdr msg{};
-    msg.msg_name = &target;
-    msg.msg_namelen = sizeof target;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t n = recvmsg(fd_, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+    const ssize_t n = buf.Receive(fd_, MSG_ERRQUEUE | MSG_DONTWAIT);
     if (n < 0) return;
+    msghdr& msg = buf.msg;
+    const sockaddr_in6& target = buf.peer;
     const sock_extended_err* ee = nullptr;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
          c = CMSG_NXTHDR(&msg, c)) {
@@ -249,7 +255,7 @@ void Icmp6Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {
     // The error queue returns our request as sent; the kernel rewrote its
     // identifier to ours, so it matches like a reply does.
     auto message = ParseQuotedEchoRequest(
-        std::string_view(data, static_cast<std::size_t>(n)));
+        std::string_view(buf.data, static_cast<std::size_t>(n)));
     if (!message) continue;
     message->quoted_destination = target.sin6_addr;
     message->reason =
