@@ -5,32 +5,30 @@
 #include <random>
 
 #include "tests/support/fixture_file.h"
+#include "tests/support/npt_rule_text.h"
 
 namespace ipv6ha {
 namespace {
 
 using ipv6ha::testing::ReadFixture;
 
-std::string Describe(const NptRule& r) {
-  return r.interface + " " + (r.from ? r.from->ToString() : "-") + " -> " +
-         r.to.ToString();
-}
+using ipv6ha::testing::DescribeNptRule;
 
 TEST(NftRulesetParserTest, FindsSnatAndDnatPrefixRulesWithNetmap) {
   auto rules = ParseNftRuleset(ReadFixture("nft/ruleset_master.json"));
   ASSERT_TRUE(rules.ok()) << rules.error().message;
   ASSERT_EQ(rules->size(), 6u);
-  EXPECT_EQ(Describe((*rules)[0]),
+  EXPECT_EQ(DescribeNptRule((*rules)[0]),
             "wan0 fd03:17ac:e938:10::/64 -> 2001:db8:aa00:10::/64");
   EXPECT_EQ((*rules)[0].label, "LAN via WAN");
   EXPECT_NE((*rules)[0].source.find("snat in inet nptv6/postrouting"),
             std::string::npos);
-  EXPECT_EQ(Describe((*rules)[2]),
+  EXPECT_EQ(DescribeNptRule((*rules)[2]),
             "wan0 2001:db8:aa00:10::/64 -> fd03:17ac:e938:10::/64");
   // ip6 table; the plain `snat to ADDR` rule is not NPT and is skipped.
-  EXPECT_EQ(Describe((*rules)[4]),
+  EXPECT_EQ(DescribeNptRule((*rules)[4]),
             "wan0 fd03:17ac:e938:20::/64 -> 2001:db8:aa00:20::/64");
-  EXPECT_EQ(Describe((*rules)[5]),
+  EXPECT_EQ(DescribeNptRule((*rules)[5]),
             "wan0 2001:db8:aa00:20::/64 -> fd03:17ac:e938:20::/64");
 }
 
@@ -38,7 +36,7 @@ TEST(NftRulesetParserTest, AcceptsFlagListsAndRulesWithoutMatch) {
   auto rules = ParseNftRuleset(ReadFixture("nft/flags_list.json"));
   ASSERT_TRUE(rules.ok()) << rules.error().message;
   ASSERT_EQ(rules->size(), 2u);  // the dnat without netmap is not NPT
-  EXPECT_EQ(Describe((*rules)[0]),
+  EXPECT_EQ(DescribeNptRule((*rules)[0]),
             " fd03:17ac:e938:10::/64 -> 2001:db8:aa00:10::/64");
   EXPECT_FALSE((*rules)[1].from.has_value());
 }

@@ -3,28 +3,26 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/fixture_file.h"
+#include "tests/support/npt_rule_text.h"
 
 namespace ipv6ha {
 namespace {
 
 using ipv6ha::testing::ReadFixture;
 
-std::string Describe(const NptRule& r) {
-  return r.interface + " " + (r.from ? r.from->ToString() : "-") + " -> " +
-         r.to.ToString();
-}
+using ipv6ha::testing::DescribeNptRule;
 
 TEST(PfNatParserTest, FindsOpnsenseBinatPairsAndSkipsOtherRules) {
   auto rules = ParsePfNat(ReadFixture("pfctl/nat_master.txt"));
   ASSERT_TRUE(rules.ok()) << rules.error().message;
   ASSERT_EQ(rules->size(), 6u);
-  EXPECT_EQ(Describe((*rules)[0]),
+  EXPECT_EQ(DescribeNptRule((*rules)[0]),
             "igc0 fd03:17ac:e938:10::/64 -> 2001:db8:aa00:10::/64");
-  EXPECT_EQ(Describe((*rules)[1]),
+  EXPECT_EQ(DescribeNptRule((*rules)[1]),
             "igc0 2001:db8:aa00:10::/64 -> fd03:17ac:e938:10::/64");
   EXPECT_EQ((*rules)[0].label, "1b2f6c9d0a4e8f3b7c5d2e1f0a9b8c7d");
   EXPECT_EQ((*rules)[2].label, "LAN via WAN2");
-  EXPECT_EQ(Describe((*rules)[5]),
+  EXPECT_EQ(DescribeNptRule((*rules)[5]),
             "igc0 2001:db8:aa00:20::/64 -> fd03:17ac:e938:20::/64");
   EXPECT_EQ((*rules)[4].label, "");
 }
@@ -35,9 +33,9 @@ TEST(PfNatParserTest, ReadsQuotingAndOptionalInet6) {
   ASSERT_EQ(rules->size(), 3u);  // the <table> and IPv4 binat are skipped
   EXPECT_EQ((*rules)[0].interface, "igc0");
   EXPECT_EQ((*rules)[0].label, "NPT \"LAN\" rule");
-  EXPECT_EQ(Describe((*rules)[1]),
+  EXPECT_EQ(DescribeNptRule((*rules)[1]),
             "igc0 2001:db8:aa00:10::/64 -> fd03:17ac:e938:10::/64");
-  EXPECT_EQ(Describe((*rules)[2]),
+  EXPECT_EQ(DescribeNptRule((*rules)[2]),
             "igc1 fd03:17ac:e938:30::1/128 -> 2001:db8:bb00:13::1/128");
 }
 
