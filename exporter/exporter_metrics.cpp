@@ -105,8 +105,12 @@ void ExporterMetrics::RecordReload(bool success) {
 }
 
 void ExporterMetrics::RecordRequest(const std::string& handler, int code) {
-  requests_->Add({{"handler", handler}, {"code", std::to_string(code)}})
-      .Increment();
+  RequestCounter(handler, code).Increment();
+}
+
+prometheus::Counter& ExporterMetrics::RequestCounter(const std::string& handler,
+                                                     int code) {
+  return requests_->Add({{"handler", handler}, {"code", std::to_string(code)}});
 }
 
 void ExporterMetrics::RecordScrapeError() { scrape_errors_->Increment(); }

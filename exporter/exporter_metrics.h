@@ -25,6 +25,10 @@ class ExporterMetrics {
 
   void RecordReload(bool success);
   void RecordRequest(const std::string& handler, int code);
+  // The counter of one (handler, code) pair, created on first use. The
+  // reference stays valid for the life of this object, so a hot path can
+  // keep it instead of looking the labels up on every request.
+  prometheus::Counter& RequestCounter(const std::string& handler, int code);
   void RecordScrapeError();
 
   // The registry of the series above; register it with the scrape.

@@ -1,8 +1,9 @@
 #pragma once
 
 // The exporter's HTTP endpoints on civetweb: /metrics, /, /api/v1/status,
-// /-/healthy, /-/ready. Routing, basic auth, TLS and request metrics live
-// here; what each endpoint shows comes from HttpRoutes. No endpoint changes
+// /-/healthy, /-/ready, on civetweb's C API (the C++ wrapper is not in
+// every platform's civetweb package). Routing, basic auth, TLS and request
+// metrics live here; what each endpoint shows comes from HttpRoutes. No endpoint changes
 // state. Stopping happens in the destructor (joins civetweb's threads).
 
 #include <functional>
@@ -16,8 +17,6 @@
 #include "exporter/config.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/platform/expected.h"
-
-class CivetServer;
 
 namespace ipv6ha {
 
