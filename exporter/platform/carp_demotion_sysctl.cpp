@@ -1,15 +1,28 @@
 #include "exporter/platform/carp_demotion_sysctl.h"
 
+#include <limits>
+
 #ifdef __FreeBSD__
+// sysctl(3) SYNOPSIS: <sys/types.h> before <sys/sysctl.h>.
+#include <sys/types.h>
+
 #include <sys/sysctl.h>
 #include <sys/time.h>
-#include <sys/types.h>  // before sys/sysctl.h on FreeBSD
 
 #include <cerrno>
 #include <cstring>
 #endif
 
 namespace ipv6ha {
+
+Expected<int> CarpDemotionWriteValue(std::int64_t delta) {
+  if (delta < std::numeric_limits<int>::min() ||
+      delta > std::numeric_limits<int>::max()) {
+    return Error{"cannot add " + std::to_string(delta) +
+                 " to net.inet.carp.demotion: the kernel takes an int"};
+  }
+  return static_cast<int>(delta);
+}
 
 #ifdef __FreeBSD__
 
@@ -24,9 +37,10 @@ Expected<std::int64_t> ReadCarpDemotion() {
 }
 
 Status AddCarpDemotion(std::int64_t delta) {
-  int value = static_cast<int>(delta);
-  if (sysctlbyname("net.inet.carp.demotion", nullptr, nullptr, &value,
-                   sizeof(value)) != 0) {
+  auto value = CarpDemotionWriteValue(delta);
+  if (!value) return value.error();
+  if (sysctlbyname("net.inet.carp.demotion", nullptr, nullptr, &*value,
+                   sizeof(*value)) != 0) {
     return Error{"cannot add " + std::to_string(delta) +
                  " to net.inet.carp.demotion: " + std::strerror(errno) +
                  (errno == EPERM ? " (needs root)" : "")};

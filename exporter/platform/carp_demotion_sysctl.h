@@ -2,8 +2,10 @@
 
 // net.inet.carp.demotion, FreeBSD's shared CARP demotion counter. Reading
 // gives the total of every contributor; writing N *adds* N (negative N
-// subtracts). On other systems both calls return an Error saying so.
-// The only file that calls sysctlbyname.
+// subtracts). On other systems ReadCarpDemotion, AddCarpDemotion and
+// CarpDemotionEpoch return an Error saying so.
+// The only file that calls sysctlbyname. The pure helpers below are built
+// and unit-tested on every system; only the sysctl calls are FreeBSD-only.
 
 #include <cstdint>
 #include <string>
@@ -17,5 +19,10 @@ Status AddCarpDemotion(std::int64_t delta);
 // Identifies the life of the counter: the kernel boot time. A different
 // value than the one recorded means the counter was reset (reboot).
 Expected<std::string> CarpDemotionEpoch();
+
+// The value to write for `delta`. The kernel's handler (carp_demote_adj_sysctl
+// in sys/netinet/ip_carp.c) reads an int and adds it with atomic_add_int, so
+// a delta outside int's range must be refused, not truncated.
+Expected<int> CarpDemotionWriteValue(std::int64_t delta);
 
 }  // namespace ipv6ha
