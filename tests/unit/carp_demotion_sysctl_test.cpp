@@ -25,6 +25,17 @@ TEST(CarpDemotionWriteValue, DeltaOutsideIntIsRefusedNotTruncated) {
   EXPECT_FALSE(CarpDemotionWriteValue(std::int64_t{INT_MIN} - 1).ok());
 }
 
+TEST(CarpDemotionEpochFormat, BootIdIsLowerCaseHexOfAllBytes) {
+  const unsigned char id[16] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xcd, 0xef, 0xff,
+                                0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x09};
+  EXPECT_EQ(FormatBootIdEpoch(id, sizeof id),
+            "bootid:00017f80abcdefff1020304050607009");
+}
+
+TEST(CarpDemotionEpochFormat, BoottimeUsesWholeSecondsOnly) {
+  EXPECT_EQ(FormatBoottimeEpoch(1767225600), "boot:1767225600");
+}
+
 #ifndef __FreeBSD__
 TEST(CarpDemotionSysctl, SaysItIsNotAvailableOffFreeBsd) {
   EXPECT_FALSE(ReadCarpDemotion().ok());
