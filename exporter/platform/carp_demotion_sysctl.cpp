@@ -3,11 +3,13 @@
 #include <limits>
 
 #ifdef __FreeBSD__
-// sysctl(3) SYNOPSIS: <sys/types.h> before <sys/sysctl.h>.
+// sysctl(3) SYNOPSIS: <sys/types.h> before <sys/sysctl.h>. clang-format's
+// include regrouping would sort it after, hence off.
+// clang-format off
 #include <sys/types.h>
-
 #include <sys/sysctl.h>
 #include <sys/time.h>
+// clang-format on
 
 #include <cerrno>
 #include <cstring>

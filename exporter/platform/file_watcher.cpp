@@ -138,8 +138,8 @@ struct FileWatcher::Impl {
       if (!WatchFd(fd, NOTE_WRITE | NOTE_EXTEND | NOTE_ATTRIB)) {
         const int saved = errno;
         close(fd);
-        return Error{"cannot watch directory " + dir + ": kevent: " +
-                     std::strerror(saved)};
+        return Error{"cannot watch directory " + dir +
+                     ": kevent: " + std::strerror(saved)};
       }
       dir_fds[fd] = dir;
     }

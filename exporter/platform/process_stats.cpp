@@ -12,7 +12,6 @@
 #ifdef __FreeBSD__
 // <sys/param.h> first, as FreeBSD's own ps(1) and sysctl(3) do.
 #include <sys/param.h>
-
 #include <sys/sysctl.h>
 #include <sys/user.h>
 #endif
@@ -40,8 +39,8 @@ void ApplyKinfo(const KinfoMemoryAndStart& k, std::int64_t page_size,
   stats.resident_bytes =
       static_cast<double>(k.rssize_pages) * static_cast<double>(page_size);
   stats.virtual_bytes = static_cast<double>(k.size_bytes);
-  stats.start_time_seconds =
-      static_cast<double>(k.start_sec) + static_cast<double>(k.start_usec) / 1e6;
+  stats.start_time_seconds = static_cast<double>(k.start_sec) +
+                             static_cast<double>(k.start_usec) / 1e6;
 }
 
 #ifdef __linux__
@@ -96,9 +95,9 @@ std::optional<ProcessStats> ReadProcessStats() {
   kinfo_proc kp{};
   size_t len = sizeof(kp);
   if (sysctl(mib, 4, &kp, &len, nullptr, 0) != 0) return std::nullopt;
-  ApplyKinfo({kp.ki_rssize, kp.ki_size, kp.ki_start.tv_sec,
-              kp.ki_start.tv_usec},
-             getpagesize(), s);
+  ApplyKinfo(
+      {kp.ki_rssize, kp.ki_size, kp.ki_start.tv_sec, kp.ki_start.tv_usec},
+      getpagesize(), s);
 #ifdef KERN_PROC_NFDS
   // kern.proc.nfds counts the caller's own descriptors; sys/kern/
   // kern_descrip.c accepts exactly one name element and it must be 0.

@@ -11,10 +11,10 @@
 namespace ipv6ha {
 
 struct ProcessStats {
-  double cpu_seconds = 0;         // user + system
+  double cpu_seconds = 0;  // user + system
   double resident_bytes = 0;
   double virtual_bytes = 0;
-  double start_time_seconds = 0;  // Unix time
+  double start_time_seconds = 0;   // Unix time
   std::optional<double> open_fds;  // unset where it cannot be counted
   double max_fds = 0;
 };
@@ -24,10 +24,10 @@ std::optional<ProcessStats> ReadProcessStats();
 // The fields of FreeBSD's struct kinfo_proc (sys/sys/user.h) that feed
 // ProcessStats, in their own units.
 struct KinfoMemoryAndStart {
-  std::int64_t rssize_pages = 0;    // ki_rssize: resident set, in pages
-  std::uint64_t size_bytes = 0;     // ki_size: virtual size, in bytes
-  std::int64_t start_sec = 0;       // ki_start.tv_sec (Unix time)
-  std::int64_t start_usec = 0;      // ki_start.tv_usec
+  std::int64_t rssize_pages = 0;  // ki_rssize: resident set, in pages
+  std::uint64_t size_bytes = 0;   // ki_size: virtual size, in bytes
+  std::int64_t start_sec = 0;     // ki_start.tv_sec (Unix time)
+  std::int64_t start_usec = 0;    // ki_start.tv_usec
 };
 // Fills resident_bytes, virtual_bytes and start_time_seconds of `stats`.
 void ApplyKinfo(const KinfoMemoryAndStart& k, std::int64_t page_size,

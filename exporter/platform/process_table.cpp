@@ -8,7 +8,6 @@
 #ifdef __FreeBSD__
 // <sys/param.h> first, as FreeBSD's own ps(1) and sysctl(3) do.
 #include <sys/param.h>
-
 #include <sys/proc.h>
 #include <sys/sysctl.h>
 #include <sys/user.h>

@@ -47,8 +47,8 @@ TEST(IfconfigCarpParser, FreeBsd14PeerLinesAttachToTheirVhid) {
 TEST(IfconfigCarpParser, PrintedKeyDoesNotDisturbTheVhid) {
   const auto v = ParseIfconfigCarp(Fixture("freebsd14_printkeys.txt"));
   ASSERT_EQ(v.size(), 1u);
-  EXPECT_EQ(v[0], (CarpVhid{"vtnet0", 1, CarpState::kMaster, 1, 0,
-                            "224.0.0.18", "ff02::12"}));
+  EXPECT_EQ(v[0], (CarpVhid{"vtnet0", 1, CarpState::kMaster, 1, 0, "224.0.0.18",
+                            "ff02::12"}));
 }
 
 TEST(IfconfigCarpParser, VlanAndLaggNamesAreKeptVerbatim) {

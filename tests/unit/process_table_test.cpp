@@ -23,10 +23,10 @@ TEST(ProcessTableLiveProcesses, ZombiesAreLeftOutLikeOnLinux) {
 }
 
 TEST(ProcessTableLiveProcesses, OnlyAZombieMeansNoProcess) {
-  EXPECT_TRUE(ProcessTable::LiveProcesses(
-                  {{.pid = 7, .stat = ProcessTable::kFreeBsdZombie,
-                    .comm = "radvd"}})
-                  .empty());
+  EXPECT_TRUE(
+      ProcessTable::LiveProcesses(
+          {{.pid = 7, .stat = ProcessTable::kFreeBsdZombie, .comm = "radvd"}})
+          .empty());
 }
 
 TEST(ProcessTable, FindsItself) {
