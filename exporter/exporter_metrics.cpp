@@ -43,8 +43,10 @@ class ProcessCollector : public prometheus::Collectable {
     add("process_start_time_seconds",
         "Start time of the process since unix epoch in seconds.",
         MetricType::Gauge, stats->start_time_seconds);
-    add("process_open_fds", "Number of open file descriptors.", MetricType::Gauge,
-        stats->open_fds);
+    if (stats->open_fds) {
+      add("process_open_fds", "Number of open file descriptors.",
+          MetricType::Gauge, *stats->open_fds);
+    }
     add("process_max_fds", "Maximum number of open file descriptors.",
         MetricType::Gauge, stats->max_fds);
     return out;

@@ -1,15 +1,44 @@
 #include "exporter/platform/carp_demotion_sysctl.h"
 
+#include <limits>
+
 #ifdef __FreeBSD__
+// sysctl(3) SYNOPSIS: <sys/types.h> before <sys/sysctl.h>. clang-format's
+// include regrouping would sort it after, hence off.
+// clang-format off
+#include <sys/types.h>
 #include <sys/sysctl.h>
 #include <sys/time.h>
-#include <sys/types.h>  // before sys/sysctl.h on FreeBSD
+// clang-format on
 
 #include <cerrno>
 #include <cstring>
 #endif
 
 namespace ipv6ha {
+
+Expected<int> CarpDemotionWriteValue(std::int64_t delta) {
+  if (delta < std::numeric_limits<int>::min() ||
+      delta > std::numeric_limits<int>::max()) {
+    return Error{"cannot add " + std::to_string(delta) +
+                 " to net.inet.carp.demotion: the kernel takes an int"};
+  }
+  return static_cast<int>(delta);
+}
+
+std::string FormatBootIdEpoch(const unsigned char* bytes, std::size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "bootid:";
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(kHex[bytes[i] >> 4]);
+    out.push_back(kHex[bytes[i] & 0xf]);
+  }
+  return out;
+}
+
+std::string FormatBoottimeEpoch(std::int64_t boot_seconds) {
+  return "boot:" + std::to_string(boot_seconds);
+}
 
 #ifdef __FreeBSD__
 
@@ -24,9 +53,10 @@ Expected<std::int64_t> ReadCarpDemotion() {
 }
 
 Status AddCarpDemotion(std::int64_t delta) {
-  int value = static_cast<int>(delta);
-  if (sysctlbyname("net.inet.carp.demotion", nullptr, nullptr, &value,
-                   sizeof(value)) != 0) {
+  auto value = CarpDemotionWriteValue(delta);
+  if (!value) return value.error();
+  if (sysctlbyname("net.inet.carp.demotion", nullptr, nullptr, &*value,
+                   sizeof(*value)) != 0) {
     return Error{"cannot add " + std::to_string(delta) +
                  " to net.inet.carp.demotion: " + std::strerror(errno) +
                  (errno == EPERM ? " (needs root)" : "")};
@@ -35,14 +65,28 @@ Status AddCarpDemotion(std::int64_t delta) {
 }
 
 Expected<std::string> CarpDemotionEpoch() {
+  // kern.boot_id (sys/kern/kern_mib.c): 16 random bytes drawn once per boot.
+  // kern.boottime is not stable enough on its own: tc_setclock() and leap
+  // seconds (sys/kern/kern_tc.c) move it, and a moved epoch would make a
+  // restarted daemon think the counter was reset and add its share twice.
+  unsigned char boot_id[16] = {};
+  size_t len = sizeof(boot_id);
+  if (sysctlbyname("kern.boot_id", boot_id, &len, nullptr, 0) == 0) {
+    return FormatBootIdEpoch(boot_id, len);
+  }
+  if (errno != ENOENT) {
+    // ENXIO: the entropy pool is not seeded yet. No epoch is better than a
+    // different one later (see DemotionService::ReconcileLocked).
+    return Error{std::string("cannot read kern.boot_id: ") +
+                 std::strerror(errno)};
+  }
   struct timeval boot {};
-  size_t len = sizeof(boot);
+  len = sizeof(boot);
   if (sysctlbyname("kern.boottime", &boot, &len, nullptr, 0) != 0) {
     return Error{std::string("cannot read kern.boottime: ") +
                  std::strerror(errno)};
   }
-  return "boot:" + std::to_string(boot.tv_sec) + "." +
-         std::to_string(boot.tv_usec);
+  return FormatBoottimeEpoch(boot.tv_sec);
 }
 
 #else

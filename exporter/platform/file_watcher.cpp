@@ -95,10 +95,11 @@ struct FileWatcher::Impl {
     return s;
   }
 
-  void WatchFd(int fd, unsigned flags) {
+  // kevent(2): with no event list, a failed change is reported by -1/errno.
+  bool WatchFd(int fd, unsigned flags) {
     struct kevent change;
     EV_SET(&change, fd, EVFILT_VNODE, EV_ADD | EV_CLEAR, flags, 0, nullptr);
-    kevent(queue, &change, 1, nullptr, 0, nullptr);
+    return kevent(queue, &change, 1, nullptr, 0, nullptr) == 0;
   }
 
   // Opens (or re-opens after a rename) the file itself, for in-place writes.
@@ -112,8 +113,13 @@ struct FileWatcher::Impl {
     }
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;  // not there yet; the directory watch sees it appear
+    // Without this watch, in-place writes go unseen; replacements and
+    // removals still show on the directory.
+    if (!WatchFd(fd, NOTE_WRITE | NOTE_EXTEND | NOTE_DELETE | NOTE_RENAME)) {
+      close(fd);
+      return;
+    }
     file_fds[fd] = path;
-    WatchFd(fd, NOTE_WRITE | NOTE_EXTEND | NOTE_DELETE | NOTE_RENAME);
   }
 
   Status Add(const std::string& dir, const std::string& path) {
@@ -126,8 +132,16 @@ struct FileWatcher::Impl {
         return Error{"cannot watch directory " + dir + ": " +
                      std::strerror(errno)};
       }
+      // vop_rename_post (sys/kern/vfs_subr.c): a rename inside the
+      // directory posts NOTE_WRITE on it, one across directories
+      // NOTE_WRITE | NOTE_EXTEND; the replaced file itself gets NOTE_DELETE.
+      if (!WatchFd(fd, NOTE_WRITE | NOTE_EXTEND | NOTE_ATTRIB)) {
+        const int saved = errno;
+        close(fd);
+        return Error{"cannot watch directory " + dir +
+                     ": kevent: " + std::strerror(saved)};
+      }
       dir_fds[fd] = dir;
-      WatchFd(fd, NOTE_WRITE | NOTE_EXTEND | NOTE_ATTRIB);
     }
     snapshots[path] = Take(path);
     WatchFileLocked(path);

@@ -10,6 +10,8 @@
 #include <string>
 
 #ifdef __FreeBSD__
+// <sys/param.h> first, as FreeBSD's own ps(1) and sysctl(3) do.
+#include <sys/param.h>
 #include <sys/sysctl.h>
 #include <sys/user.h>
 #endif
@@ -31,6 +33,15 @@ double CpuSeconds() {
 }
 
 }  // namespace
+
+void ApplyKinfo(const KinfoMemoryAndStart& k, std::int64_t page_size,
+                ProcessStats& stats) {
+  stats.resident_bytes =
+      static_cast<double>(k.rssize_pages) * static_cast<double>(page_size);
+  stats.virtual_bytes = static_cast<double>(k.size_bytes);
+  stats.start_time_seconds = static_cast<double>(k.start_sec) +
+                             static_cast<double>(k.start_usec) / 1e6;
+}
 
 #ifdef __linux__
 std::optional<ProcessStats> ReadProcessStats() {
@@ -68,9 +79,10 @@ std::optional<ProcessStats> ReadProcessStats() {
     s.start_time_seconds = btime + start_ticks / sysconf(_SC_CLK_TCK);
   }
   std::error_code ec;
+  s.open_fds = 0;
   for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
        !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    s.open_fds += 1;
+    *s.open_fds += 1;
   }
   return s;
 }
@@ -83,10 +95,19 @@ std::optional<ProcessStats> ReadProcessStats() {
   kinfo_proc kp{};
   size_t len = sizeof(kp);
   if (sysctl(mib, 4, &kp, &len, nullptr, 0) != 0) return std::nullopt;
-  s.resident_bytes = static_cast<double>(kp.ki_rssize) * getpagesize();
-  s.virtual_bytes = static_cast<double>(kp.ki_size);
-  s.start_time_seconds = kp.ki_start.tv_sec + kp.ki_start.tv_usec / 1e6;
-  s.open_fds = 0;  // kinfo_file walking is not worth it here
+  ApplyKinfo(
+      {kp.ki_rssize, kp.ki_size, kp.ki_start.tv_sec, kp.ki_start.tv_usec},
+      getpagesize(), s);
+#ifdef KERN_PROC_NFDS
+  // kern.proc.nfds counts the caller's own descriptors; sys/kern/
+  // kern_descrip.c accepts exactly one name element and it must be 0.
+  int nfds_mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_NFDS, 0};
+  int nfds = 0;
+  size_t nfds_len = sizeof(nfds);
+  if (sysctl(nfds_mib, 4, &nfds, &nfds_len, nullptr, 0) == 0) {
+    s.open_fds = nfds;
+  }
+#endif
   return s;
 }
 #else

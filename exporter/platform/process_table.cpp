@@ -6,7 +6,9 @@
 #include <cstring>
 
 #ifdef __FreeBSD__
+// <sys/param.h> first, as FreeBSD's own ps(1) and sysctl(3) do.
 #include <sys/param.h>
+#include <sys/proc.h>
 #include <sys/sysctl.h>
 #include <sys/user.h>
 #else
@@ -19,7 +21,11 @@ namespace ipv6ha {
 namespace {
 
 #ifdef __FreeBSD__
-constexpr std::size_t kCommandNameMax = MAXCOMLEN;  // 19
+// ki_comm is char[COMMLEN + 1] (sys/sys/user.h); the kernel truncates the
+// executable's name to MAXCOMLEN (sys/sys/param.h), also 19.
+constexpr std::size_t kCommandNameMax = COMMLEN;
+static_assert(COMMLEN == 19 && MAXCOMLEN == 19);
+static_assert(ProcessTable::kFreeBsdZombie == SZOMB);
 
 Expected<std::vector<kinfo_proc>> ReadKinfo(int op, int arg) {
   int mib[4] = {CTL_KERN, KERN_PROC, op, arg};
@@ -71,6 +77,16 @@ bool IsZombie(const std::string& proc_root, const std::string& pid) {
 
 }  // namespace
 
+std::vector<ProcessInfo> ProcessTable::LiveProcesses(
+    const std::vector<KernelEntry>& entries) {
+  std::vector<ProcessInfo> out;
+  out.reserve(entries.size());
+  for (const auto& e : entries) {
+    if (e.stat != kFreeBsdZombie) out.push_back({e.pid, e.comm});
+  }
+  return out;
+}
+
 ProcessTable::ProcessTable(std::string proc_root)
     : proc_root_(std::move(proc_root)) {}
 
@@ -88,20 +104,29 @@ bool ProcessTable::NameMatches(const std::string& name,
 
 #ifdef __FreeBSD__
 
+namespace {
+std::vector<ProcessTable::KernelEntry> Entries(
+    const std::vector<kinfo_proc>& procs) {
+  std::vector<ProcessTable::KernelEntry> out;
+  out.reserve(procs.size());
+  for (const auto& p : procs) out.push_back({p.ki_pid, p.ki_stat, p.ki_comm});
+  return out;
+}
+}  // namespace
+
 Expected<std::vector<ProcessInfo>> ProcessTable::List() const {
   auto procs = ReadKinfo(KERN_PROC_PROC, 0);
   if (!procs) return procs.error();
-  std::vector<ProcessInfo> out;
-  out.reserve(procs->size());
-  for (const auto& p : *procs) out.push_back({p.ki_pid, p.ki_comm});
-  return out;
+  return LiveProcesses(Entries(*procs));
 }
 
 std::optional<std::string> ProcessTable::NameOf(pid_t pid) const {
   if (pid <= 0) return std::nullopt;
   auto procs = ReadKinfo(KERN_PROC_PID, pid);
-  if (!procs || procs->empty()) return std::nullopt;
-  return std::string(procs->front().ki_comm);
+  if (!procs) return std::nullopt;
+  const auto live = LiveProcesses(Entries(*procs));
+  if (live.empty()) return std::nullopt;
+  return live.front().name;
 }
 
 #else

@@ -2,8 +2,10 @@
 
 // The processes running on this host, by pid and short name: /proc on Linux,
 // sysctl(KERN_PROC) on FreeBSD. The name is the kernel's command name
-// (Linux /proc/PID/comm, at most 15 characters; FreeBSD ki_comm, at most 19),
+// (Linux /proc/PID/comm, at most 15 characters; FreeBSD ki_comm, at most
+// COMMLEN = 19),
 // not argv[0], so a process cannot rename itself into a match by argv.
+// Zombies are not listed on either system.
 // Thread safe: no state besides the configured root.
 
 #include <sys/types.h>
@@ -37,6 +39,19 @@ class ProcessTable {
   // Whether a kernel command name stands for `wanted`: equal, or `name` is
   // the kernel's truncation of a longer `wanted`.
   static bool NameMatches(const std::string& name, const std::string& wanted);
+
+  // One entry of FreeBSD's kinfo_proc table, reduced to what List() needs;
+  // portable so the selection below is unit-tested on every system.
+  struct KernelEntry {
+    pid_t pid = 0;
+    char stat = 0;  // ki_stat: SIDL 1, SRUN 2, SSLEEP 3, SSTOP 4, SZOMB 5...
+    std::string comm;
+  };
+  static constexpr char kFreeBsdZombie = 5;  // SZOMB in sys/sys/proc.h
+  // The processes that run: zombies are left out, as on Linux, so an exited
+  // radvd that its parent has not reaped yet does not count as running.
+  static std::vector<ProcessInfo> LiveProcesses(
+      const std::vector<KernelEntry>& entries);
 
  private:
   std::string proc_root_;

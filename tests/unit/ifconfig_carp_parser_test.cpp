@@ -41,6 +41,16 @@ TEST(IfconfigCarpParser, FreeBsd14PeerLinesAttachToTheirVhid) {
                             "fe80::5a9c:fcff:fe0e:2179"}));
 }
 
+// `ifconfig -k` (root) appends ` key "..."` to the carp line (carp_status in
+// sbin/ifconfig/carp.c); the key may contain spaces and must not disturb
+// the fields before it or the peer line after it.
+TEST(IfconfigCarpParser, PrintedKeyDoesNotDisturbTheVhid) {
+  const auto v = ParseIfconfigCarp(Fixture("freebsd14_printkeys.txt"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0], (CarpVhid{"vtnet0", 1, CarpState::kMaster, 1, 0, "224.0.0.18",
+                            "ff02::12"}));
+}
+
 TEST(IfconfigCarpParser, VlanAndLaggNamesAreKeptVerbatim) {
   const auto v = ParseIfconfigCarp(Fixture("freebsd14_mixed_vlan_lagg.txt"));
   ASSERT_EQ(v.size(), 4u);
