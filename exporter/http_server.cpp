@@ -310,11 +310,6 @@ void* InitThread(const mg_context*, int thread_type) {
   return nullptr;
 }
 
-void InitLibrary() {
-  static std::once_flag once;
-  std::call_once(once, [] { mg_init_library(MG_FEATURES_TLS); });
-}
-
 }  // namespace
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -339,7 +334,6 @@ std::vector<int> HttpServer::ports() const {
 Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
     const HttpServerOptions& options, HttpRoutes routes,
     std::shared_ptr<ExporterMetrics> metrics) {
-  InitLibrary();
   auto impl = std::make_unique<Impl>();
   impl->routes = std::move(routes);
   impl->metrics = std::move(metrics);
