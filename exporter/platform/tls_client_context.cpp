@@ -1,11 +1,11 @@
 #include "exporter/platform/tls_client_context.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include "exporter/platform/bounded_file.h"
 
 namespace ipv6ha {
 
@@ -18,6 +18,41 @@ std::string TakeOpenSslError(const std::string& fallback) {
   }
   return out.empty() ? fallback : out;
 }
+
+namespace {
+
+constexpr std::size_t kMaxCaFileBytes = 1024 * 1024;
+
+// Reads the CA file ourselves, bounded and regular files only (a FIFO or
+// /dev/zero named by mistake must not hang the config load), then adds
+// every certificate in it to the context's trust store.
+Status LoadCaFile(SSL_CTX* ctx, const std::string& path) {
+  auto file = ReadBoundedFile(path, kMaxCaFileBytes);
+  if (!file)
+    return Error{"cannot read CA certificates: " + file.error().message};
+  BIO* bio = BIO_new_mem_buf(file->content.data(),
+                             static_cast<int>(file->content.size()));
+  STACK_OF(X509_INFO)* infos =
+      bio ? PEM_X509_INFO_read_bio(bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(bio);
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  int added = 0;
+  for (int i = 0; infos != nullptr && i < sk_X509_INFO_num(infos); ++i) {
+    X509_INFO* info = sk_X509_INFO_value(infos, i);
+    if (info->x509 != nullptr && X509_STORE_add_cert(store, info->x509) == 1) {
+      ++added;
+    }
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  if (added == 0) {
+    return Error{"cannot load CA certificates from " + path + ": " +
+                 TakeOpenSslError("no PEM certificate in the file")};
+  }
+  ERR_clear_error();
+  return OkStatus();
+}
+
+}  // namespace
 
 Expected<std::shared_ptr<const TlsClientContext>> TlsClientContext::Create(
     const TlsClientConfig& config) {
@@ -43,17 +78,8 @@ Expected<std::shared_ptr<const TlsClientContext>> TlsClientContext::Create(
   }
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   if (!config.ca_file.empty()) {
-    // OpenSSL's own message for a missing file is "system lib"; say why.
-    if (std::FILE* f = std::fopen(config.ca_file.c_str(), "r")) {
-      std::fclose(f);
-    } else {
-      return Error{"cannot read CA file " + config.ca_file + ": " +
-                   std::strerror(errno)};
-    }
-    if (SSL_CTX_load_verify_locations(ctx, config.ca_file.c_str(), nullptr) !=
-        1) {
-      return Error{"cannot load CA certificates from " + config.ca_file + ": " +
-                   TakeOpenSslError("unknown error")};
+    if (auto loaded = LoadCaFile(ctx, config.ca_file); !loaded) {
+      return loaded.error();
     }
   } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
     return Error{"cannot load the system's CA certificates: " +

@@ -79,8 +79,8 @@ TEST(PeerConfigTest, CaFileMustBeAbsoluteReadableAndHoldCertificates) {
       "\"ca.pem\"");
   EXPECT_EQ(ErrorOf(Peer("https://[fd00::2]:9646",
                          "  tls: {ca_file: /nonexistent/ca.pem}\n")),
-            "test.yml:3:18: peer.tls.ca_file: cannot read CA file "
-            "/nonexistent/ca.pem: No such file or directory");
+            "test.yml:3:18: peer.tls.ca_file: cannot read CA certificates: "
+            "/nonexistent/ca.pem: cannot open: No such file or directory");
   const std::string err =
       ErrorOf(Peer("https://[fd00::2]:9646",
                    "  tls: {ca_file: " + Fixture("not_a_cert.pem") + "}\n"));
@@ -89,6 +89,13 @@ TEST(PeerConfigTest, CaFileMustBeAbsoluteReadableAndHoldCertificates) {
                      Fixture("not_a_cert.pem") + ": "),
             std::string::npos)
       << err;
+}
+
+TEST(PeerConfigTest, CaFileThatIsNotARegularFileDoesNotHangTheLoad) {
+  EXPECT_EQ(
+      ErrorOf(Peer("https://[fd00::2]:9646", "  tls: {ca_file: /dev/zero}\n")),
+      "test.yml:3:18: peer.tls.ca_file: cannot read CA certificates: "
+      "/dev/zero: not a regular file");
 }
 
 TEST(PeerConfigTest, InsecureSkipVerifyWithCaFileOrServerNameIsContradictory) {
