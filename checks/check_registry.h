@@ -12,6 +12,7 @@
 #include "checks/check.h"
 #include "checks/peer_view.h"
 #include "exporter/config/config_reader.h"
+#include "exporter/platform/http_client.h"
 #include "exporter/platform/prober.h"
 
 namespace ipv6ha {
@@ -43,6 +44,9 @@ struct CheckEnv {
   std::string peer_address;
   std::string peer_api;
   std::chrono::milliseconds peer_timeout{std::chrono::seconds(1)};
+  // peer.tls and peer.basic_auth, ready to use: the TLS context (for an
+  // https:// peer_api) and the credentials read from the password file.
+  HttpFetchOptions peer_fetch;
 };
 
 // Settings every check takes; parsed by the framework, not by the check.

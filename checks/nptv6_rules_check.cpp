@@ -98,6 +98,21 @@ nlohmann::json RuleJson(const NptRule& r) {
           {"source", r.source}};
 }
 
+// Every nfnetlink request needs CAP_NET_ADMIN, a read too. Without it nft
+// 1.0 prints "Operation not permitted (you must be root)" and "netlink:
+// Error: cache initialization failed: Operation not permitted" and exits 1
+// (other versions exit 0 with nothing on stdout). The shipped systemd unit
+// grants only CAP_NET_RAW; the nft-backend.conf drop-in adds CAP_NET_ADMIN.
+bool NftLacksCapNetAdmin(const CommandOutput& out) {
+  return out.stderr_text.find("Operation not permitted") != std::string::npos &&
+         (out.exit_code != 0 ||
+          out.stdout_text.find_first_not_of(" \t\r\n") == std::string::npos);
+}
+
+constexpr char kNftNeedsCapNetAdmin[] =
+    "nft: Operation not permitted — the nft backend needs CAP_NET_ADMIN; "
+    "see docs/security.md";
+
 std::string Join(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
@@ -129,6 +144,9 @@ Expected<std::vector<NptRule>> Nptv6RulesCheck::LoadedRules(
   if (!out) return out.error();
   if (out->signal != 0) {
     return Error{what + " was killed by signal " + std::to_string(out->signal)};
+  }
+  if (config_.backend == "nft" && NftLacksCapNetAdmin(*out)) {
+    return Error{kNftNeedsCapNetAdmin};
   }
   if (out->exit_code != 0) {
     std::string err = out->stderr_text.substr(0, 200);

@@ -27,8 +27,21 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
     config.Fail("address", config.path() + ".address \"" + c.address +
                                "\" is not an IPv6 address or resolvable name");
   }
-  if (!c.api.empty() && c.api.rfind("http://", 0) != 0) {
-    config.Fail("api", config.path() + ".api must be an http:// URL");
+  const bool https = c.api.rfind("https://", 0) == 0;
+  if (!c.api.empty() && c.api.rfind("http://", 0) != 0 && !https) {
+    config.Fail("api",
+                config.path() + ".api must be an http:// or https:// URL");
+  }
+  c.fetch = env.peer_fetch;
+  if (https && !c.fetch.tls) {
+    // Only when this check names its own https:// api: peer.api is http://
+    // (or absent), so the peer: section built no TLS context.
+    auto context = TlsClientContext::Create({});
+    if (context) {
+      c.fetch.tls = *context;
+    } else {
+      config.Fail("api", config.path() + ".api: " + context.error().message);
+    }
   }
   if (auto port = ParseProbeMethod(config.String("method", "icmp"))) {
     c.tcp_port = *port;
@@ -58,7 +71,8 @@ std::string Millis(std::chrono::nanoseconds d) {
 
 CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
                          const std::optional<HttpFetchResult>& fetch,
-                         const Expected<PeerStatus>* status) {
+                         const Expected<PeerStatus>* status,
+                         bool sent_credentials) {
   if (probe && probe->result == ProbeResult::kFailure) {
     return CheckResult::Fail("peer unreachable: " + probe->reason);
   }
@@ -77,6 +91,13 @@ CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
       break;
     default:
       return CheckResult::Unknown("peer status unusable: " + fetch->error);
+  }
+  if (fetch->status == 401) {
+    return CheckResult::Unknown(
+        sent_credentials
+            ? "peer status unusable: peer rejected our credentials (401)"
+            : "peer status unusable: peer requires credentials (401); set "
+              "peer.basic_auth");
   }
   if (fetch->status != 200) {
     return CheckResult::Unknown("peer status unusable: HTTP " +
@@ -138,7 +159,8 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   if (!config_.api.empty()) {
     const auto budget = std::min(config_.api_timeout,
                                  std::chrono::duration_cast<Duration>(wait));
-    fetch = HttpFetch(config_.api + "/api/v1/status", budget, config_.max_body);
+    fetch = HttpFetch(config_.api + "/api/v1/status", budget, config_.max_body,
+                      config_.fetch);
     if (fetch->outcome == HttpFetchResult::Outcome::kOk &&
         fetch->status == 200) {
       status = ParsePeerStatus(fetch->body);
@@ -157,7 +179,8 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
         ProbeResult::kError, {}, "cannot resolve " + config_.address};
   }
 
-  CheckResult result = EvaluatePeer(probe, fetch, status ? &*status : nullptr);
+  CheckResult result = EvaluatePeer(probe, fetch, status ? &*status : nullptr,
+                                    !config_.fetch.username.empty());
   const bool api_ok = status && status->ok();
   if (api_ok) {
     last_good_ = status->value();

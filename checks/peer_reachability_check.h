@@ -12,7 +12,7 @@
 //       interval: 1s
 //       # optional overrides; default from the top-level peer: section
 //       address: "fd03:17ac:e938:10::2"
-//       api: "http://[fd03:17ac:e938:10::2]:9646"
+//       api: "http://[fd03:17ac:e938:10::2]:9646"   # or https://
 //       method: icmp          # or tcp:PORT
 //       api_timeout: 500ms    # default peer.timeout, capped by the run
 //       max_body: 1048576     # bytes
@@ -22,7 +22,10 @@
 // Results: ok when the address answers and the API returns a status
 // document; fail when the address does not answer, or nothing accepts the
 // API connection (the peer's exporter is down); unknown when the API
-// answers with garbage, too much, a non-200 status, or too slowly.
+// answers with garbage, too much, a non-200 status (401: credentials), or
+// too slowly, or when TLS fails (untrusted certificate, wrong name). https
+// and basic auth come from the top-level peer: section (peer.tls,
+// peer.basic_auth).
 // Keep weight 0: a missing peer is not this node's fault; the controller
 // reads the peer view instead.
 
@@ -46,13 +49,16 @@ struct PeerReachabilityConfig {
   int window = 20;
   std::string source;
   std::string interface;
+  HttpFetchOptions fetch;  // TLS context and basic auth, from peer:
 };
 
 // The check result from what the probe and the fetch found. Pure.
-// `probe` is empty when no address is configured, `fetch` when no API.
+// `probe` is empty when no address is configured, `fetch` when no API;
+// `sent_credentials` tells a 401 for wrong credentials from a 401 for none.
 CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
                          const std::optional<HttpFetchResult>& fetch,
-                         const Expected<PeerStatus>* status);
+                         const Expected<PeerStatus>* status,
+                         bool sent_credentials = false);
 
 class PeerReachabilityCheck : public Check {
  public:

@@ -100,18 +100,6 @@ void ParseCommands(ConfigReader& r, CommandPaths& commands) {
   }
 }
 
-void ParsePeer(ConfigReader& r, PeerConfig& peer) {
-  peer.name = r.String("name", "");
-  peer.address = r.String("address", "");
-  peer.api = r.String("api", "");
-  peer.timeout = r.Dur("timeout", peer.timeout);
-  if (!peer.api.empty() && peer.api.rfind("http://", 0) != 0 &&
-      peer.api.rfind("https://", 0) != 0) {
-    r.Fail("api", r.path() + ".api must be an http:// or https:// URL");
-  }
-  r.RejectUnknownKeys();
-}
-
 // Reads the framework's keys of one check, then lets the check read its own.
 void ParseCheck(ConfigReader& checks, const std::string& name,
                 const CheckEnv& env, LoadedConfig& out) {
@@ -210,7 +198,7 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
   if (c.node_name.empty()) c.node_name = Hostname();
   if (auto role = r.Map("role")) ParseRoleConfig(*role, c.role);
   if (auto commands = r.Map("commands")) ParseCommands(*commands, c.commands);
-  if (auto peer = r.Map("peer")) ParsePeer(*peer, c.peer);
+  if (auto peer = r.Map("peer")) c.peer = ParsePeerConfig(*peer);
   if (auto web = r.Map("web")) c.web = ParseWebConfig(*web);
   if (auto demotion = r.Map("demotion")) {
     c.demotion = ParseDemotionConfig(*demotion);
@@ -222,6 +210,7 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
   env.peer_address = c.peer.address;
   env.peer_api = c.peer.api;
   env.peer_timeout = c.peer.timeout;
+  env.peer_fetch = c.peer.fetch;
   if (auto checks = r.Map("checks")) {
     for (const auto& check_name : checks->Keys()) {
       ParseCheck(*checks, check_name, env, out);

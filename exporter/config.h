@@ -10,6 +10,7 @@
 #include "checks/check_registry.h"
 #include "exporter/config/config_reader.h"
 #include "exporter/demotion/demotion_config.h"
+#include "exporter/peer_config.h"
 #include "exporter/platform/expected.h"
 #include "exporter/scheduler.h"
 
@@ -22,13 +23,6 @@ struct RoleConfig {
   std::string vip;                // source vip: the virtual address
   Role static_role = Role::kMaster;
   Duration poll_interval{std::chrono::milliseconds(500)};
-};
-
-struct PeerConfig {
-  std::string name;     // optional display name
-  std::string address;  // IPv6 address probed by peer_reachability
-  std::string api;      // base URL of the peer's exporter
-  Duration timeout{std::chrono::seconds(1)};
 };
 
 // Exporter-toolkit style web config (tls_server_config, basic_auth_users).

@@ -6,7 +6,10 @@
 # Any output from systemd-analyze (unknown keys, bad values) is a failure:
 # verify itself exits 0 on many of them.
 #
-# Usage: scripts/verify_systemd_unit.sh UNIT_FILE BINARY
+# Drop-ins given after BINARY are verified with the unit, from a
+# UNIT.d/ directory beside the copy (verify searches the unit's directory).
+#
+# Usage: scripts/verify_systemd_unit.sh UNIT_FILE BINARY [DROP_IN.conf...]
 
 unit="$1"
 binary="$2"
@@ -26,6 +29,18 @@ sed "s#^\(Exec[A-Za-z]*=\)[^ ]*/ipv6_ha_exporter #\1${binary} #" "${unit}" > "${
 if ! grep -q "^ExecStart=${binary} " "${copy}"; then
 	echo "${unit}: no ExecStart= line running ipv6_ha_exporter" >&2
 	exit 1
+fi
+
+if [ "$#" -gt 2 ]; then
+	shift 2
+	mkdir "${copy}.d" || exit 2
+	for dropin in "$@"; do
+		if [ ! -r "${dropin}" ]; then
+			echo "${dropin}: cannot read the drop-in" >&2
+			exit 2
+		fi
+		cp "${dropin}" "${copy}.d/" || exit 2
+	done
 fi
 
 output=$(systemd-analyze verify "${copy}" 2>&1)

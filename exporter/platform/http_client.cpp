@@ -1,35 +1,45 @@
 #include "exporter/platform/http_client.h"
 
-#include <fcntl.h>
 #include <netdb.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <vector>
 
+#include "exporter/platform/deadline.h"
+#include "exporter/platform/tls_connection.h"
 #include "exporter/platform/unique_fd.h"
 
 namespace ipv6ha {
 namespace {
 
-using Steady = std::chrono::steady_clock;
 using Outcome = HttpFetchResult::Outcome;
+using Kind = StreamIo::Kind;
 
 struct Url {
+  bool https = false;
   std::string host;  // without brackets
-  std::string port = "80";
+  std::string port;
   std::string path = "/";
 };
 
 bool ParseUrl(const std::string& url, Url& out, std::string& error) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) {
-    error = "only http:// URLs are supported, not \"" + url + "\"";
+  std::string rest;
+  if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+    out.port = "80";
+  } else if (url.rfind("https://", 0) == 0) {
+    rest = url.substr(8);
+    out.https = true;
+    out.port = "443";
+  } else {
+    error = "only http:// and https:// URLs are supported, not \"" + url + "\"";
     return false;
   }
-  std::string rest = url.substr(scheme.size());
   const auto slash = rest.find('/');
   if (slash != std::string::npos) {
     out.path = rest.substr(slash);
@@ -54,12 +64,6 @@ bool ParseUrl(const std::string& url, Url& out, std::string& error) {
     return false;
   }
   return true;
-}
-
-int MillisLeft(Steady::time_point deadline) {
-  const auto left =
-      std::chrono::ceil<std::chrono::milliseconds>(deadline - Steady::now());
-  return static_cast<int>(std::max<std::int64_t>(0, left.count()));
 }
 
 HttpFetchResult Failure(Outcome outcome, std::string error) {
@@ -87,15 +91,65 @@ HttpFetchResult ParseReply(const std::string& data) {
   return r;
 }
 
-}  // namespace
+std::string Base64(const std::string& in) {
+  std::vector<unsigned char> out(4 * ((in.size() + 2) / 3) + 1);
+  const int n = EVP_EncodeBlock(
+      out.data(), reinterpret_cast<const unsigned char*>(in.data()),
+      static_cast<int>(in.size()));
+  return std::string(reinterpret_cast<const char*>(out.data()),
+                     static_cast<std::size_t>(n));
+}
 
-HttpFetchResult HttpFetch(const std::string& url,
-                          std::chrono::milliseconds timeout,
-                          std::size_t max_body_bytes) {
-  const auto deadline = Steady::now() + timeout;
-  Url u;
-  std::string error;
-  if (!ParseUrl(url, u, error)) return Failure(Outcome::kBadReply, error);
+std::string Request(const Url& u, const HttpFetchOptions& options) {
+  const std::string host =
+      u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+  std::string request = "GET " + u.path + " HTTP/1.0\r\nHost: " + host + ":" +
+                        u.port + "\r\nAccept: application/json\r\n";
+  if (!options.username.empty()) {
+    request += "Authorization: Basic " +
+               Base64(options.username + ":" + options.password) + "\r\n";
+  }
+  return request + "Connection: close\r\n\r\n";
+}
+
+// A connected non-blocking socket, read and written like a TlsConnection.
+class PlainStream {
+ public:
+  explicit PlainStream(int fd) : fd_(fd) {}
+  StreamIo Write(std::string_view data, const Deadline& deadline) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n =
+          send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+      if (n >= 0) {
+        done += static_cast<std::size_t>(n);
+      } else if (errno == EAGAIN || errno == EINTR) {
+        if (!deadline.WaitFd(fd_, POLLOUT)) return {Kind::kTimeout};
+      } else {
+        return {Kind::kFailed, 0, std::strerror(errno)};
+      }
+    }
+    return {Kind::kOk, done};
+  }
+  StreamIo Read(char* buf, std::size_t len, const Deadline& deadline) {
+    for (;;) {
+      const ssize_t n = recv(fd_, buf, len, 0);
+      if (n > 0) return {Kind::kOk, static_cast<std::size_t>(n)};
+      if (n == 0) return {Kind::kClosed};
+      if (errno != EAGAIN && errno != EINTR) {
+        return {Kind::kFailed, 0, std::strerror(errno)};
+      }
+      if (!deadline.WaitFd(fd_, POLLIN)) return {Kind::kTimeout};
+    }
+  }
+
+ private:
+  int fd_;
+};
+
+// Connects a non-blocking socket to u.host:u.port before the deadline.
+HttpFetchResult Connect(const Url& u, const std::string& url,
+                        const Deadline& deadline, UniqueFd& fd) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_NUMERICSERV;
@@ -106,7 +160,7 @@ HttpFetchResult HttpFetch(const std::string& url,
     return Failure(Outcome::kConnectFailed,
                    "cannot resolve " + u.host + ": " + gai_strerror(rc));
   }
-  UniqueFd fd(
+  fd = UniqueFd(
       socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   int rc =
       fd.get() < 0 ? -1 : connect(fd.get(), found->ai_addr, found->ai_addrlen);
@@ -117,8 +171,7 @@ HttpFetchResult HttpFetch(const std::string& url,
     return Failure(Outcome::kConnectFailed,
                    "cannot connect to " + url + ": " + std::strerror(errno));
   }
-  pollfd p{fd.get(), POLLOUT, 0};
-  if (poll(&p, 1, MillisLeft(deadline)) <= 0) {
+  if (!deadline.WaitFd(fd.get(), POLLOUT)) {
     return Failure(Outcome::kConnectFailed,
                    "cannot connect to " + url + ": timed out");
   }
@@ -129,49 +182,100 @@ HttpFetchResult HttpFetch(const std::string& url,
     return Failure(Outcome::kConnectFailed,
                    "cannot connect to " + url + ": " + std::strerror(err));
   }
-  const std::string host =
-      u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-  const std::string request =
-      "GET " + u.path + " HTTP/1.0\r\nHost: " + host + ":" + u.port +
-      "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
-  if (send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(request.size())) {
+  return HttpFetchResult{Outcome::kOk};
+}
+
+// Sends the request and reads the reply to the end of the stream.
+template <typename Stream>
+HttpFetchResult Exchange(Stream& stream, const std::string& request,
+                         const std::string& url, const Deadline& deadline,
+                         std::size_t max_body_bytes) {
+  const StreamIo sent = stream.Write(request, deadline);
+  if (sent.kind == Kind::kTimeout) {
+    return Failure(Outcome::kTimeout,
+                   "cannot send the request to " + url + " within " +
+                       std::to_string(deadline.budget().count()) + "ms");
+  }
+  if (sent.kind != Kind::kOk) {
     return Failure(Outcome::kConnectFailed,
-                   "cannot send the request to " + url);
+                   "cannot send the request to " + url +
+                       (sent.error.empty() ? "" : ": " + sent.error));
   }
   const std::size_t cap = max_body_bytes + 16 * 1024;  // body plus headers
   std::string data;
   char buf[16384];
   for (;;) {
-    pollfd r{fd.get(), POLLIN, 0};
-    if (poll(&r, 1, MillisLeft(deadline)) <= 0) {
+    const StreamIo got = stream.Read(buf, sizeof buf, deadline);
+    if (got.kind == Kind::kClosed) break;
+    if (got.kind == Kind::kTimeout) {
       return Failure(Outcome::kTimeout,
                      "no complete reply from " + url + " within " +
-                         std::to_string(timeout.count()) + "ms (" +
+                         std::to_string(deadline.budget().count()) + "ms (" +
                          std::to_string(data.size()) + " bytes received)");
     }
-    const ssize_t n = recv(fd.get(), buf, sizeof buf, 0);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EINTR) continue;
-      return Failure(Outcome::kBadReply, "reading the reply from " + url +
-                                             ": " + std::strerror(errno));
+    if (got.kind == Kind::kFailed) {
+      return Failure(Outcome::kBadReply,
+                     "reading the reply from " + url + ": " + got.error);
     }
-    data.append(buf, static_cast<std::size_t>(n));
-    if (data.size() > cap) {
-      return Failure(Outcome::kTooLarge, "the reply from " + url + " exceeds " +
-                                             std::to_string(max_body_bytes) +
-                                             " bytes");
-    }
+    data.append(buf, got.bytes);
+    if (data.size() > cap) break;
   }
   HttpFetchResult reply = ParseReply(data);
-  if (reply.outcome == Outcome::kOk && reply.body.size() > max_body_bytes) {
+  if (data.size() > cap ||
+      (reply.outcome == Outcome::kOk && reply.body.size() > max_body_bytes)) {
     return Failure(Outcome::kTooLarge, "the reply from " + url + " exceeds " +
                                            std::to_string(max_body_bytes) +
                                            " bytes");
   }
   if (reply.outcome != Outcome::kOk) reply.error += " (from " + url + ")";
   return reply;
+}
+
+HttpFetchResult FetchOverTls(int fd, const Url& u, const std::string& url,
+                             const Deadline& deadline, std::size_t max_body,
+                             const HttpFetchOptions& options) {
+  std::shared_ptr<const TlsClientContext> context = options.tls;
+  if (!context) {
+    auto made = TlsClientContext::Create({});
+    if (!made) return Failure(Outcome::kTlsFailed, made.error().message);
+    context = *made;
+  }
+  TlsConnection tls(*context, fd, u.host);
+  const StreamIo hello = tls.Handshake(deadline);
+  if (hello.kind == Kind::kTimeout) {
+    return Failure(Outcome::kTimeout,
+                   "no TLS handshake with " + url + " within " +
+                       std::to_string(deadline.budget().count()) + "ms");
+  }
+  if (hello.kind != Kind::kOk) {
+    return Failure(Outcome::kTlsFailed,
+                   "TLS handshake with " + url + " failed: " +
+                       (hello.error.empty() ? "the peer closed the connection"
+                                            : hello.error));
+  }
+  return Exchange(tls, Request(u, options), url, deadline, max_body);
+}
+
+}  // namespace
+
+HttpFetchResult HttpFetch(const std::string& url,
+                          std::chrono::milliseconds timeout,
+                          std::size_t max_body_bytes,
+                          const HttpFetchOptions& options) {
+  const Deadline deadline(timeout);
+  Url u;
+  std::string error;
+  if (!ParseUrl(url, u, error)) return Failure(Outcome::kBadReply, error);
+  UniqueFd fd;
+  if (HttpFetchResult connected = Connect(u, url, deadline, fd);
+      connected.outcome != Outcome::kOk) {
+    return connected;
+  }
+  if (u.https) {
+    return FetchOverTls(fd.get(), u, url, deadline, max_body_bytes, options);
+  }
+  PlainStream plain(fd.get());
+  return Exchange(plain, Request(u, options), url, deadline, max_body_bytes);
 }
 
 }  // namespace ipv6ha

@@ -102,5 +102,13 @@ TEST_F(InstallLayout, SystemdUnitNamesTheInstalledBinaryWithoutPlaceholders) {
   EXPECT_NE(text.find("/sbin/ipv6_ha_exporter --config"), std::string::npos);
 }
 
+TEST_F(InstallLayout, NftDropInIsShippedButNotEnabled) {
+  EXPECT_TRUE(fs::is_regular_file(
+      Staged("/usr/local/share/ipv6_ha_exporter/systemd/nft-backend.conf")));
+  EXPECT_FALSE(fs::exists(Staged(
+      "/usr/local/lib/systemd/system/ipv6_ha_exporter.service.d")))
+      << "a drop-in beside the unit would grant CAP_NET_ADMIN to everyone";
+}
+
 }  // namespace
 }  // namespace ipv6ha

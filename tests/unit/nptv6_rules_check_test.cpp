@@ -173,6 +173,32 @@ TEST_F(Nptv6RulesCheckTest, CommandFailureIsUnknown) {
       << r.summary;
 }
 
+// What nft 1.0.6 prints without CAP_NET_ADMIN (as an unprivileged user).
+constexpr char kNftEperm[] =
+    "echo 'Operation not permitted (you must be root)' >&2; "
+    "echo 'netlink: Error: cache initialization failed: Operation not "
+    "permitted' >&2";
+constexpr char kNftNeedsCapNetAdmin[] =
+    "nft: Operation not permitted — the nft backend needs CAP_NET_ADMIN; see "
+    "docs/security.md";
+
+TEST_F(Nptv6RulesCheckTest, NftWithoutCapNetAdminNamesTheCapability) {
+  config_.backend = "nft";
+  for (const char* exit : {"exit 1", "exit 0"}) {
+    FakeTool(std::string(kNftEperm) + "; " + exit);
+    CheckResult r = Run(Role::kMaster);
+    EXPECT_EQ(r.status, CheckStatus::kUnknown) << exit;
+    EXPECT_EQ(r.summary, kNftNeedsCapNetAdmin) << exit;
+  }
+}
+
+TEST_F(Nptv6RulesCheckTest, PfPermissionErrorsAreNotBlamedOnCapNetAdmin) {
+  FakeTool("echo 'pfctl: Operation not permitted' >&2; exit 1");
+  CheckResult r = Run(Role::kMaster);
+  EXPECT_EQ(r.status, CheckStatus::kUnknown);
+  EXPECT_EQ(r.summary.find("CAP_NET_ADMIN"), std::string::npos) << r.summary;
+}
+
 TEST_F(Nptv6RulesCheckTest, CommandTimeoutIsUnknown) {
   FakeTool("exec sleep 5");
   config_.timeout = std::chrono::milliseconds(200);

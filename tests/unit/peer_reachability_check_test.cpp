@@ -71,7 +71,21 @@ INSTANTIATE_TEST_SUITE_P(
         UnknownCase{Fetch(Outcome::kBadReply, 0, "the reply is not HTTP"),
                     nullptr, "not HTTP"},
         UnknownCase{Fetch(Outcome::kOk, 500), nullptr, "HTTP 500"},
+        UnknownCase{Fetch(Outcome::kOk, 401), nullptr,
+                    "peer requires credentials (401); set peer.basic_auth"},
+        UnknownCase{Fetch(Outcome::kTlsFailed, 0,
+                          "TLS handshake with https://[fd00::2]:9646 failed: "
+                          "certificate verify failed: self-signed certificate"),
+                    nullptr, "certificate verify failed: self-signed"},
         UnknownCase{Fetch(Outcome::kOk, 200), &kBadStatus, "not JSON"}));
+
+TEST(PeerReachabilityTest, RejectedCredentialsAreUnknownWithAReason) {
+  auto r = EvaluatePeer(kAnswered, Fetch(Outcome::kOk, 401), nullptr,
+                        /*sent_credentials=*/true);
+  EXPECT_EQ(r.status, CheckStatus::kUnknown);
+  EXPECT_EQ(r.summary,
+            "peer status unusable: peer rejected our credentials (401)");
+}
 
 TEST(PeerReachabilityTest, ProbeErrorIsUnknown) {
   auto r =
@@ -106,13 +120,21 @@ TEST(PeerReachabilityConfigTest, NeedsAnAddressOrAnApi) {
       << c.error().message;
 }
 
-TEST(PeerReachabilityConfigTest, RejectsHttpsApi) {
+TEST(PeerReachabilityConfigTest, AcceptsAnHttpsApiOfItsOwn) {
   auto c = LoadConfigFromString(
       "checks: {peer_reachability: {api: 'https://[::1]:9646'}}", "test.yml",
       CheckEnv{});
+  EXPECT_TRUE(c.ok()) << c.error().message;
+}
+
+TEST(PeerReachabilityConfigTest, RejectsOtherSchemes) {
+  auto c = LoadConfigFromString(
+      "checks: {peer_reachability: {api: 'ftp://[::1]:9646'}}", "test.yml",
+      CheckEnv{});
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("must be an http:// URL"),
-            std::string::npos);
+  EXPECT_NE(c.error().message.find("must be an http:// or https:// URL"),
+            std::string::npos)
+      << c.error().message;
 }
 
 }  // namespace
