@@ -12,7 +12,8 @@ ResultStore::ResultStore(const std::vector<CheckSettings>& checks) {
 }
 
 void ResultStore::Publish(const std::string& name, CheckResult result,
-                          std::chrono::nanoseconds duration, bool timed_out) {
+                          std::chrono::nanoseconds duration, bool timed_out,
+                          std::optional<std::chrono::system_clock::time_point> started) {
   CheckRecord copy;
   {
     std::lock_guard lock(mutex_);
@@ -27,7 +28,10 @@ void ResultStore::Publish(const std::string& name, CheckResult result,
     r.result = std::move(result);
     r.applicable = true;
     r.timed_out = timed_out;
-    r.last_run_end = std::chrono::system_clock::now();
+    r.last_run_end =
+        started ? *started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                 duration)
+                : std::chrono::system_clock::now();
     r.last_run_end_steady = std::chrono::steady_clock::now();
     r.last_duration = duration;
     ++r.runs;

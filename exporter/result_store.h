@@ -43,9 +43,12 @@ class ResultStore : public prometheus::Collectable {
 
   explicit ResultStore(const std::vector<CheckSettings>& checks);
 
-  // Stores the outcome of one run and tells the listeners.
+  // Stores the outcome of one run and tells the listeners. `started` is the
+  // wall-clock start of the run; the run's end is then started + duration,
+  // whenever the result reaches the store. Without it, the end is now.
   void Publish(const std::string& name, CheckResult result,
-               std::chrono::nanoseconds duration, bool timed_out);
+               std::chrono::nanoseconds duration, bool timed_out,
+               std::optional<std::chrono::system_clock::time_point> started = std::nullopt);
   // Marks a check as not applicable in the current role (not run).
   void MarkNotApplicable(const std::string& name, Role role);
 

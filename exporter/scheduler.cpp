@@ -25,6 +25,7 @@ struct Worker {
   bool timeout_reported = false;
   SteadyTime run_deadline{};
   SteadyTime run_start{};
+  std::chrono::system_clock::time_point run_start_wall{};
   bool exited = false;
 };
 
@@ -78,6 +79,8 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
     w->in_flight = true;
     w->timeout_reported = false;
     w->run_start = start;
+    w->run_start_wall = std::chrono::system_clock::now();
+    const auto started = w->run_start_wall;
     w->run_deadline = start + timeout;
     shared->wake.notify_all();  // the supervisor learns the new deadline
     lock.unlock();
@@ -92,7 +95,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
     if (!late && !shared->stopping) {
       lock.unlock();
       shared->store->Publish(w->check.settings.name, std::move(result), took,
-                             false);
+                             false, started);
       lock.lock();
     } else if (late) {
       spdlog::debug("check {}: dropping result that arrived after its timeout",
@@ -117,12 +120,13 @@ void SupervisorLoop(SharedPtr shared) {
         const std::string name = w->check.settings.name;
         const auto timeout = w->check.settings.timeout;
         const auto took = now - w->run_start;
+        const auto started = w->run_start_wall;
         lock.unlock();
         spdlog::warn("check {} timed out after {}", name,
                      FormatDuration(timeout));
         shared->store->Publish(
             name, CheckResult::Unknown("timed out after " + FormatDuration(timeout)),
-            took, true);
+            took, true, started);
         lock.lock();
         earliest = Clock::now();  // rescan: the list may have changed
         break;

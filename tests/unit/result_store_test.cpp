@@ -92,6 +92,25 @@ TEST(ResultStoreTest, SameFamilyFromTwoChecksIsMerged) {
   EXPECT_EQ(Find(families, "ipv6_ha_command_exit_code")->metric.size(), 2u);
 }
 
+// The published end of a run is its start plus its duration, not the time
+// the result reached the store: a worker held up between the two (a busy
+// CPU) must not move the run's timestamps.
+TEST(ResultStoreTest, RunEndIsStartPlusDurationWhenTheStartIsGiven) {
+  ResultStore store({Settings("a")});
+  const auto started = std::chrono::system_clock::now() - std::chrono::seconds(30);
+  store.Publish("a", CheckResult::Ok("fine"), std::chrono::milliseconds(250), false, started);
+  auto record = store.Get("a");
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->last_run_end, started + std::chrono::milliseconds(250));
+  const auto families = store.Collect();
+  const auto* last = Find(families, "ipv6_ha_check_last_run_timestamp_seconds");
+  ASSERT_NE(last, nullptr);
+  const double want =
+      std::chrono::duration<double>((started + std::chrono::milliseconds(250)).time_since_epoch())
+          .count();
+  EXPECT_NEAR(Value(*last, "check", "a"), want, 1e-3);
+}
+
 TEST(ResultStoreTest, ListenersHearEveryPublish) {
   ResultStore store({Settings("a")});
   int heard = 0;
