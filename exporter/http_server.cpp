@@ -94,9 +94,11 @@ Expected<std::string> CivetListeningPort(const std::string& listen, bool tls) {
   return tls ? out + "s" : out;
 }
 
-// How old a rendering of /metrics may be when it is served to a scrape that
-// arrives while the next rendering is under way.
+// How old a rendering of /metrics may be when it is served without waiting:
+// to a scrape that arrives while the next rendering is under way, and to
+// any scrape (which then asks for the next rendering in the background).
 constexpr std::chrono::seconds kMaxStaleRendering{1};
+constexpr std::chrono::milliseconds kFreshRendering{100};
 
 // One rendering of /metrics as the bytes of a complete 200 response.
 struct RenderedMetrics {
@@ -117,11 +119,12 @@ struct HttpServer::Impl {
   std::mutex log_mutex;
   std::string last_error;  // civetweb's own words when start fails
 
-  // /metrics is rendered by one thread of its own, on demand. A scrape asks
-  // for a rendering and waits for it; a scrape that arrives while one is
-  // under way takes the last finished rendering instead, if that is under
-  // kMaxStaleRendering old, and otherwise waits for the one under way. A
-  // lone scrape always gets a rendering that started after it arrived.
+  // /metrics is rendered by one thread of its own, on demand. A scrape takes
+  // the last finished rendering if it is under kFreshRendering old (and
+  // asks for the next one in the background), or under kMaxStaleRendering
+  // old while the next one is under way; otherwise it asks for a rendering
+  // and waits for it. Scrapes further apart than kFreshRendering, as
+  // Prometheus' are, always get a rendering that started after they came.
   //
   // Under a flood of scrapes (1,000 connections) the workers only copy
   // finished bytes: nobody queues on the result store's lock or on each
@@ -142,13 +145,18 @@ struct HttpServer::Impl {
 
   std::shared_ptr<const RenderedMetrics> Metrics() {
     std::unique_lock lock(render_mutex);
-    if ((rendering || want_render) && rendered &&
-        std::chrono::steady_clock::now() - rendered->rendered_at < kMaxStaleRendering) {
+    const bool busy = rendering || want_render;
+    if (rendered && std::chrono::steady_clock::now() - rendered->rendered_at <
+                        (busy ? kMaxStaleRendering : kFreshRendering)) {
+      if (!busy) {  // keep it fresh for the next scrape
+        want_render = true;
+        render_wanted.notify_one();
+      }
       return rendered;
     }
     // The rendering asked for or under way, or else the next one.
     const std::uint64_t wait_for = render_generation + 1;
-    if (!rendering && !want_render) {
+    if (!busy) {
       want_render = true;
       render_wanted.notify_one();
     }
