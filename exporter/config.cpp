@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -97,6 +98,40 @@ void ParseCommands(ConfigReader& r, CommandPaths& commands) {
       continue;
     }
     commands[key] = *path;
+  }
+}
+
+// `status_file:` an absolute path, or "" to write none. It must not be one
+// of the demotion files: the writer would replace them every second.
+void ParseStatusFile(ConfigReader& r, Config& c) {
+  auto path = r.String("status_file");
+  if (!path) return;
+  c.status_file = *path;
+  if (path->empty()) return;
+  const std::filesystem::path p(*path);
+  if (!p.is_absolute()) {
+    r.Fail("status_file",
+           "status_file must be an absolute path (or \"\" for none), not \"" +
+               *path + "\"");
+    return;
+  }
+  const std::string name = p.filename().string();
+  if (name.empty() || name == "." || name == "..") {
+    r.Fail("status_file",
+           "status_file must name a file, not a directory: \"" + *path + "\"");
+    return;
+  }
+  const auto same = [&](const std::string& other) {
+    return !other.empty() &&
+           p.lexically_normal() == std::filesystem::path(other).lexically_normal();
+  };
+  if (same(c.demotion.state_file)) {
+    r.Fail("status_file", "status_file must not be demotion.state_file (" +
+                              c.demotion.state_file + ")");
+  } else if (c.demotion.sink == "keepalived_track_file" &&
+             same(c.demotion.track_file)) {
+    r.Fail("status_file", "status_file must not be demotion.track_file (" +
+                              c.demotion.track_file + ")");
   }
 }
 
@@ -204,6 +239,7 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
     c.demotion = ParseDemotionConfig(*demotion);
     demotion->RejectUnknownKeys();
   }
+  ParseStatusFile(r, c);  // after demotion: compared with its files
   CheckEnv env = base_env;
   env.commands = c.commands;
   env.node_name = c.node_name;

@@ -17,6 +17,15 @@
 namespace ipv6ha {
 
 inline constexpr char kDefaultListen[] = "[::]:9646";
+// Where the status document is kept for local readers (StatusFileWriter).
+// On FreeBSD the OPNsense CARP service status script reads it there; on
+// Linux nothing reads it unless configured, so it is off.
+#ifdef __FreeBSD__
+inline constexpr char kDefaultStatusFile[] =
+    "/var/run/ipv6_ha_exporter/status.json";
+#else
+inline constexpr char kDefaultStatusFile[] = "";
+#endif
 
 struct RoleConfig {
   std::string source = "static";  // carp | vip | static
@@ -40,6 +49,7 @@ struct Config {
   std::string file;
   std::vector<std::string> listen{kDefaultListen};
   std::string node_name;
+  std::string status_file = kDefaultStatusFile;  // empty: no status file
   RoleConfig role;
   CommandPaths commands;
   PeerConfig peer;

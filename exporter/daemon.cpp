@@ -87,16 +87,18 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
       MakeDemotionSink(c.demotion), MakeDemotionStateStore(c.demotion),
       c.check_settings, std::move(inputs));
   std::weak_ptr<DemotionService> demotion = gen->demotion;
-  gen->store->AddListener([demotion](const CheckRecord& r) {
+  gen->store->AddListener([this, demotion](const CheckRecord& r) {
     if (auto d = demotion.lock()) d->OnResult(r);
+    NotifyStatusFile();
   });
   // Generation-owned: the scheduler asks its own role monitor.
   gen->scheduler = std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
                                                [role] { return role->CurrentRole(); });
   Scheduler* scheduler = gen->scheduler.get();
-  gen->role->AddListener([demotion, scheduler](Role, Role now) {
+  gen->role->AddListener([this, demotion, scheduler](Role, Role now) {
     if (auto d = demotion.lock()) d->OnRoleChange(now);
     scheduler->TriggerAll();  // applicability changed: re-run at once
+    NotifyStatusFile();
   });
   if (!watches->empty()) {
     gen->watcher = std::make_unique<FileWatcher>();
@@ -188,6 +190,27 @@ StatusInputs Daemon::CollectStatus() {
   return in;
 }
 
+void Daemon::UpdateStatusFile(const std::string& path) {
+  std::unique_ptr<StatusFileWriter> old;
+  {
+    std::lock_guard lock(status_file_mutex_);
+    if (status_file_ ? status_file_->path() == path : path.empty()) return;
+    old = std::move(status_file_);
+    if (!path.empty()) {
+      status_file_ = std::make_unique<StatusFileWriter>(
+          path, [this] { return BuildStatusDocument(CollectStatus()); });
+      status_file_->Start();
+      spdlog::info("writing the status document to {}", path);
+    }
+  }
+  old.reset();  // outside the lock: joins its thread, removes its file
+}
+
+void Daemon::NotifyStatusFile() {
+  std::lock_guard lock(status_file_mutex_);
+  if (status_file_) status_file_->Notify();
+}
+
 void Daemon::Reload() {
   spdlog::info("reloading configuration from {}", options_.config_path);
   auto gen = Load();
@@ -226,6 +249,7 @@ void Daemon::Reload() {
                                   a.track_file == b.track_file && a.command == b.command);
   }
   StartGeneration(*current_);
+  UpdateStatusFile(current_->config.status_file);
   spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
 }
 
@@ -251,6 +275,9 @@ void Daemon::StopGeneration(Generation& gen, bool hand_over) {
 
 void Daemon::Shutdown() {
   spdlog::info("shutting down");
+  // First: from here on the daemon's answer is going away. Without the file
+  // a reader asks the HTTP API, which answers nothing either.
+  UpdateStatusFile("");
   http_.reset();
   // A hung command must not hold up the exit or outlive us.
   KillRunningCommands();
@@ -277,6 +304,7 @@ int Daemon::Run() {
   }
   metrics_->RecordReload(true);
   StartGeneration(*current_);
+  UpdateStatusFile(current_->config.status_file);
   spdlog::info("ipv6_ha_exporter {} started as node {} with {} checks",
                VersionString(), current_->config.node_name,
                current_->config.check_settings.size());

@@ -21,6 +21,7 @@
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/status_document.h"
+#include "exporter/status_file_writer.h"
 
 namespace ipv6ha {
 
@@ -69,6 +70,9 @@ class Daemon {
 
   std::string RenderMetrics();
   StatusInputs CollectStatus();
+  // Starts, moves or stops (path "") the status file writer.
+  void UpdateStatusFile(const std::string& path);
+  void NotifyStatusFile();
 
   DaemonOptions options_;
   std::shared_ptr<ExporterMetrics> metrics_;
@@ -81,6 +85,10 @@ class Daemon {
   std::unique_ptr<HttpServer> http_;
   std::vector<std::string> http_listen_;
   WebConfig http_web_;
+  // Null while no status_file is configured. Guarded by status_file_mutex_:
+  // generation listeners notify it from checker threads.
+  std::mutex status_file_mutex_;
+  std::unique_ptr<StatusFileWriter> status_file_;
 };
 
 }  // namespace ipv6ha

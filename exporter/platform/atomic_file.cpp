@@ -38,7 +38,8 @@ Error Errno(const std::string& what) {
 }  // namespace
 
 Status WriteFileAtomically(const std::string& path, const std::string& content,
-                           unsigned mode) {
+                           unsigned mode, Durability durability) {
+  const bool durable = durability == Durability::kDurable;
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path()
                                         ? target.parent_path()
@@ -65,10 +66,11 @@ Status WriteFileAtomically(const std::string& path, const std::string& content,
     if (n < 0) return fail("cannot write " + tmp);
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd.get()) != 0) return fail("cannot fsync " + tmp);
+  if (durable && ::fsync(fd.get()) != 0) return fail("cannot fsync " + tmp);
   if (::close(fd.release()) != 0) return fail("cannot close " + tmp);
   if (::rename(tmp.c_str(), path.c_str()) != 0)
     return fail("cannot rename " + tmp + " to " + path);
+  if (!durable) return OkStatus();
   FdCloser dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) {
     return Errno("cannot fsync directory " + dir.string());

@@ -1,9 +1,11 @@
 // The OPNsense hooks as OPNsense runs them: rc.carp_service_status.d asks the
-// exporter's /api/v1/status whether the controller wants to demote, and the
-// rc.syshook.d/carp hook signals the running exporter.
+// exporter whether the controller wants to demote (its status file, else
+// GET /api/v1/status), and the rc.syshook.d/carp hook signals the running
+// exporter.
 //
-// The status script is first run against a canned status server (both JSON
-// readers: jq and the sed fallback), then against the real exporter.
+// The status script is first run against a canned status server and canned
+// status files (both JSON readers: jq and the awk fallback), then against the
+// real exporter, also with TLS and basic auth on its HTTP API.
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -15,8 +17,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -115,12 +120,22 @@ class Ipv6Listener {
   int port_ = 0;
 };
 
-RunResult RunStatusScript(int port, bool use_jq) {
+// A status file path that does not exist: the script then asks HTTP, and a
+// status file of a real exporter on the test machine never interferes.
+const std::string kNoStatusFile = "/nonexistent/ipv6_ha_exporter/status.json";
+
+// `status_file` is IPV6_HA_EXPORTER_STATUS_FILE ("" = none: HTTP only);
+// `env` adds NAME=value pairs.
+RunResult RunStatusScript(int port, bool use_jq,
+                          const std::string& status_file = kNoStatusFile,
+                          const std::vector<std::string>& env = {}) {
   std::vector<std::string> argv = {
       "/usr/bin/env",
       "IPV6_HA_EXPORTER_URL=http://127.0.0.1:" + std::to_string(port),
-      "IPV6_HA_EXPORTER_TIMEOUT=2"};
+      "IPV6_HA_EXPORTER_TIMEOUT=2",
+      "IPV6_HA_EXPORTER_STATUS_FILE=" + status_file};
   if (!use_jq) argv.push_back("IPV6_HA_EXPORTER_NO_JQ=1");
+  argv.insert(argv.end(), env.begin(), env.end());
   argv.push_back("/bin/sh");
   argv.push_back(kStatusScript);
   return RunProgram(argv, std::chrono::seconds(10));
@@ -162,9 +177,99 @@ TEST_P(CarpServiceStatus, UnreachableExporterDoesNotDemote) {
   EXPECT_NE(r.out.find("not demoting"), std::string::npos) << r.out;
 }
 
+long long UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// What the daemon writes: the status document plus its write time.
+std::string StatusFileWithDesired(int desired, long long written_at_unix) {
+  auto doc = nlohmann::json::parse(StatusWithDesired(desired));
+  doc["written_at"] = "2026-01-01T00:00:00Z";
+  doc["written_at_unix"] = written_at_unix;
+  return doc.dump(2) + "\n";
+}
+
+TEST_P(CarpServiceStatus, FreshStatusFileIsReadInsteadOfHttp) {
+  CannedStatusServer server(StatusWithDesired(0));
+  TempDir dir;
+  const std::string file =
+      dir.Write("status.json", StatusFileWithDesired(60, UnixNow()));
+  auto r = RunStatusScript(server.port(), GetParam(), file);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("demote this node by 60"), std::string::npos) << r.out;
+}
+
+TEST_P(CarpServiceStatus, FreshHealthyStatusFileNeedsNoHttp) {
+  TempDir dir;
+  const std::string file =
+      dir.Write("status.json", StatusFileWithDesired(0, UnixNow()));
+  auto r = RunStatusScript(testing::FreePort(), GetParam(), file);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("healthy"), std::string::npos) << r.out;
+}
+
+TEST_P(CarpServiceStatus, StaleStatusFileCountsAsExporterNotRunning) {
+  // A daemon killed while it wanted to demote leaves that answer behind.
+  CannedStatusServer server(StatusWithDesired(60));
+  TempDir dir;
+  for (long long written : {UnixNow() - 30, UnixNow() + 3600}) {
+    const std::string file =
+        dir.Write("status.json", StatusFileWithDesired(60, written));
+    auto r = RunStatusScript(server.port(), GetParam(), file);
+    EXPECT_EQ(r.exit_code, 0) << written << ": " << r.out << r.err;
+    EXPECT_NE(r.out.find("stale"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("not demoting"), std::string::npos) << r.out;
+  }
+}
+
+TEST_P(CarpServiceStatus, MaximumAgeOfTheStatusFileIsAdjustable) {
+  TempDir dir;
+  const std::string file =
+      dir.Write("status.json", StatusFileWithDesired(60, UnixNow() - 30));
+  auto r = RunStatusScript(testing::FreePort(), GetParam(), file,
+                           {"IPV6_HA_EXPORTER_STATUS_MAX_AGE=60"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+}
+
+TEST_P(CarpServiceStatus, GarbledStatusFileDoesNotDemote) {
+  CannedStatusServer server(StatusWithDesired(60));
+  const std::string whole = StatusFileWithDesired(60, UnixNow());
+  nlohmann::json no_time = nlohmann::json::parse(StatusWithDesired(60));
+  nlohmann::json string_time = nlohmann::json::parse(whole);
+  string_time["written_at_unix"] = std::to_string(UnixNow());
+  const std::vector<std::string> garbage = {
+      "",
+      "not json at all\n",
+      "\x7f\x45\x4c\x46\x02\x01\x01",
+      whole.substr(0, whole.size() - 3),  // cut before the closing brace
+      whole + whole,                      // two documents
+      no_time.dump(),
+      string_time.dump(),
+      "[" + whole + "]",
+  };
+  TempDir dir;
+  for (const auto& content : garbage) {
+    const std::string file = dir.Write("status.json", content);
+    auto r = RunStatusScript(server.port(), GetParam(), file);
+    EXPECT_EQ(r.exit_code, 0) << "content: " << content << "\n"
+                              << r.out << r.err;
+    EXPECT_NE(r.out.find("not demoting"), std::string::npos)
+        << "content: " << content << "\n"
+        << r.out;
+  }
+}
+
+TEST_P(CarpServiceStatus, NoStatusFileConfiguredUsesHttp) {
+  CannedStatusServer server(StatusWithDesired(60));
+  auto r = RunStatusScript(server.port(), GetParam(), /*status_file=*/"");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(JsonReaders, CarpServiceStatus,
                          ::testing::Values(true, false), [](const auto& info) {
-                           return info.param ? "jq" : "sed";
+                           return info.param ? "jq" : "awk";
                          });
 
 // The real exporter with one command check standing for a local fault.
@@ -172,8 +277,29 @@ class CarpServiceStatusAgainstExporter : public ::testing::Test {
  protected:
   // `with_peer`: a second, healthy exporter as the HA peer, so the
   // controller has somewhere better to go and may demote this node.
-  void Start(const std::string& program, bool with_peer = false) {
+  // `secured`: HTTPS and basic auth on the API (web:), and a status file.
+  void Start(const std::string& program, bool with_peer = false,
+             bool secured = false) {
     port_ = testing::FreePort();
+    std::string web_section;
+    if (secured) {
+      const std::string cert = (dir_.path() / "cert.pem").string();
+      const std::string key = (dir_.path() / "key.pem").string();
+      auto made = RunProgram({"/usr/bin/openssl", "req", "-x509", "-newkey",
+                              "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                              "-nodes", "-keyout", key, "-out", cert, "-days",
+                              "1", "-subj", "/CN=127.0.0.1", "-addext",
+                              "subjectAltName=IP:127.0.0.1"});
+      ASSERT_EQ(made.exit_code, 0) << made.err;
+      status_file_ = (dir_.path() / "run" / "status.json").string();
+      // bcrypt("secret") at cost 4: the hook never learns it.
+      web_section =
+          "status_file: " + status_file_ +
+          "\nweb:\n  tls_server_config: {cert_file: " + cert +
+          ", key_file: " + key +
+          "}\n  basic_auth_users:\n    prometheus: "
+          "\"$2b$04$NO.6chsCGrE/QErbkxa/te1Th43EFAojEAvkNRS1tpfFa7ztrOq2G\"\n";
+    }
     std::string peer_section, peer_check;
     if (with_peer) {
       const int peer_port = testing::FreePort();
@@ -204,7 +330,7 @@ class CarpServiceStatusAgainstExporter : public ::testing::Test {
             "\"]\n"
             "node: {name: fw1}\n"
             "role: {source: static, static: master}\n" +
-            peer_section +
+            web_section + peer_section +
             "checks:\n"
             "  radvd_running: {type: command, argv: [" +
             program + "], interval: 200ms, weight: 60}\n" + peer_check +
@@ -212,9 +338,27 @@ class CarpServiceStatusAgainstExporter : public ::testing::Test {
             "hold_down: 1s}\n");
     exporter_ = std::make_unique<testing::ExporterProcess>(
         std::vector<std::string>{"--config", config});
+    if (secured) {
+      // Plain HTTP gets no answer now: wait for the status file instead.
+      ASSERT_TRUE(testing::WaitFor(
+          [&] {
+            return exporter_->Running() && Status().contains("controller");
+          },
+          std::chrono::seconds(10)))
+          << exporter_->Log();
+      return;
+    }
     ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
   }
+  // The exporter's status: from its status file when it has one.
   nlohmann::json Status() {
+    if (!status_file_.empty()) {
+      std::ifstream in(status_file_);
+      std::stringstream buf;
+      buf << in.rdbuf();
+      auto doc = nlohmann::json::parse(buf.str(), nullptr, false);
+      return doc.is_object() ? doc : nlohmann::json::object();
+    }
     auto r = testing::HttpGet("127.0.0.1", port_, "/api/v1/status");
     if (!r || r->status != 200) return nlohmann::json::object();
     return nlohmann::json::parse(r->body, nullptr, false);
@@ -231,6 +375,7 @@ class CarpServiceStatusAgainstExporter : public ::testing::Test {
 
   TempDir dir_;
   int port_ = 0;
+  std::string status_file_;
   std::unique_ptr<Ipv6Listener> peer_probe_;
   std::unique_ptr<testing::ExporterProcess> peer_;
   std::unique_ptr<testing::ExporterProcess> exporter_;
@@ -260,6 +405,68 @@ TEST_F(CarpServiceStatusAgainstExporter, ExporterWantingToDemoteExitsNonZero) {
     auto r = RunStatusScript(port_, use_jq);
     EXPECT_EQ(r.exit_code, 1) << (use_jq ? "jq: " : "awk: ") << r.out << r.err;
   }
+}
+
+// With TLS and basic auth on the API the script has no way in over HTTP
+// (and no password to try): the status file is what keeps it working.
+TEST_F(CarpServiceStatusAgainstExporter, SecuredExporterHealthyExitsZero) {
+  Start("/bin/true", /*with_peer=*/false, /*secured=*/true);
+  ASSERT_TRUE(WaitForCheck("ok")) << Status().dump();
+  for (bool use_jq : {true, false}) {
+    auto r = RunStatusScript(port_, use_jq, status_file_);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("healthy (controller.desired 0)"), std::string::npos)
+        << r.out;
+  }
+}
+
+TEST_F(CarpServiceStatusAgainstExporter,
+       SecuredExporterWantingToDemoteExitsNonZero) {
+  if (FindCheckType("peer_reachability") == nullptr) {
+    GTEST_SKIP() << "check type peer_reachability not in this build";
+  }
+  Start("/bin/false", /*with_peer=*/true, /*secured=*/true);
+  ASSERT_TRUE(WaitForCheck("fail")) << Status().dump();
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return Status()["controller"].value("desired", 0) > 0; },
+      std::chrono::seconds(10)))
+      << Status().dump();
+  for (bool use_jq : {true, false}) {
+    auto r = RunStatusScript(port_, use_jq, status_file_);
+    EXPECT_EQ(r.exit_code, 1) << (use_jq ? "jq: " : "awk: ") << r.out << r.err;
+    EXPECT_NE(r.out.find("wants to demote this node by 60"), std::string::npos)
+        << r.out;
+  }
+  // The same over plain HTTP without credentials: what broke before.
+  auto http_only = RunStatusScript(port_, true, /*status_file=*/"");
+  EXPECT_EQ(http_only.exit_code, 0) << http_only.out << http_only.err;
+  EXPECT_NE(http_only.out.find("no status from"), std::string::npos)
+      << http_only.out;
+
+  // kill -9: the last answer (demote) stays in the file, and goes stale.
+  exporter_->Signal(SIGKILL);
+  ASSERT_TRUE(testing::WaitFor([&] { return !exporter_->Running(); },
+                               std::chrono::seconds(5)));
+  ASSERT_TRUE(std::filesystem::exists(status_file_));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  for (bool use_jq : {true, false}) {
+    auto r = RunStatusScript(port_, use_jq, status_file_,
+                             {"IPV6_HA_EXPORTER_STATUS_MAX_AGE=1"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("stale"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(CarpServiceStatusAgainstExporter,
+       SecuredExporterStoppedCleanlyExitsZero) {
+  Start("/bin/true", /*with_peer=*/false, /*secured=*/true);
+  ASSERT_TRUE(WaitForCheck("ok")) << Status().dump();
+  EXPECT_EQ(exporter_->Stop(), 0) << exporter_->Log();
+  EXPECT_FALSE(std::filesystem::exists(status_file_));
+  // No file: the script asks HTTP, where nobody answers.
+  auto r = RunStatusScript(port_, true, status_file_);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("no status from"), std::string::npos) << r.out;
 }
 
 TEST(CarpSyshook, SignalsTheExporterNamedInThePidfileWithSigusr1) {

@@ -148,6 +148,58 @@ TEST(ConfigTest, BadFixturesAllFailWithPositions) {
   }
 }
 
+TEST(ConfigTest, StatusFileDefaultsToThePlatformDefault) {
+  auto c = Load("node: {name: a}\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->config.status_file, kDefaultStatusFile);
+#ifdef __FreeBSD__
+  EXPECT_EQ(c->config.status_file, "/var/run/ipv6_ha_exporter/status.json");
+#else
+  EXPECT_EQ(c->config.status_file, "") << "off on Linux unless configured";
+#endif
+}
+
+TEST(ConfigTest, StatusFileTakesAnAbsolutePath) {
+  auto c = Load("status_file: /run/ipv6_ha_exporter/status.json\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->config.status_file, "/run/ipv6_ha_exporter/status.json");
+}
+
+TEST(ConfigTest, EmptyStatusFileTurnsItOff) {
+  auto c = Load("status_file: \"\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->config.status_file, "");
+}
+
+TEST(ConfigTest, RelativeStatusFileIsAnErrorAtItsValue) {
+  EXPECT_EQ(ErrorOf("node: {name: a}\nstatus_file: status.json\n"),
+            "test.yml:2:14: status_file must be an absolute path (or \"\" for "
+            "none), not \"status.json\"");
+}
+
+TEST(ConfigTest, StatusFileMustNameAFile) {
+  EXPECT_EQ(ErrorOf("status_file: /run/ipv6_ha_exporter/\n"),
+            "test.yml:1:14: status_file must name a file, not a directory: "
+            "\"/run/ipv6_ha_exporter/\"");
+}
+
+TEST(ConfigTest, StatusFileMustBeAString) {
+  EXPECT_EQ(ErrorOf("status_file: [/a, /b]\n"),
+            "test.yml:1:14: status_file must be a string");
+}
+
+TEST(ConfigTest, StatusFileMustNotReplaceTheDemotionFiles) {
+  EXPECT_EQ(ErrorOf("demotion: {state_file: /var/db/ipv6ha.state}\n"
+                    "status_file: /var/db/./ipv6ha.state\n"),
+            "test.yml:2:14: status_file must not be demotion.state_file "
+            "(/var/db/ipv6ha.state)");
+  EXPECT_EQ(ErrorOf("demotion: {sink: keepalived_track_file, track_file: "
+                    "/run/ipv6ha/demote}\n"
+                    "status_file: /run/ipv6ha/demote\n"),
+            "test.yml:2:14: status_file must not be demotion.track_file "
+            "(/run/ipv6ha/demote)");
+}
+
 }  // namespace
 }  // namespace ipv6ha
 
@@ -161,6 +213,8 @@ TEST(ShippedConfigTest, AnnotatedExampleIsValid) {
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->checks.size(), 6u);
   EXPECT_TRUE(c->config.demotion.dry_run);
+  // The OPNsense service status script reads it there.
+  EXPECT_EQ(c->config.status_file, "/var/run/ipv6_ha_exporter/status.json");
 }
 
 }  // namespace
