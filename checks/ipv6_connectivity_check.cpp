@@ -43,7 +43,9 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               std::to_string(c.quorum) + " is more than the " +
                               std::to_string(c.targets.size()) + " targets");
   }
-  c.window = static_cast<int>(config.Int("window", 20, 1, 10000));
+  c.probes = static_cast<int>(config.Int("probes", 3, 1, 10));
+  // The default window spans the latest 20 runs.
+  c.window = static_cast<int>(config.Int("window", 20 * c.probes, 1, 10000));
   c.down_after = static_cast<int>(config.Int("down_after", 1, 1, 1000));
   if (config.Has("max_rtt")) c.max_rtt = config.Dur("max_rtt", Duration(0));
   if (config.Has("max_loss")) c.max_loss = config.Double("max_loss", 1, 0, 1);
@@ -98,7 +100,7 @@ TargetVerdict EvaluateTarget(const ProbeStats& stats,
   if (stats.last().result == ProbeResult::kError) {
     return {State::kError, "cannot probe: " + stats.last().reason};
   }
-  if (stats.consecutive_failures() >= config.down_after) {
+  if (stats.consecutive_failed_runs() >= config.down_after) {
     std::string why = stats.last().reason;
     if (stats.consecutive_failures() > 1) {
       why += " (" + std::to_string(stats.consecutive_failures()) +
@@ -194,23 +196,30 @@ void Ipv6ConnectivityCheck::ResolvePending() {
 
 CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
   ResolvePending();
+  // `probes` rounds over the targets in one batch: a, b, c, a, b, c, ...
   std::vector<ProbeSpec> specs;
   std::vector<std::size_t> index;
-  for (std::size_t i = 0; i < targets_.size(); ++i) {
-    if (!targets_[i].address) continue;
-    ProbeSpec spec;
-    spec.target = *targets_[i].address;
-    spec.tcp_port = config_.tcp_port;
-    spec.source = config_.source;
-    spec.interface = config_.interface;
-    specs.push_back(spec);
-    index.push_back(i);
+  for (int round = 0; round < config_.probes; ++round) {
+    for (std::size_t i = 0; i < targets_.size(); ++i) {
+      if (!targets_[i].address) continue;
+      ProbeSpec spec;
+      spec.target = *targets_[i].address;
+      spec.tcp_port = config_.tcp_port;
+      spec.source = config_.source;
+      spec.interface = config_.interface;
+      specs.push_back(spec);
+      index.push_back(i);
+    }
   }
   const auto wait = ProbeWaitFor(
       context.deadline, std::chrono::steady_clock::now(), settings_.timeout);
   const auto outcomes = prober_->ProbeAll(specs, wait);
+  std::vector<std::vector<ProbeOutcome>> runs(targets_.size());
   for (std::size_t k = 0; k < outcomes.size(); ++k) {
-    targets_[index[k]].series->Record(outcomes[k]);
+    runs[index[k]].push_back(outcomes[k]);
+  }
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    if (!runs[i].empty()) targets_[i].series->RecordRun(runs[i]);
   }
 
   std::vector<std::string> names;

@@ -6,23 +6,28 @@
 //
 //   checks:
 //     ipv6_connectivity:
-//       targets: ["2001:4860:4860::8888", "2606:4700:4700::1111",
-//       "dns.quad9.net"] method: icmp            # or tcp:443 interval: 200ms
-//       # one probe per target per run timeout: 150ms          # probe timeout
-//       (a little less, to answer in time) quorum: 2 window: 20              #
-//       probes per target for loss, RTT and jitter down_after: 1           #
-//       consecutive lost probes before a target is down max_loss: 0.2 #
-//       optional: loss above this = degraded = down max_rtt: 100ms          #
-//       optional: mean RTT above this = down source: "fd00:10::1"    #
-//       optional: source address (e.g. a LAN ULA, to interface: wan0         #
-//       test the NPTv6 path); optional interface backup_policy: unknown  # on
-//       BACKUP: unknown (default) or check
+//       targets: ["2001:4860:4860::8888", "2606:4700:4700::1111"]
+//       method: icmp        # or tcp:443
+//       interval: 200ms     # one run per interval
+//       timeout: 150ms      # probe timeout (less than the interval)
+//       probes: 3           # per target per run; one answer will do
+//       quorum: 1
+//       window: 60          # probes per target for loss, RTT, jitter
+//       down_after: 1       # runs in a row without an answer: down
+//       max_loss: 0.2       # optional: loss above this = down
+//       max_rtt: 100ms      # optional: mean RTT above this = down
+//       source: "fd00:10::1"  # optional source address
+//       interface: wan0     # optional interface
+//       backup_policy: unknown  # on BACKUP: unknown (default) or check
 //
-// Each run sends one probe to every target and waits for them (the run's
-// deadline minus a small margin), so the probe interval is the check's
-// interval. Detection time of a total loss: the check reports fail within
-// (down_after) x interval + timeout, and the controller acts after
-// (down_after + fall - 1) x interval + timeout.
+// Each run sends `probes` probes to every target at once and waits for them
+// (the run's deadline minus a small margin), so the run interval is the
+// check's interval. A target answered a run when any of its probes was
+// answered (like `ping -c 3`): under random loss p a run loses a target with
+// p^probes instead of p, so a lossy but working path does not add up to
+// `fall` failed runs. Detection time of a total loss is unchanged: the check
+// reports fail within (down_after) x interval + timeout, and the controller
+// acts after (down_after + fall - 1) x interval + timeout.
 
 #include <memory>
 #include <optional>
@@ -41,7 +46,8 @@ struct Ipv6ConnectivityConfig {
   std::vector<std::string> targets;
   int tcp_port = 0;  // 0: ICMPv6 echo
   int quorum = 1;
-  int window = 20;
+  int probes = 3;   // per target per run
+  int window = 60;  // probes per target; default 20 runs' worth
   int down_after = 1;
   std::optional<Duration> max_rtt;
   std::optional<double> max_loss;  // 0..1

@@ -14,6 +14,15 @@ void ProbeSeries::Record(const ProbeOutcome& outcome) {
   }
 }
 
+void ProbeSeries::RecordRun(const std::vector<ProbeOutcome>& outcomes) {
+  stats_.RecordRun(outcomes);
+  for (const auto& o : outcomes) {
+    if (o.result == ProbeResult::kSuccess) {
+      rtt_.Observe(std::chrono::duration<double>(o.rtt).count());
+    }
+  }
+}
+
 const prometheus::Histogram::BucketBoundaries& ProbeRttBuckets() {
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -26,7 +35,8 @@ std::vector<prometheus::MetricFamily> ProbeFamilies(
   using prometheus::MetricType;
   auto success = MakeFamily(
       "ipv6_ha_probe_success",
-      "1 when the latest probe of the target was answered.", MetricType::Gauge);
+      "1 when the target answered its latest run (any of its probes).",
+      MetricType::Gauge);
   auto rtt =
       MakeFamily("ipv6_ha_probe_rtt_seconds",
                  "Round-trip time of answered probes.", MetricType::Histogram);

@@ -22,6 +22,8 @@ class ProbeSeries {
   ProbeSeries(std::string target, std::size_t window);
 
   void Record(const ProbeOutcome& outcome);
+  // One run of several probes to this target (see ProbeStats::RecordRun).
+  void RecordRun(const std::vector<ProbeOutcome>& outcomes);
   const std::string& target() const { return target_; }
   const ProbeStats& stats() const { return stats_; }
   const prometheus::Histogram& rtt() const { return rtt_; }

@@ -8,9 +8,33 @@ namespace ipv6ha {
 ProbeStats::ProbeStats(std::size_t window)
     : capacity_(std::max<std::size_t>(window, 1)) {}
 
-void ProbeStats::Record(const ProbeOutcome& outcome) {
-  last_ = outcome;
+void ProbeStats::Record(const ProbeOutcome& outcome) { RecordRun({outcome}); }
+
+void ProbeStats::RecordRun(const std::vector<ProbeOutcome>& outcomes) {
+  const ProbeOutcome* answer = nullptr;
+  const ProbeOutcome* failure = nullptr;
+  for (const auto& o : outcomes) {
+    RecordProbe(o);
+    if (o.result == ProbeResult::kSuccess) {
+      if (!answer || o.rtt < answer->rtt) answer = &o;
+    } else if (o.result == ProbeResult::kFailure) {
+      failure = &o;
+    }
+  }
+  if (outcomes.empty()) return;
   has_result_ = true;
+  if (answer) {
+    last_ = *answer;
+    consecutive_failed_runs_ = 0;
+  } else if (failure) {
+    last_ = *failure;
+    ++consecutive_failed_runs_;
+  } else {
+    last_ = outcomes.back();  // nothing could be sent: no evidence either way
+  }
+}
+
+void ProbeStats::RecordProbe(const ProbeOutcome& outcome) {
   if (outcome.result == ProbeResult::kError) return;
   const bool success = outcome.result == ProbeResult::kSuccess;
   ++sent_;

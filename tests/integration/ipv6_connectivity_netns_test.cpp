@@ -40,7 +40,8 @@ TEST_F(ConnectivityLab, AllTargetsUpIsOk) {
 TEST_F(ConnectivityLab, OneDeadTargetIsNotAnOutageWithQuorumTwo) {
   ASSERT_TRUE(DropEchoTo("2001:db8:100::1"));
   CheckRunner runner(*router_, Yaml(kFastIcmp), RawEnv());
-  // Long enough for down_after (3 lost probes) to mark the target down.
+  // Long enough for down_after (3 runs without an answer) to mark the
+  // target down.
   ASSERT_TRUE(WaitFor(
       [&] {
         auto l = runner.Latest();
@@ -100,7 +101,7 @@ TEST_F(ConnectivityLab, RandomLossIsMeasuredAndDoesNotFlapBelowTheThreshold) {
     max_loss: 0.5
 )"),
       RawEnv());
-  // Fill the window (40 probes), then watch 40 more runs.
+  // Fill the window (40 probes: 14 runs of 3), then watch 40 more runs.
   ASSERT_TRUE(WaitFor([&] { return runner.History().size() >= 40; },
                       milliseconds(8000)));
   const std::size_t start = runner.History().size();

@@ -46,6 +46,27 @@ TEST(Ipv6ConnectivityTargetTest, DownAfterNeedsThatManyLostProbesInARow) {
   EXPECT_NE(v.reason.find("3 probes in a row"), std::string::npos);
 }
 
+TEST(Ipv6ConnectivityTargetTest, OneAnswerInARunKeepsTargetHealthy) {
+  Ipv6ConnectivityConfig c;
+  ProbeStats s(10);
+  s.RecordRun({Lost(), Lost(), Ok(5)});
+  EXPECT_EQ(EvaluateTarget(s, c).state, State::kHealthy);
+  s.RecordRun({Ok(5), Lost(), Lost()});
+  EXPECT_EQ(EvaluateTarget(s, c).state, State::kHealthy);
+}
+
+TEST(Ipv6ConnectivityTargetTest, DownAfterCountsRunsWithoutAnswer) {
+  Ipv6ConnectivityConfig c;
+  c.down_after = 2;
+  ProbeStats s(10);
+  s.RecordRun({Lost(), Lost(), Lost()});
+  EXPECT_EQ(EvaluateTarget(s, c).state, State::kHealthy);
+  s.RecordRun({Lost(), Lost(), Lost()});
+  auto v = EvaluateTarget(s, c);
+  EXPECT_EQ(v.state, State::kDown);
+  EXPECT_NE(v.reason.find("6 probes in a row"), std::string::npos) << v.reason;
+}
+
 TEST(Ipv6ConnectivityTargetTest, LossAboveThresholdIsDegradedAndDown) {
   Ipv6ConnectivityConfig c;
   c.max_loss = 0.2;
@@ -234,6 +255,7 @@ checks:
     interval: 200ms
     timeout: 150ms
     quorum: 2
+    probes: 2
     window: 50
     down_after: 3
     max_loss: 0.5
@@ -280,6 +302,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{
             "checks: {ipv6_connectivity: {targets: ['::1'], max_loss: 2}}",
             "max_loss"},
+        BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], probes: 0}}",
+                  "probes"},
         BadConfig{"checks: {ipv6_connectivity: {targets: ['::1'], "
                   "backup_policy: fail}}",
                   "backup_policy"},

@@ -78,5 +78,47 @@ TEST(ProbeStatsTest, ProbesThatCouldNotBeSentAreNotLosses) {
   EXPECT_EQ(s.last().result, ProbeResult::kError);
 }
 
+TEST(ProbeStatsTest, RunWithOneAnswerIsNotAFailedRun) {
+  ProbeStats s(10);
+  s.RecordRun({Lost(), Lost()});
+  EXPECT_EQ(s.consecutive_failed_runs(), 1);
+  s.RecordRun({Lost(), Ok(300), Lost()});
+  EXPECT_EQ(s.consecutive_failed_runs(), 0);
+  EXPECT_TRUE(s.last_success());
+  EXPECT_EQ(s.last().rtt, microseconds(300));
+  EXPECT_EQ(s.consecutive_failures(), 1);  // probes since the latest answer
+  EXPECT_EQ(s.sent(), 5u);
+  EXPECT_EQ(s.received(), 1u);
+  EXPECT_DOUBLE_EQ(s.LossRatio(), 0.8);
+}
+
+TEST(ProbeStatsTest, RunsWithoutAnswerCountInARow) {
+  ProbeStats s(10);
+  s.RecordRun({Ok(100), Ok(200)});
+  s.RecordRun({Lost(), Lost(), Lost()});
+  s.RecordRun({Lost(), Lost(), Lost()});
+  EXPECT_EQ(s.consecutive_failed_runs(), 2);
+  EXPECT_EQ(s.consecutive_failures(), 6);
+  EXPECT_FALSE(s.last_success());
+  EXPECT_EQ(s.last().reason, "timeout after 150ms");
+}
+
+TEST(ProbeStatsTest, RunAnswerIsItsFastestProbe) {
+  ProbeStats s(10);
+  s.RecordRun({Ok(500), Ok(200), Ok(400)});
+  EXPECT_EQ(s.last().rtt, microseconds(200));
+}
+
+TEST(ProbeStatsTest, RunOfErrorsOnlyIsNoEvidence) {
+  ProbeStats s(10);
+  s.RecordRun({Lost()});
+  s.RecordRun({Err(), Err()});
+  EXPECT_EQ(s.consecutive_failed_runs(), 1);
+  EXPECT_EQ(s.last().result, ProbeResult::kError);
+  s.RecordRun({Err(), Lost()});
+  EXPECT_EQ(s.consecutive_failed_runs(), 2);
+  EXPECT_EQ(s.last().result, ProbeResult::kFailure);
+}
+
 }  // namespace
 }  // namespace ipv6ha

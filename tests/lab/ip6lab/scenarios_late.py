@@ -29,7 +29,16 @@ def s4_flapping_path(lab):
     v.note(f"under loss: fw1 wrote a demotion {demotions}x"
            + "".join(f"\n      reason: {r}" for r in sorted(reasons)))
     gains = o.vip_gains("fw2", t0)
-    v.expect(gains <= 1, f"at most one failover under 30% loss (fw2 took the VIP {gains}x)")
+    # A lossy path that still works is no reason to fail over: with 3 probes
+    # per target per run, 30% loss fails a run with 0.3^9 (docs/checks.md,
+    # "Random loss"), and the pair holds still.
+    v.expect(demotions == 0, "fw1 writes no demotion under 30% loss")
+    why = ""
+    if gains and not demotions:
+        # Nothing of ours moved it: keepalived missed adverts (advert_int
+        # 0.2 s leaves 0.7 s), which a saturated machine can cause.
+        why = "; no demotion was written: keepalived moved the VIP (see its log)"
+    v.expect(gains == 0, f"no failover under 30% loss (fw2 took the VIP {gains}x{why})")
     # Phase 2: the path bounces (down 2 s, up until fw1 is back) until the
     # flap guard freezes the controller.
     changes = lab.tuning.flap_changes
