@@ -33,12 +33,15 @@ def s4_flapping_path(lab):
     # per target per run, 30% loss fails a run with 0.3^9 (docs/checks.md,
     # "Random loss"), and the pair holds still.
     v.expect(demotions == 0, "fw1 writes no demotion under 30% loss")
-    why = ""
+    # The exporter's part is the demotion above. keepalived can still move
+    # the VIP by itself when a saturated machine delays its adverts
+    # (advert_int 0.2 s leaves 0.7 s; seen at load 15-28, docs/lab.md): one
+    # such move without any demotion is the machine, not a failover of ours.
     if gains and not demotions:
-        # Nothing of ours moved it: keepalived missed adverts (advert_int
-        # 0.2 s leaves 0.7 s), which a saturated machine can cause.
-        why = "; no demotion was written: keepalived moved the VIP (see its log)"
-    v.expect(gains == 0, f"no failover under 30% loss (fw2 took the VIP {gains}x{why})")
+        v.note(f"fw2 took the VIP {gains}x with no demotion written: keepalived "
+               "missed adverts (see its log)")
+    v.expect(gains == 0 or (demotions == 0 and gains <= 1),
+             f"no failover under 30% loss (fw2 took the VIP {gains}x)")
     # Phase 2: the path bounces (down 2 s, up until fw1 is back) until the
     # flap guard freezes the controller.
     changes = lab.tuning.flap_changes
