@@ -28,8 +28,12 @@ std::string Prefix0(int port) {
   if (doc.is_discarded() || !doc.contains("checks")) return "";
   for (const auto& check : doc["checks"]) {
     if (check.value("name", "") != "prefix_freshness") continue;
-    const auto& pds = check["details"]["delegations"];
-    if (pds.is_array() && !pds.empty()) return pds[0].value("prefix", "");
+    // Before the first result a check has no details (or no delegations).
+    if (!check.contains("details") || !check["details"].is_object()) return "";
+    const auto pds = check["details"].value("delegations", nlohmann::json::array());
+    if (pds.is_array() && !pds.empty() && pds[0].is_object()) {
+      return pds[0].value("prefix", "");
+    }
   }
   return "";
 }
