@@ -231,5 +231,37 @@ TEST(ReadOnlyEndpointsTest, StateChangingMethodsAreRefusedOnEveryEndpoint) {
   EXPECT_TRUE(exporter.Running());
 }
 
+// HEAD answers with GET's head and no body; any other method gets 405 and
+// the methods that are allowed.
+TEST(ReadOnlyEndpointsTest, HeadGetsTheHeadAloneAndOtherMethodsGet405WithAllow) {
+  TempDir dir;
+  const int port = FreePort();
+  auto cfg = dir.Write("c.yml", Config(port, ""));
+  ExporterProcess exporter({"--config", cfg});
+  ASSERT_TRUE(exporter.WaitReady(port)) << exporter.Log();
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  for (const char* path : kEndpoints) {
+    // A raw HTTP/1.0 exchange read to the end of the stream: curl -I would
+    // not read a body the server wrongly sent.
+    auto head = RunProgram({"/bin/bash", "-c",
+                            "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port) +
+                                " && printf 'HEAD " + path +
+                                " HTTP/1.0\\r\\n\\r\\n' >&3 && timeout 5 cat <&3"},
+                           10s);
+    EXPECT_EQ(head.out.rfind("HTTP/1.1 200", 0), 0u) << path << ": " << head.out;
+    EXPECT_NE(head.out.find("Content-Length: "), std::string::npos) << path;
+    // Everything after the head's blank line would be a body.
+    auto end = head.out.find("\r\n\r\n");
+    ASSERT_NE(end, std::string::npos) << path;
+    EXPECT_EQ(end + 4, head.out.size()) << path << " sent a body to HEAD";
+  }
+  auto post = RunProgram({"/usr/bin/curl", "-s", "-i", "--max-time", "5", "-X", "POST",
+                          "--data", "x=1", base + "/metrics"},
+                         10s);
+  EXPECT_EQ(post.out.rfind("HTTP/1.1 405", 0), 0u) << post.out;
+  EXPECT_NE(post.out.find("Allow: GET, HEAD"), std::string::npos) << post.out;
+  EXPECT_TRUE(exporter.Running());
+}
+
 }  // namespace
 }  // namespace ipv6ha
