@@ -1,9 +1,10 @@
 // Faults around files the daemon reads and writes, with the real binary:
 //  - the pds file replaced 1,000 times a second while prefix_freshness and
 //    its file watch run: no crash, never a torn or half-written read;
-//  - a full disk under the demotion state file (a tiny tmpfs in a private
-//    mount namespace): the controller refuses to change the track file it
-//    cannot record, says why, and catches up once space returns.
+//  - a full disk, or a read-only mount, under the demotion state file (a
+//    tmpfs in a private mount namespace): the controller refuses to change
+//    the track file it cannot record, says why, and catches up once the
+//    directory is writable again.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -99,8 +100,14 @@ std::optional<long> TrackFile(const fs::path& path) {
   return v;
 }
 
-TEST(FaultStorageTest, FullDiskUnderTheStateFileBlocksDemotionUntilSpaceReturns) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root (mount namespace with a tmpfs)";
+// Runs the exporter in a private mount namespace where `fault` (a shell
+// command with STATE standing for the state directory) has broken the
+// demotion state directory, with a weighted check that fails at once on a
+// BACKUP: the controller must not write the track file it cannot record,
+// must say why, and must catch up after `heal` (run inside the exporter's
+// mount namespace).
+void StateDirectoryFaultBlocksDemotionUntilHealed(const std::string& fault,
+                                                   const std::string& heal) {
   TempDir dir;
   const int port = FreePort();
   const auto state_dir = dir.path() / "state";
@@ -115,12 +122,16 @@ TEST(FaultStorageTest, FullDiskUnderTheStateFileBlocksDemotionUntilSpaceReturns)
                    "demotion:\n  sink: keepalived_track_file\n  track_file: " +
                    track.string() + "\n  state_file: " + (state_dir / "state.json").string() +
                    "\n  fall: 1\n  rise: 1\n  hold_down: 0s\n");
-  // A 16 KiB tmpfs over the state directory, filled up, in the exporter's own
-  // mount namespace: the test's view of the directory is untouched.
+  auto with_dir = [&](std::string command) {
+    for (auto at = command.find("STATE"); at != std::string::npos; at = command.find("STATE")) {
+      command.replace(at, 5, state_dir.string());
+    }
+    return command;
+  };
+  // The fault lives in the exporter's own mount namespace: the test's view
+  // of the directory is untouched.
   const std::string script =
-      "mount -t tmpfs -o size=16k tmpfs " + state_dir.string() +
-      " && (cat /dev/zero > " + state_dir.string() + "/filler 2>/dev/null; true)" +
-      " && exec " + IPV6HA_BINARY + " --config " + cfg;
+      with_dir(fault) + " && exec " + IPV6HA_BINARY + " --config " + cfg;
   ExporterProcess p({"-m", "--propagation", "private", "/bin/sh", "-c", script}, "",
                     "/usr/bin/unshare");
   ASSERT_TRUE(p.WaitReady(port)) << p.Log();
@@ -140,14 +151,29 @@ TEST(FaultStorageTest, FullDiskUnderTheStateFileBlocksDemotionUntilSpaceReturns)
   std::printf("state file error: %s\n",
               doc["controller"]["state_file"]["error"].get<std::string>().c_str());
 
-  // Space returns: the contribution is recorded and applied.
-  auto freed = RunProgram({"/usr/bin/nsenter", "-t", std::to_string(p.pid()), "-m",
-                           "rm", "-f", (state_dir / "filler").string()});
-  ASSERT_EQ(freed.exit_code, 0) << freed.err;
+  // The fault is healed: the contribution is recorded and applied.
+  auto healed = RunProgram({"/usr/bin/nsenter", "-t", std::to_string(p.pid()), "-m",
+                            "/bin/sh", "-c", with_dir(heal)});
+  ASSERT_EQ(healed.exit_code, 0) << healed.err;
   EXPECT_TRUE(WaitFor([&] { return TrackFile(track) == 50; }, 10s)) << p.Log();
   doc = Status(port);
   EXPECT_EQ(doc["controller"]["applied"], 50);
   EXPECT_EQ(p.Stop(), 0);
+}
+
+TEST(FaultStorageTest, FullDiskUnderTheStateFileBlocksDemotionUntilSpaceReturns) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (mount namespace with a tmpfs)";
+  // A 16 KiB tmpfs over the state directory, filled up.
+  StateDirectoryFaultBlocksDemotionUntilHealed(
+      "mount -t tmpfs -o size=16k tmpfs STATE && (cat /dev/zero > STATE/filler 2>/dev/null; true)",
+      "rm -f STATE/filler");
+}
+
+TEST(FaultStorageTest, ReadOnlyStateDirectoryBlocksDemotionUntilWritable) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (mount namespace with a tmpfs)";
+  // Root ignores permission bits, so the directory is a read-only mount.
+  StateDirectoryFaultBlocksDemotionUntilHealed(
+      "mount -t tmpfs -o size=1m,ro tmpfs STATE", "mount -o remount,rw STATE");
 }
 
 }  // namespace
