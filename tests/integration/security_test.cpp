@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -211,13 +212,22 @@ TEST_F(TlsTest, OldProtocolVersionsAreRefused) {
             "200");
 }
 
-// No endpoint changes state: anything but GET/HEAD is refused everywhere.
-TEST(ReadOnlyEndpointsTest, StateChangingMethodsAreRefusedOnEveryEndpoint) {
+// An exporter without auth or TLS.
+class ReadOnlyEndpointsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port = FreePort();
+    exporter = std::make_unique<ExporterProcess>(
+        std::vector<std::string>{"--config", dir.Write("c.yml", Config(port, ""))});
+    ASSERT_TRUE(exporter->WaitReady(port)) << exporter->Log();
+  }
   TempDir dir;
-  const int port = FreePort();
-  auto cfg = dir.Write("c.yml", Config(port, ""));
-  ExporterProcess exporter({"--config", cfg});
-  ASSERT_TRUE(exporter.WaitReady(port)) << exporter.Log();
+  int port = 0;
+  std::unique_ptr<ExporterProcess> exporter;
+};
+
+// No endpoint changes state: anything but GET/HEAD is refused everywhere.
+TEST_F(ReadOnlyEndpointsTest, StateChangingMethodsAreRefusedOnEveryEndpoint) {
   for (const char* path : kEndpoints) {
     for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
       auto r = RunProgram({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
@@ -228,17 +238,12 @@ TEST(ReadOnlyEndpointsTest, StateChangingMethodsAreRefusedOnEveryEndpoint) {
       EXPECT_NE(r.out[0], '2') << method << " " << path << " answered " << r.out;
     }
   }
-  EXPECT_TRUE(exporter.Running());
+  EXPECT_TRUE(exporter->Running());
 }
 
 // HEAD answers with GET's head and no body; any other method gets 405 and
 // the methods that are allowed.
-TEST(ReadOnlyEndpointsTest, HeadGetsTheHeadAloneAndOtherMethodsGet405WithAllow) {
-  TempDir dir;
-  const int port = FreePort();
-  auto cfg = dir.Write("c.yml", Config(port, ""));
-  ExporterProcess exporter({"--config", cfg});
-  ASSERT_TRUE(exporter.WaitReady(port)) << exporter.Log();
+TEST_F(ReadOnlyEndpointsTest, HeadGetsTheHeadAloneAndOtherMethodsGet405WithAllow) {
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   for (const char* path : kEndpoints) {
     // A raw HTTP/1.0 exchange read to the end of the stream: curl -I would
@@ -260,7 +265,7 @@ TEST(ReadOnlyEndpointsTest, HeadGetsTheHeadAloneAndOtherMethodsGet405WithAllow) 
                          10s);
   EXPECT_EQ(post.out.rfind("HTTP/1.1 405", 0), 0u) << post.out;
   EXPECT_NE(post.out.find("Allow: GET, HEAD"), std::string::npos) << post.out;
-  EXPECT_TRUE(exporter.Running());
+  EXPECT_TRUE(exporter->Running());
 }
 
 }  // namespace
