@@ -15,7 +15,7 @@
 //    timeout.
 //
 // IPV6HA_LOAD_SECONDS sets the wrk duration (default 60, the figure of the
-// issue; under ctest 15 unless IPV6HA_LOAD_SECONDS is set).
+// issue; under ctest 30 unless IPV6HA_LOAD_SECONDS is set).
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

@@ -59,10 +59,13 @@ checks:
   peer_reachability: {interval: 300ms, timeout: 500ms}
 )",
                      env);
+  // The peer answers before its own first check result: "not ready" until
+  // then (long enough to see under TSan).
   ASSERT_TRUE(WaitFor(
       [&] {
         auto l = runner.Latest();
-        return l && l->status == CheckStatus::kOk;
+        return l && l->status == CheckStatus::kOk &&
+               l->summary.find("backup, ready") != std::string::npos;
       },
       milliseconds(8000)))
       << (runner.Latest() ? runner.Latest()->summary : "") << peer->Log();
