@@ -140,10 +140,10 @@ struct HttpServer::Impl {
   bool rendering = false;
   bool stop_renderer = false;
   std::uint64_t render_generation = 0;    // finished renderings
-  std::shared_ptr<const RenderedMetrics> rendered;
   std::exception_ptr render_error;        // of the last rendering, if it threw
   std::thread renderer;
-  // Copies of `rendered` and of (want_render || rendering) for the path most
+  // The last finished rendering (null after one that threw), and whether one
+  // is asked for or under way (want_render || rendering), for the path most
   // scrapes take, where readers do not exclude each other: with 1,000
   // runnable workers, one preempted while it held render_mutex stalled every
   // other scrape. (Not std::atomic<std::shared_ptr>: libstdc++ guards it
@@ -158,31 +158,37 @@ struct HttpServer::Impl {
     return latest;
   }
 
+  // Whether `r` may be served without waiting, given whether the next
+  // rendering is asked for or under way.
+  static bool Servable(const std::shared_ptr<const RenderedMetrics>& r, bool asked) {
+    return r && std::chrono::steady_clock::now() - r->rendered_at <
+                    (asked ? kMaxStaleRendering : kFreshRendering);
+  }
+
   std::shared_ptr<const RenderedMetrics> Metrics() {
-    if (auto cur = Latest()) {
-      const bool asked = busy.load();
-      if (std::chrono::steady_clock::now() - cur->rendered_at <
-          (asked ? kMaxStaleRendering : kFreshRendering)) {
-        if (!asked) AskForRendering();  // keep it fresh for the next scrape
-        return cur;
-      }
+    if (auto cur = Latest(); Servable(cur, busy.load())) {
+      AskForRendering();  // keep it fresh for the next scrape
+      return cur;
     }
     std::unique_lock lock(render_mutex);
+    // A rendering may have finished since: look again under the lock.
     const bool asked = rendering || want_render;
-    if (rendered && std::chrono::steady_clock::now() - rendered->rendered_at <
-                        (asked ? kMaxStaleRendering : kFreshRendering)) {
-      if (!asked) AskForRenderingLocked();  // keep it fresh for the next scrape
-      return rendered;
+    if (auto cur = Latest(); Servable(cur, asked)) {
+      if (!asked) AskForRenderingLocked();
+      return cur;
     }
     // The rendering asked for or under way, or else the next one.
     const std::uint64_t wait_for = render_generation + 1;
     if (!asked) AskForRenderingLocked();
     render_done.wait(lock, [&] { return render_generation >= wait_for; });
     if (render_error) std::rethrow_exception(render_error);
-    return rendered;
+    return Latest();
   }
 
+  // Asks for the next rendering unless one is asked for or under way; the
+  // flag is read first so that a flood of scrapes does not queue on the lock.
   void AskForRendering() {
+    if (busy.load()) return;
     std::lock_guard lock(render_mutex);
     if (!want_render && !rendering) AskForRenderingLocked();
   }
@@ -215,10 +221,9 @@ struct HttpServer::Impl {
       }
       lock.lock();
       rendering = false;
-      rendered = std::move(text);
       {
         std::unique_lock publish(latest_mutex);
-        latest = rendered;
+        latest = std::move(text);
       }
       busy = want_render;
       render_error = error;
