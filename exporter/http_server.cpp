@@ -251,6 +251,16 @@ constexpr std::array<int, 6> kCodes = {200, 401, 404, 405, 500, 503};
 
 }  // namespace
 
+namespace {
+
+// A request header's value, or "" when absent.
+std::string_view Header(const mg_connection* conn, const char* name) {
+  const char* value = mg_get_header(conn, name);
+  return value ? value : "";
+}
+
+}  // namespace
+
 // One endpoint: method, auth, then the route, then the request counter.
 struct Route {
   // Writes the response (head only for HEAD); returns its status code.
@@ -285,10 +295,7 @@ struct Route {
       Send(conn, false, 405, "Method Not Allowed", "text/plain; charset=utf-8",
            "Method not allowed\n", "Allow: GET, HEAD\r\n");
       code = 405;
-    } else if (impl->auth.enabled() &&
-               !impl->auth.Verify(mg_get_header(conn, "Authorization")
-                                      ? mg_get_header(conn, "Authorization")
-                                      : "")) {
+    } else if (impl->auth.enabled() && !impl->auth.Verify(Header(conn, "Authorization"))) {
       Send(conn, head_only, 401, "Unauthorized", "text/plain; charset=utf-8",
            "Unauthorized\n", "WWW-Authenticate: Basic realm=\"ipv6_ha_exporter\"\r\n");
       code = 401;
