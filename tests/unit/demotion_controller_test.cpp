@@ -1,5 +1,6 @@
 // One test per row of the decision table in DESIGN.md section 4 (and
-// docs/demotion.md), with a fake clock.
+// docs/demotion.md), with a fake clock: each evaluation gets one snapshot
+// (the results since the last one, role, peer, time).
 
 #include "exporter/demotion/demotion_controller.h"
 
@@ -69,19 +70,51 @@ ControllerParams Params(
   p.upstream_failover = policy;
   p.flap_changes = 4;
   p.flap_window = std::chrono::minutes(10);
+  p.unknown_hold = std::chrono::minutes(5);
   p.peer_name = "fw2";
   return p;
 }
 
-// Feeds `results` to one check, one second apart, then evaluates.
-Decision Feed(DemotionController& c, const std::string& name, Scope scope,
+CheckSettings Check(const std::string& name, Scope scope, int weight) {
+  CheckSettings s;
+  s.name = s.type = name;
+  s.scope = scope;
+  s.weight = weight;
+  s.interval = seconds(1);
+  s.timeout = seconds(1);
+  return s;
+}
+
+// The checks of these tests; one run is interval + timeout = 2s.
+std::vector<CheckSettings> Checks(int weight = 50) {
+  return {Check("nptv6_rules", Scope::kLocal, weight),
+          Check("ipv6_connectivity", Scope::kUpstream, weight),
+          Check("prefix_freshness", Scope::kLocal, 100),
+          Check("peer_reachability", Scope::kLocal, 0)};
+}
+
+ControllerSnapshot Snap(Role role, Peer peer, ControllerTime now,
+                        std::vector<CheckEvent> events = {}) {
+  ControllerSnapshot s;
+  s.events = std::move(events);
+  s.role = role;
+  s.peer = MakePeer(peer, now);
+  s.now = now;
+  return s;
+}
+
+Decision Eval(DemotionController& c, Role role, Peer peer, ControllerTime now) {
+  return c.Evaluate(Snap(role, peer, now));
+}
+
+// Feeds `results` to one check, one second apart, evaluating after each.
+Decision Feed(DemotionController& c, const std::string& name,
               const std::vector<S>& results, Role role, Peer peer,
-              ControllerTime* now, std::uint64_t* run, int weight = 50) {
+              ControllerTime* now, bool applicable = true) {
   Decision d;
   for (S s : results) {
     *now += seconds(1);
-    c.Observe({name, scope, weight, s, true, ++*run}, *now);
-    d = c.Evaluate(role, MakePeer(peer, *now), *now);
+    d = c.Evaluate(Snap(role, peer, *now, {{name, s, applicable, *now}}));
   }
   return d;
 }
@@ -102,13 +135,11 @@ class DecisionTable : public ::testing::TestWithParam<Row> {};
 
 TEST_P(DecisionTable, DecidesAsTheTableSays) {
   const Row& row = GetParam();
-  DemotionController c(Params(row.policy));
+  DemotionController c(Params(row.policy), Checks());
   ControllerTime now = T0();
-  std::uint64_t run = 0;
   const std::string name =
       row.scope == Scope::kLocal ? "nptv6_rules" : "ipv6_connectivity";
-  const Decision d =
-      Feed(c, name, row.scope, row.results, row.role, row.peer, &now, &run);
+  const Decision d = Feed(c, name, row.results, row.role, row.peer, &now);
   EXPECT_EQ(d.desired, row.desired) << row.situation << ": " << d.reason;
   EXPECT_EQ(d.suppressed, row.suppressed) << row.situation << ": " << d.reason;
   EXPECT_NE(d.reason.find(row.reason), std::string::npos)
@@ -285,85 +316,168 @@ INSTANTIATE_TEST_SUITE_P(
             "role unknown; holding 0"}),
     [](const auto& info) { return "Row" + std::to_string(info.index); });
 
+constexpr Role kMaster = Role::kMaster;
+constexpr Peer kReady = Peer::kReadyUpstreamOk;
+
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
 TEST(DemotionController, RecoveryWithdrawsOnlyAfterRiseSuccessesAndHoldDown) {
-  DemotionController c(Params());
+  DemotionController c(Params(), Checks());
   ControllerTime now = T0();
-  std::uint64_t run = 0;
-  auto d = Feed(c, "nptv6_rules", Scope::kLocal, kThreeFails, Role::kMaster,
-                Peer::kReadyUpstreamOk, &now, &run);
+  auto d = Feed(c, "nptv6_rules", kThreeFails, kMaster, kReady, &now);
   ASSERT_EQ(d.desired, 50);
-  d = Feed(c, "nptv6_rules", Scope::kLocal, {kOk, kOk, kOk, kOk}, Role::kMaster,
-           Peer::kReadyUpstreamOk, &now, &run);
+  d = Feed(c, "nptv6_rules", {kOk, kOk, kOk, kOk}, kMaster, kReady, &now);
   EXPECT_EQ(d.desired, 50) << "four successes are fewer than rise 5";
-  d = Feed(c, "nptv6_rules", Scope::kLocal, {kOk}, Role::kMaster,
-           Peer::kReadyUpstreamOk, &now, &run);
+  d = Feed(c, "nptv6_rules", {kOk}, kMaster, kReady, &now);
   EXPECT_EQ(d.desired, 50) << "rise reached, hold_down starts";
-  EXPECT_NE(d.reason.find("hold_down"), std::string::npos) << d.reason;
-  now += seconds(29);
-  EXPECT_EQ(
-      c.Evaluate(Role::kMaster, MakePeer(Peer::kReadyUpstreamOk, now), now)
-          .desired,
-      50);
-  now += seconds(1);
-  d = c.Evaluate(Role::kMaster, MakePeer(Peer::kReadyUpstreamOk, now), now);
+  EXPECT_TRUE(Contains(d.reason, "hold_down")) << d.reason;
+  // hold_down 30s; results keep coming (the lease stays fresh).
+  d = Feed(c, "nptv6_rules", std::vector<S>(29, kOk), kMaster, kReady, &now);
+  EXPECT_EQ(d.desired, 50);
+  d = Feed(c, "nptv6_rules", {kOk}, kMaster, kReady, &now);
   EXPECT_EQ(d.desired, 0) << d.reason;
 }
 
 TEST(DemotionController, FailureDuringHoldDownRestartsRecovery) {
-  DemotionController c(Params());
+  DemotionController c(Params(), Checks());
   ControllerTime now = T0();
-  std::uint64_t run = 0;
-  Feed(c, "nptv6_rules", Scope::kLocal, kThreeFails, Role::kMaster,
-       Peer::kReadyUpstreamOk, &now, &run);
-  Feed(c, "nptv6_rules", Scope::kLocal, {kOk, kOk, kOk, kOk, kOk, kFail},
-       Role::kMaster, Peer::kReadyUpstreamOk, &now, &run);
+  Feed(c, "nptv6_rules", kThreeFails, kMaster, kReady, &now);
+  Feed(c, "nptv6_rules", {kOk, kOk, kOk, kOk, kOk, kFail}, kMaster, kReady,
+       &now);
   now += seconds(60);
-  EXPECT_EQ(
-      c.Evaluate(Role::kMaster, MakePeer(Peer::kReadyUpstreamOk, now), now)
-          .desired,
-      50);
+  EXPECT_EQ(Eval(c, kMaster, kReady, now).desired, 50);
+}
+
+TEST(DemotionController,
+     UnknownHoldsTheShareForAtMostUnknownHoldThenWithdraws) {
+  DemotionController c(Params(), Checks());
+  ControllerTime now = T0();
+  Feed(c, "prefix_freshness", kThreeFails, kMaster, kReady, &now);
+  Feed(c, "prefix_freshness", {kUnk}, kMaster, kReady, &now);
+  const ControllerTime unknown_since = now;
+  now += seconds(40);
+  auto d = Eval(c, kMaster, kReady, now);
+  EXPECT_EQ(d.desired, 100);
+  EXPECT_TRUE(Contains(d.reason,
+                       "held 100 for prefix_freshness: unknown for "
+                       "40s of 5m"))
+      << d.reason;
+  // Unknown results keep arriving; the hold runs from the first.
+  while (now < unknown_since + std::chrono::minutes(5) - seconds(1)) {
+    d = Feed(c, "prefix_freshness", {kUnk}, kMaster, kReady, &now);
+    ASSERT_EQ(d.desired, 100) << d.reason;
+  }
+  d = Feed(c, "prefix_freshness", {kUnk}, kMaster, kReady, &now);
+  EXPECT_EQ(d.desired, 0) << d.reason;
+  EXPECT_EQ(d.expired, std::vector<std::string>{"prefix_freshness"});
+  EXPECT_TRUE(Contains(d.reason,
+                       "prefix_freshness's share withdrawn: no "
+                       "fresh result within unknown_hold 5m"))
+      << d.reason;
+  EXPECT_FALSE(d.checks.at(2).down) << "withdrawn, no longer down";
+  // A fresh failure starts over: `fall` of them before it counts again.
+  d = Feed(c, "prefix_freshness", {kFail, kFail}, kMaster, kReady, &now);
+  EXPECT_EQ(d.desired, 0);
+  d = Feed(c, "prefix_freshness", {kFail}, kMaster, kReady, &now);
+  EXPECT_EQ(d.desired, 100);
+}
+
+TEST(DemotionController, NotApplicableInRoleHoldsForAtMostUnknownHold) {
+  DemotionController c(Params(), Checks());
+  ControllerTime now = T0();
+  Feed(c, "nptv6_rules", kThreeFails, kMaster, kReady, &now);
+  // Demoted, the pair failed over: nptv6_rules does not run on BACKUP.
+  auto d = Feed(c, "nptv6_rules", {kUnk}, Role::kBackup, kReady, &now,
+                /*applicable=*/false);
+  now += seconds(30);
+  d = Eval(c, Role::kBackup, kReady, now);
+  EXPECT_EQ(d.desired, 50);
+  EXPECT_TRUE(Contains(d.reason,
+                       "held 50 for nptv6_rules: not run on BACKUP "
+                       "for 30s of 5m"))
+      << d.reason;
+  now += std::chrono::minutes(5);
+  d = Eval(c, Role::kBackup, kReady, now);
+  EXPECT_EQ(d.desired, 0) << d.reason;
+}
+
+TEST(DemotionController, OverdueResultIsHeldThenWithdrawn) {
+  DemotionController c(Params(), Checks());
+  ControllerTime now = T0();
+  Feed(c, "nptv6_rules", kThreeFails, kMaster, kReady, &now);
+  const ControllerTime last = now;
+  now += seconds(2);  // one run: still fresh
+  auto d = Eval(c, kMaster, kReady, now);
+  EXPECT_FALSE(d.checks.at(0).Held(now)) << d.reason;
+  now += seconds(10);
+  d = Eval(c, kMaster, kReady, now);
+  EXPECT_EQ(d.desired, 50);
+  EXPECT_TRUE(Contains(d.reason, "held 50 for nptv6_rules: no result for 12s"))
+      << d.reason;
+  now = last + seconds(2) + std::chrono::minutes(5);
+  EXPECT_EQ(Eval(c, kMaster, kReady, now).desired, 0);
 }
 
 TEST(DemotionController, FlapGuardFreezesTheContributionAndReportsIt) {
-  DemotionController c(Params());
+  DemotionController c(Params(), Checks());
   ControllerTime now = T0();
-  std::uint64_t run = 0;
-  Feed(c, "nptv6_rules", Scope::kLocal, kThreeFails, Role::kMaster,
-       Peer::kReadyUpstreamOk, &now, &run);
+  Feed(c, "nptv6_rules", kThreeFails, kMaster, kReady, &now);
   const Role flips[] = {Role::kBackup, Role::kMaster, Role::kBackup,
                         Role::kMaster};
   Decision d;
   for (Role r : flips) {
-    now += seconds(10);
-    d = c.Evaluate(r, MakePeer(Peer::kReadyUpstreamOk, now), now);
+    d = Feed(c, "nptv6_rules", {kFail}, r, kReady, &now);
   }
   EXPECT_TRUE(d.flap_guard_engaged);
   EXPECT_TRUE(d.suppressed.count(Suppression::kFlapGuard));
   EXPECT_EQ(d.desired, 50);
   // Recovery while frozen changes nothing.
-  d = Feed(c, "nptv6_rules", Scope::kLocal, std::vector<S>(5, kOk),
-           Role::kMaster, Peer::kReadyUpstreamOk, &now, &run);
-  now += seconds(31);
-  d = c.Evaluate(Role::kMaster, MakePeer(Peer::kReadyUpstreamOk, now), now);
+  d = Feed(c, "nptv6_rules", std::vector<S>(40, kOk), kMaster, kReady, &now);
   EXPECT_EQ(d.desired, 50) << d.reason;
-  EXPECT_NE(d.reason.find("flap guard: 4 role changes within 10m"),
-            std::string::npos)
+  EXPECT_TRUE(Contains(d.reason, "flap guard: 4 role changes within 10m"))
       << d.reason;
   // Once the window has passed the rules apply again.
   now += std::chrono::minutes(10);
-  d = c.Evaluate(Role::kMaster, MakePeer(Peer::kReadyUpstreamOk, now), now);
+  d = Feed(c, "nptv6_rules", {kOk}, kMaster, kReady, &now);
   EXPECT_FALSE(d.flap_guard_engaged);
   EXPECT_EQ(d.desired, 0) << d.reason;
 }
 
-TEST(DemotionController, ContributionIsCappedAtMax) {
-  DemotionController c(Params());
+TEST(DemotionController, FlapGuardHoldsNoShareWhoseLeaseRanOut) {
+  DemotionController c(Params(), Checks());
   ControllerTime now = T0();
-  std::uint64_t run = 0;
-  Feed(c, "nptv6_rules", Scope::kLocal, kThreeFails, Role::kMaster,
-       Peer::kReadyUpstreamOk, &now, &run, 200);
-  const auto d = Feed(c, "prefix_freshness", Scope::kLocal, kThreeFails,
-                      Role::kMaster, Peer::kReadyUpstreamOk, &now, &run, 100);
+  Feed(c, "prefix_freshness", kThreeFails, kMaster, kReady, &now);
+  for (Role r : {Role::kBackup, Role::kMaster, Role::kBackup, Role::kMaster}) {
+    Feed(c, "prefix_freshness", {kUnk}, r, kReady, &now);
+  }
+  now += std::chrono::minutes(5);
+  const auto d = Eval(c, kMaster, kReady, now);
+  EXPECT_TRUE(d.flap_guard_engaged);
+  EXPECT_EQ(d.desired, 0) << d.reason;
+}
+
+TEST(DemotionController, RoleChangesBetweenSnapshotsAllCount) {
+  DemotionController c(Params(), Checks());
+  ControllerTime now = T0();
+  auto s = Snap(kMaster, kReady, now);
+  s.role_changes = 7;  // the baseline
+  c.Evaluate(s);
+  s.role_changes = 11;  // four flips while the controller was busy
+  s.now += seconds(1);
+  const auto d = c.Evaluate(s);
+  EXPECT_EQ(d.role_changes_in_window, 4);
+  EXPECT_TRUE(d.flap_guard_engaged);
+}
+
+TEST(DemotionController, ContributionIsCappedAtMax) {
+  auto checks = Checks(200);
+  DemotionController c(Params(), checks);
+  ControllerTime now = T0();
+  Feed(c, "nptv6_rules", kThreeFails, kMaster, kReady, &now);
+  const auto d =
+      Feed(c, "prefix_freshness", kThreeFails, kMaster, kReady, &now);
   EXPECT_EQ(d.computed, 300);
   EXPECT_EQ(d.desired, 240);
   EXPECT_EQ(d.suppressed, std::set<Suppression>{Suppression::kCap});
@@ -371,63 +485,94 @@ TEST(DemotionController, ContributionIsCappedAtMax) {
       << d.reason;
 }
 
-TEST(DemotionController, SameRunOfferedTwiceCountsOnce) {
-  DemotionController c(Params());
-  ControllerTime now = T0();
-  for (int i = 0; i < 5; ++i) {
-    c.Observe({"nptv6_rules", Scope::kLocal, 50, kFail, true, 1}, now);
-    c.Observe({"nptv6_rules", Scope::kLocal, 50, kFail, true, 2}, now);
-  }
-  const auto d =
-      c.Evaluate(Role::kMaster, MakePeer(Peer::kReadyUpstreamOk, now), now);
-  EXPECT_EQ(d.desired, 0) << d.reason;
+TEST(DemotionController, EveryResultInASnapshotCountsOnce) {
+  DemotionController c(Params(), Checks());
+  const ControllerTime now = T0();
+  auto s = Snap(
+      kMaster, kReady, now,
+      {{"nptv6_rules", kFail, true, now}, {"nptv6_rules", kFail, true, now}});
+  auto d = c.Evaluate(s);
   EXPECT_EQ(d.checks.at(0).consecutive_fail, 2);
-}
-
-TEST(DemotionController, CheckNotApplicableInRoleHoldsItsState) {
-  DemotionController c(Params());
-  ControllerTime now = T0();
-  std::uint64_t run = 0;
-  Feed(c, "nptv6_rules", Scope::kLocal, kThreeFails, Role::kMaster,
-       Peer::kReadyUpstreamOk, &now, &run);
-  c.Observe({"nptv6_rules", Scope::kLocal, 50, kUnk, false, ++run}, now);
-  const auto d =
-      c.Evaluate(Role::kBackup, MakePeer(Peer::kReadyUpstreamOk, now), now);
-  EXPECT_EQ(d.desired, 50);
-  EXPECT_NE(d.reason.find("held: not run in this role"), std::string::npos)
-      << d.reason;
+  d = c.Evaluate(Snap(kMaster, kReady, now));
+  EXPECT_EQ(d.checks.at(0).consecutive_fail, 2)
+      << "nothing new, nothing counted";
+  EXPECT_EQ(d.desired, 0) << d.reason;
 }
 
 TEST(DemotionController, ObserveOnlyCheckNeverDemotes) {
-  DemotionController c(Params());
+  DemotionController c(Params(), Checks());
   ControllerTime now = T0();
-  std::uint64_t run = 0;
-  const auto d = Feed(c, "peer_reachability", Scope::kLocal, kThreeFails,
-                      Role::kMaster, Peer::kReadyUpstreamOk, &now, &run, 0);
+  const auto d =
+      Feed(c, "peer_reachability", kThreeFails, kMaster, kReady, &now);
   EXPECT_EQ(d.desired, 0);
   EXPECT_NE(d.reason.find("observe only"), std::string::npos) << d.reason;
 }
 
-TEST(DemotionController, RestoredDownCheckKeepsItsContributionAfterRestart) {
-  DemotionController c(Params());
+TEST(DemotionController, RestoredShareIsHeldUntilAFreshFailureConfirmsIt) {
+  DemotionController c(Params(), Checks());
   ControllerTime now = T0();
-  c.Observe({"nptv6_rules", Scope::kLocal, 50, kUnk, true, 0}, now);
-  c.Restore({"nptv6_rules"}, 50);
-  auto d =
-      c.Evaluate(Role::kMaster, MakePeer(Peer::kReadyUpstreamOk, now), now);
+  c.Restore({{"nptv6_rules", 50, std::nullopt}}, {}, 50, now);
+  auto d = Eval(c, kMaster, kReady, now);
   EXPECT_EQ(d.desired, 50) << d.reason;
-  EXPECT_NE(d.reason.find("was down before restart"), std::string::npos)
+  EXPECT_TRUE(Contains(d.reason,
+                       "held 50 for nptv6_rules: contributing before "
+                       "restart, awaiting a fresh result for 0s of "
+                       "5m2s"))
+      << d.reason;
+  d = Feed(c, "nptv6_rules", {kFail}, kMaster, kReady, &now);
+  EXPECT_FALSE(d.checks.at(0).restored) << "one fresh failure confirms it";
+  EXPECT_TRUE(Contains(d.reason, "nptv6_rules failed 1x on MASTER"))
       << d.reason;
 }
 
-TEST(DemotionController, StalePeerStatusCountsAsUnreachable) {
-  DemotionController c(Params());
+TEST(DemotionController, UnconfirmedRestoredShareIsWithdrawnAfterItsLease) {
+  DemotionController c(Params(), Checks());
+  const ControllerTime now = T0();
+  c.Restore({{"nptv6_rules", 50, std::nullopt}}, {}, 50, now);
+  EXPECT_EQ(Eval(c, kMaster, kReady, now + seconds(301)).desired, 50);
+  const auto d = Eval(c, kMaster, kReady, now + seconds(302));
+  EXPECT_EQ(d.desired, 0) << d.reason;
+  EXPECT_TRUE(Contains(d.reason, "within its lease after restart")) << d.reason;
+}
+
+TEST(DemotionController, RestoreKeepsTheRecordedHoldAndSkipsUnknownChecks) {
+  DemotionController c(Params(), Checks());
+  const ControllerTime now = T0();
+  const auto ms = [](ControllerTime t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               t.time_since_epoch())
+        .count();
+  };
+  c.Restore({{"prefix_freshness", 100, ms(now - std::chrono::minutes(4))},
+             {"no_such_check", 70, std::nullopt},
+             {"peer_reachability", 0, std::nullopt}},
+            {}, 100, now);
+  auto d = Eval(c, kMaster, kReady, now);
+  EXPECT_EQ(d.desired, 100) << d.reason;
+  d = Eval(c, kMaster, kReady, now + std::chrono::minutes(1));
+  EXPECT_EQ(d.desired, 0) << "held 4m before the restart, 1m after";
+}
+
+TEST(DemotionController, RestoredShareWaitsForAPeerNotHeardFromYet) {
+  DemotionController c(Params(), Checks());
   ControllerTime now = T0();
-  std::uint64_t run = 0;
-  Feed(c, "nptv6_rules", Scope::kLocal, kThreeFails, Role::kMaster,
-       Peer::kReadyUpstreamOk, &now, &run);
-  auto peer = MakePeer(Peer::kReadyUpstreamOk, now - seconds(31));
-  const auto d = c.Evaluate(Role::kMaster, peer, now);
+  c.Restore({{"nptv6_rules", 50, std::nullopt}}, {}, 50, now);
+  // Just started: the peer's status has not been fetched yet.
+  auto d = Feed(c, "nptv6_rules", {kFail}, kMaster, Peer::kNone, &now);
+  EXPECT_EQ(d.desired, 50) << d.reason;
+  d = Feed(c, "nptv6_rules", {kFail}, kMaster, Peer::kUnreachable, &now);
+  EXPECT_EQ(d.desired, 0) << "heard from, and it cannot take over";
+  d = Feed(c, "nptv6_rules", {kFail}, kMaster, Peer::kNone, &now);
+  EXPECT_EQ(d.desired, 0) << "a new share is not demoted on no evidence";
+}
+
+TEST(DemotionController, StalePeerStatusCountsAsUnreachable) {
+  DemotionController c(Params(), Checks());
+  ControllerTime now = T0();
+  Feed(c, "nptv6_rules", kThreeFails, kMaster, kReady, &now);
+  auto s = Snap(kMaster, kReady, now);
+  s.peer = MakePeer(kReady, now - seconds(31));
+  const auto d = c.Evaluate(s);
   EXPECT_EQ(d.desired, 0);
   EXPECT_NE(d.reason.find("stale"), std::string::npos) << d.reason;
 }

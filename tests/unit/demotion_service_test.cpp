@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <thread>
 
 #include "exporter/demotion/track_file_sink.h"
 #include "exporter/platform/atomic_file.h"
@@ -12,29 +14,40 @@
 namespace ipv6ha {
 namespace {
 
+using std::chrono::seconds;
 using testing::DemotionWorld;
 constexpr auto kFail = CheckStatus::kFail;
 constexpr auto kOk = CheckStatus::kOk;
-
-ControllerTime Now() { return ControllerClock::now(); }
+constexpr auto kUnknown = CheckStatus::kUnknown;
 
 void FailThrice(DemotionWorld& w, DemotionService& s, std::size_t check) {
   for (int i = 0; i < 3; ++i) w.Publish(s, check, kFail);
+}
+
+DemotionState Recorded(const DemotionWorld& w) {
+  auto state = DemotionStateStore(w.config.state_file).Load();
+  EXPECT_TRUE(state.ok() && state->has_value());
+  return state.ok() && state->has_value() ? **state : DemotionState{};
+}
+
+std::vector<std::string> Names(const std::vector<RecordedShare>& shares) {
+  std::vector<std::string> out;
+  for (const auto& s : shares) out.push_back(s.name);
+  return out;
 }
 
 TEST(DemotionService, DemotesOnTheCounterAndRecordsItBeforeAndAfter) {
   DemotionWorld w;
   w.counter->value = 1 << 20;
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 0);
   EXPECT_EQ(s->applied(), 50);
   EXPECT_EQ(w.counter_value(), (1 << 20) + 50);
-  auto state = DemotionStateStore(w.config.state_file).Load();
-  ASSERT_TRUE(state.ok() && state->has_value());
-  EXPECT_EQ((*state)->applied, 50);
-  EXPECT_FALSE((*state)->pending.has_value());
-  EXPECT_EQ((*state)->down, std::vector<std::string>{"nptv6_rules"});
+  const DemotionState state = Recorded(w);
+  EXPECT_EQ(state.applied, 50);
+  EXPECT_FALSE(state.pending.has_value());
+  EXPECT_EQ(Names(state.contributing), std::vector<std::string>{"nptv6_rules"});
   const auto status = s->Status();
   EXPECT_EQ(status["desired"], 50);
   EXPECT_EQ(status["applied"], 50);
@@ -42,16 +55,54 @@ TEST(DemotionService, DemotesOnTheCounterAndRecordsItBeforeAndAfter) {
             "demoting by 50: nptv6_rules failed 3x on MASTER, peer fw2 ready");
 }
 
+TEST(DemotionService, EveryQueuedResultCountsOnceWhateverTheEvaluationPace) {
+  DemotionWorld w;
+  auto s = w.Make();
+  s->Start();
+  CheckRecord r;
+  r.settings = w.settings[0];
+  r.result = CheckResult{kFail, "", nlohmann::json::object(), {}};
+  for (int i = 0; i < 3; ++i) s->OnResult(r);  // three runs, no evaluation
+  EXPECT_EQ(s->applied(), 0);
+  const Decision d = s->EvaluateNow();
+  EXPECT_EQ(d.checks.at(0).consecutive_fail, 3);
+  EXPECT_EQ(s->applied(), 50);
+  EXPECT_EQ(s->EvaluateNow().checks.at(0).consecutive_fail, 3)
+      << "a second evaluation sees nothing new";
+}
+
 TEST(DemotionService, CleanStopWithdrawsExactlyOurContribution) {
   DemotionWorld w;
   w.counter->value = 240;  // the kernel's own, for a downed interface
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 1);
   ASSERT_EQ(w.counter_value(), 340);
   s->Shutdown();
   EXPECT_EQ(w.counter_value(), 240);
-  EXPECT_EQ((*DemotionStateStore(w.config.state_file).Load())->applied, 0);
+  EXPECT_EQ(Recorded(w).applied, 0);
+  EXPECT_TRUE(Recorded(w).contributing.empty());
+}
+
+TEST(DemotionService, CleanStopAtZeroStillRecordsNothingContributing) {
+  DemotionWorld w;
+  w.counter->fail_writes = true;  // the share is recorded but never applied
+  {
+    auto s = w.Make();
+    s->Start();
+    FailThrice(w, *s, 0);
+    ASSERT_EQ(s->applied(), 0);
+    ASSERT_EQ(Names(Recorded(w).contributing),
+              std::vector<std::string>{"nptv6_rules"});
+    s->Shutdown();
+  }
+  EXPECT_EQ(Recorded(w).applied, 0);
+  EXPECT_TRUE(Recorded(w).contributing.empty());
+  w.counter->fail_writes = false;
+  auto next = w.Make();
+  next->Start();
+  EXPECT_EQ(next->Status()["desired"], 0) << "nothing restored after a stop";
+  EXPECT_EQ(w.writes(), 0u);
 }
 
 TEST(DemotionService, KeepOnExitLeavesTheContributionAndTheNextStartAdoptsIt) {
@@ -59,13 +110,13 @@ TEST(DemotionService, KeepOnExitLeavesTheContributionAndTheNextStartAdoptsIt) {
   w.config.keep_on_exit = true;
   {
     auto s = w.Make();
-    s->Start(Now());
+    s->Start();
     FailThrice(w, *s, 0);
     s->Shutdown();
   }
   EXPECT_EQ(w.counter_value(), 50);
   auto again = w.Make();
-  again->Start(Now());
+  again->Start();
   EXPECT_EQ(again->applied(), 50);
   EXPECT_EQ(w.counter_value(), 50) << "nothing applied twice";
   EXPECT_EQ(w.writes(), 1u);
@@ -75,7 +126,7 @@ TEST(DemotionService, DryRunComputesAndReportsButWritesNothing) {
   DemotionWorld w;
   w.config.dry_run = true;
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 0);
   s->Shutdown();
   EXPECT_EQ(w.writes(), 0u);
@@ -92,13 +143,13 @@ TEST(DemotionService, UnwritableStateFileBlocksTheSinkUntilItIsWritableAgain) {
   { std::ofstream(blocker) << "a file where a directory should be"; }
   w.config.state_file = (blocker / "state.json").string();
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 0);
   EXPECT_EQ(w.writes(), 0u);
   EXPECT_EQ(s->applied(), 0);
   EXPECT_NE(s->Status()["state_file"]["error"].get<std::string>(), "");
   std::filesystem::remove(blocker);
-  s->Evaluate(Now());
+  s->EvaluateNow();
   EXPECT_EQ(s->applied(), 50);
   EXPECT_EQ(w.counter_value(), 50);
   EXPECT_EQ(s->Status()["state_file"]["error"], "");
@@ -108,43 +159,127 @@ TEST(DemotionService, SinkErrorsAreCountedAndRetried) {
   DemotionWorld w;
   w.counter->fail_writes = true;
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 0);
   EXPECT_EQ(s->applied(), 0);
   EXPECT_EQ(s->Status()["sink_error"], "fake counter refuses writes");
   w.counter->fail_writes = false;
-  s->Evaluate(Now());
+  s->EvaluateNow();
   EXPECT_EQ(w.counter_value(), 50);
   EXPECT_EQ(s->Status()["sink_error"], "");
 }
 
-TEST(DemotionService, RestartAfterCrashKeepsTheDownCheckAndItsContribution) {
+TEST(DemotionService, RestartAfterCrashKeepsTheContributingShare) {
   DemotionWorld w;
   {
     auto s = w.Make();
-    s->Start(Now());
+    s->Start();
     FailThrice(w, *s, 0);
     // destroyed without Shutdown(): a crash as far as the sink is concerned
   }
   auto again = w.Make();
-  again->Start(Now());
+  again->Start();
   EXPECT_EQ(again->applied(), 50);
   EXPECT_EQ(again->Status()["desired"], 50);
   EXPECT_EQ(w.counter_value(), 50);
+  EXPECT_NE(again->Status()["reason"].get<std::string>().find(
+                "held 50 for nptv6_rules: contributing before restart"),
+            std::string::npos)
+      << again->Status()["reason"];
+}
+
+// What was seen in the lab: a down check that did not contribute (the peer
+// could not vouch) came back as contributing after kill -9 on BACKUP, and
+// its "unknown" there kept it forever.
+TEST(DemotionService, RestartOnBackupRestoresOnlyContributingSharesNoDoubling) {
+  DemotionWorld w;
+  w.peer.reset();  // no peer to vouch for the upstream
+  w.SetRole(Role::kBackup);
+  {
+    auto s = w.Make();
+    s->Start();
+    FailThrice(w, *s, 1);  // prefix_freshness, local: kept on BACKUP
+    FailThrice(w, *s, 2);  // ipv6_connectivity, upstream: not counted
+    ASSERT_EQ(s->applied(), 100) << s->Status()["reason"];
+  }
+  auto again = w.Make();
+  again->Start();
+  EXPECT_EQ(again->applied(), 100) << again->Status()["reason"];
+  EXPECT_EQ(w.counter_value(), 100);
+  for (int i = 0; i < 10; ++i) {
+    w.Advance(seconds(1));
+    w.Publish(*again, 2, kUnknown);  // BACKUP cannot evaluate its upstream
+    w.Publish(*again, 1, kFail);     // still stale: confirmed
+  }
+  EXPECT_EQ(again->applied(), 100);
+  for (int i = 0; i < 2; ++i) w.Publish(*again, 1, kOk);  // healed: rise 2
+  w.Advance(seconds(11));                                 // hold_down 10s
+  again->EvaluateNow();
+  EXPECT_EQ(again->applied(), 0) << again->Status()["reason"];
+  EXPECT_EQ(w.counter_value(), 0);
+}
+
+TEST(DemotionService, UnconfirmedRestoredShareIsWithdrawnAfterUnknownHold) {
+  DemotionWorld w;
+  {
+    auto s = w.Make();
+    s->Start();
+    FailThrice(w, *s, 1);
+  }
+  auto again = w.Make();
+  again->Start();
+  w.Advance(seconds(1));
+  w.Publish(*again, 1, kUnknown);
+  w.Advance(seconds(40));
+  again->EvaluateNow();
+  EXPECT_EQ(again->applied(), 100);
+  // Held since the restart, not since the first unknown result.
+  EXPECT_NE(again->Status()["reason"].get<std::string>().find(
+                "held 100 for prefix_freshness: unknown for 41s of 5m "
+                "(contributing before restart)"),
+            std::string::npos)
+      << again->Status()["reason"];
+  w.Advance(std::chrono::minutes(5));
+  again->EvaluateNow();
+  EXPECT_EQ(again->applied(), 0);
+  EXPECT_NE(again->Status()["reason"].get<std::string>().find(
+                "prefix_freshness's share withdrawn"),
+            std::string::npos)
+      << again->Status()["reason"];
+  EXPECT_EQ(w.counter_value(), 0);
+}
+
+TEST(DemotionService, RestartDoesNotExtendTheHoldOfAnUnknownShare) {
+  DemotionWorld w;
+  {
+    auto s = w.Make();
+    s->Start();
+    FailThrice(w, *s, 1);
+    w.Publish(*s, 1, kUnknown);
+    w.Advance(std::chrono::minutes(4));
+    s->EvaluateNow();
+    ASSERT_EQ(s->applied(), 100);
+  }
+  auto again = w.Make();
+  again->Start();
+  EXPECT_EQ(again->applied(), 100) << "the restart alone changes nothing";
+  w.Advance(std::chrono::minutes(1));
+  again->EvaluateNow();
+  EXPECT_EQ(again->applied(), 0) << again->Status()["reason"];
 }
 
 TEST(DemotionService, RebootResetsTheRecordedContribution) {
   DemotionWorld w;
   {
     auto s = w.Make();
-    s->Start(Now());
+    s->Start();
     FailThrice(w, *s, 0);
   }
   w.counter->value = 0;
   w.counter->epoch = "boot-2";
-  w.role = Role::kBackup;  // came back as BACKUP; its check still counts down
+  w.SetRole(Role::kBackup);  // came back as BACKUP; its share was restored
   auto again = w.Make();
-  again->Start(Now());
+  again->Start();
   EXPECT_EQ(w.counter_value(), 50) << "re-applied once on the fresh counter";
   EXPECT_NE(again->Status()["state_file"]["reconcile"].get<std::string>().find(
                 "reset"),
@@ -154,76 +289,199 @@ TEST(DemotionService, RebootResetsTheRecordedContribution) {
 TEST(DemotionService, RecoveryWithdrawsAfterRiseAndHoldDown) {
   DemotionWorld w;
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 0);
   w.Publish(*s, 0, kOk);
   w.Publish(*s, 0, kOk);
   EXPECT_EQ(s->applied(), 50) << "hold_down running";
-  s->Evaluate(Now() + std::chrono::seconds(11));
+  w.Advance(seconds(11));
+  s->EvaluateNow();
   EXPECT_EQ(s->applied(), 0);
   EXPECT_EQ(w.counter_value(), 0);
+}
+
+std::unique_ptr<DemotionSink> TrackFile(const std::string& path) {
+  return std::make_unique<AbsoluteSink>("keepalived_track_file",
+                                        std::make_unique<TrackFileSink>(path));
 }
 
 TEST(DemotionService, TrackFileSinkWritesAnExplicitZeroAtStart) {
   DemotionWorld w;
   w.config.sink = "keepalived_track_file";
   w.config.track_file = (w.dir() / "run/demote").string();
-  DemotionInputs inputs;
-  inputs.role = [] { return Role::kMaster; };
-  DemotionService s(w.config, ControllerParams::From(w.config, "fw2"),
-                    std::make_unique<TrackFileSink>(w.config.track_file),
-                    std::make_unique<DemotionStateStore>(w.config.state_file),
-                    w.settings, inputs);
-  s.Start(Now());
+  auto s = w.Make(TrackFile(w.config.track_file));
+  s->Start();
   EXPECT_EQ(*ReadSmallFile(w.config.track_file), "0\n");
 }
 
-TEST(DemotionService, MetricsCarryOneSeriesPerSuppressionReason) {
+TEST(DemotionService, CorruptStateFileRewritesTheTrackFileToTheComputedValue) {
+  DemotionWorld w;
+  w.config.sink = "keepalived_track_file";
+  w.config.track_file = (w.dir() / "demote").string();
+  ASSERT_TRUE(WriteFileAtomically(w.config.track_file, "50\n").ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(w.config.state_file, "{\"applied\":50,\"down\":[\"lo")
+          .ok());
+  auto s = w.Make(TrackFile(w.config.track_file));
+  s->Start();
+  EXPECT_EQ(*ReadSmallFile(w.config.track_file), "0\n");
+  EXPECT_EQ(s->Status()["applied"], 0);
+  EXPECT_NE(s->Status()["state_file"]["reconcile"].get<std::string>().find(
+                "(holding 50) is rewritten"),
+            std::string::npos)
+      << s->Status()["state_file"];
+  EXPECT_EQ(Recorded(w).applied, 0) << "the state file is whole again";
+}
+
+TEST(DemotionService,
+     CorruptStateFileAndAnAmbiguousCounterLeaveTheCounterAlone) {
+  DemotionWorld w;
+  w.counter->value = 290;  // 240 the kernel's; 50 perhaps ours
+  ASSERT_TRUE(WriteFileAtomically(w.config.state_file, "{\"applied\":5").ok());
+  auto s = w.Make();
+  s->Start();
+  FailThrice(w, *s, 0);
+  EXPECT_EQ(w.writes(), 0u);
+  auto status = s->Status();
+  EXPECT_TRUE(status["applied"].is_null()) << status;
+  EXPECT_NE(status["sink_refused"].get<std::string>().find(
+                "cannot be told from the kernel's"),
+            std::string::npos)
+      << status;
+  // The operator clears it up: the kernel's part goes, and so does ours.
+  {
+    std::lock_guard lock(w.counter->mutex);
+    w.counter->value = 0;
+  }
+  s->EvaluateNow();
+  EXPECT_EQ(s->applied(), 50);
+  EXPECT_EQ(w.counter_value(), 50);
+  EXPECT_FALSE(s->Status().contains("sink_refused"));
+}
+
+TEST(DemotionService,
+     CorruptStateFileWithOnlyTheServiceFlagIsReconciledToZero) {
+  DemotionWorld w;
+  w.counter->value = 1 << 20;  // OPNsense's flag: nothing of ours below it
+  ASSERT_TRUE(WriteFileAtomically(w.config.state_file, "garbage").ok());
+  auto s = w.Make();
+  s->Start();
+  EXPECT_EQ(s->Status()["applied"], 0);
+  FailThrice(w, *s, 0);
+  EXPECT_EQ(w.counter_value(), (1 << 20) + 50);
+}
+
+TEST(DemotionService, MetricsCarryOneSeriesPerSuppressionReasonAndTheLeases) {
   DemotionWorld w;
   w.SetPeerReady(false);
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 0);
+  FailThrice(w, *s, 1);
+  w.SetPeerReady(true);
+  s->EvaluateNow();
+  w.Publish(*s, 1, kUnknown);
   int reasons = 0;
-  double peer_not_ready = -1;
+  double lease = -1, held = -1;
   for (const auto& f : s->Collect()) {
-    if (f.name != "ipv6_ha_demotion_suppressed") continue;
     for (const auto& m : f.metric) {
-      ++reasons;
-      if (m.label.at(0).value == "peer_not_ready")
-        peer_not_ready = m.gauge.value;
+      if (f.name == "ipv6_ha_demotion_suppressed") ++reasons;
+      if (m.label.empty() || m.label.at(0).value != "prefix_freshness")
+        continue;
+      if (f.name == "ipv6_ha_demotion_lease_remaining_seconds")
+        lease = m.gauge.value;
+      if (f.name == "ipv6_ha_demotion_share_held") held = m.gauge.value;
     }
   }
   EXPECT_EQ(reasons, 6);
-  EXPECT_EQ(peer_not_ready, 1);
+  EXPECT_EQ(lease, 300);
+  EXPECT_EQ(held, 1);
 }
 
-TEST(DemotionService, TimerWithdrawsWhenHoldDownExpiresWithoutNewResults) {
+// A sink that blocks until released, like a `command` sink near its 10 s.
+class GateValue : public DemotionValue {
+ public:
+  struct Gate {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool open = false;
+    int waiting = 0;
+  };
+  explicit GateValue(std::shared_ptr<Gate> g) : g_(std::move(g)) {}
+  Status Write(int to, int) override {
+    std::unique_lock lock(g_->mutex);
+    if (to == 0) return OkStatus();
+    ++g_->waiting;
+    g_->cv.notify_all();
+    g_->cv.wait(lock, [&] { return g_->open; });
+    return OkStatus();
+  }
+
+ private:
+  std::shared_ptr<Gate> g_;
+};
+
+TEST(DemotionService, ListenersNeverWaitForTheSink) {
+  DemotionWorld w;
+  w.config.fall = 1;
+  auto gate = std::make_shared<GateValue::Gate>();
+  auto s = w.Make(std::make_unique<AbsoluteSink>(
+      "command", std::make_unique<GateValue>(gate)));
+  s->Start();
+  s->StartThread(std::chrono::milliseconds(20));
+  CheckRecord r;
+  r.settings = w.settings[0];
+  r.result = CheckResult{kFail, "", nlohmann::json::object(), {}};
+  s->OnResult(r);
+  {
+    std::unique_lock lock(gate->mutex);
+    ASSERT_TRUE(
+        gate->cv.wait_for(lock, seconds(5), [&] { return gate->waiting > 0; }));
+  }
+  // The controller thread is inside the sink; a worker publishing now
+  // returns at once, and the status is still served.
+  const auto before = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i) s->OnResult(r);
+  EXPECT_TRUE(s->Status().contains("reason"));
+  EXPECT_LT(std::chrono::steady_clock::now() - before, seconds(1));
+  {
+    std::lock_guard lock(gate->mutex);
+    gate->open = true;
+  }
+  gate->cv.notify_all();
+  EXPECT_TRUE(testing::WaitFor([&] { return s->applied() == 50; }, seconds(5)));
+  s->Shutdown();
+}
+
+TEST(DemotionService, ThreadWithdrawsWhenHoldDownExpiresWithoutNewResults) {
   DemotionWorld w;
   w.config.hold_down = std::chrono::milliseconds(50);
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 0);
   w.Publish(*s, 0, kOk);
   w.Publish(*s, 0, kOk);
   ASSERT_EQ(s->applied(), 50);
-  s->StartTimer(std::chrono::milliseconds(10));
-  EXPECT_TRUE(testing::WaitFor([&] { return s->applied() == 0; }, std::chrono::seconds(5)));
+  s->StartThread(std::chrono::milliseconds(10));
+  w.Advance(seconds(1));  // the thread evaluates on its own
+  EXPECT_TRUE(testing::WaitFor([&] { return s->applied() == 0; }, seconds(5)));
   s->Shutdown();
 }
 
-TEST(DemotionService, ReleasedServiceWritesNothingMoreAndLeavesItsContribution) {
+TEST(DemotionService,
+     ReleasedServiceWritesNothingMoreAndLeavesItsContribution) {
   DemotionWorld w;
   auto s = w.Make();
-  s->Start(Now());
+  s->Start();
   FailThrice(w, *s, 0);
   s->Release();
   for (int i = 0; i < 5; ++i) w.Publish(*s, 0, kOk);
-  s->Evaluate(Now() + std::chrono::minutes(5));
+  w.Advance(std::chrono::minutes(5));
+  s->EvaluateNow();
   s->Shutdown();
   EXPECT_EQ(w.counter_value(), 50);
   auto next = w.Make();
-  next->Start(Now());
+  next->Start();
   EXPECT_EQ(next->applied(), 50) << "the next owner adopts it";
 }
 
