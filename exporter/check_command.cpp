@@ -1,5 +1,6 @@
 #include "exporter/check_command.h"
 
+#include <cmath>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>

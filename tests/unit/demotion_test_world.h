@@ -6,12 +6,14 @@
 // ResultStore does. The service runs without its thread: Publish() and
 // Evaluate() evaluate on the test's thread.
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 
 #include "exporter/demotion/demotion_service.h"
+#include "exporter/demotion/track_file_sink.h"
 #include "tests/support/fake_demotion_counters.h"
 
 namespace ipv6ha::testing {
@@ -128,5 +130,29 @@ class DemotionWorld {
   std::filesystem::path dir_;
   std::uint64_t runs_[8] = {};
 };
+
+// Three failures of `check`: down with fall 3.
+inline void FailThrice(DemotionWorld& w, DemotionService& s,
+                       std::size_t check) {
+  for (int i = 0; i < 3; ++i) w.Publish(s, check, CheckStatus::kFail);
+}
+
+inline DemotionState Recorded(const DemotionWorld& w) {
+  auto state = DemotionStateStore(w.config.state_file).Load();
+  EXPECT_TRUE(state.ok() && state->has_value());
+  return state.ok() && state->has_value() ? **state : DemotionState{};
+}
+
+inline std::vector<std::string> Names(
+    const std::vector<RecordedShare>& shares) {
+  std::vector<std::string> out;
+  for (const auto& s : shares) out.push_back(s.name);
+  return out;
+}
+
+inline std::unique_ptr<DemotionSink> TrackFileSinkAt(const std::string& path) {
+  return std::make_unique<AbsoluteSink>("keepalived_track_file",
+                                        std::make_unique<TrackFileSink>(path));
+}
 
 }  // namespace ipv6ha::testing
