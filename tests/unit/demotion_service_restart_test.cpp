@@ -17,14 +17,8 @@ constexpr auto kUnknown = CheckStatus::kUnknown;
 
 TEST(DemotionServiceRestart, RestartAfterCrashKeepsTheContributingShare) {
   DemotionWorld w;
-  {
-    auto s = w.Make();
-    s->Start();
-    FailThrice(w, *s, 0);
-    // destroyed without Shutdown(): a crash as far as the sink is concerned
-  }
-  auto again = w.Make();
-  again->Start();
+  CrashAfterDemoting(w, 0);
+  auto again = w.Started();
   EXPECT_EQ(again->applied(), 50);
   EXPECT_EQ(again->Status()["desired"], 50);
   EXPECT_EQ(w.counter_value(), 50);
@@ -50,8 +44,7 @@ TEST(DemotionServiceRestart,
     FailThrice(w, *s, 2);  // ipv6_connectivity, upstream: not counted
     ASSERT_EQ(s->applied(), 100) << s->Status()["reason"];
   }
-  auto again = w.Make();
-  again->Start();
+  auto again = w.Started();
   EXPECT_EQ(again->applied(), 100) << again->Status()["reason"];
   EXPECT_EQ(w.counter_value(), 100);
   for (int i = 0; i < 10; ++i) {
@@ -70,13 +63,8 @@ TEST(DemotionServiceRestart,
 TEST(DemotionServiceRestart,
      UnconfirmedRestoredShareIsWithdrawnAfterUnknownHold) {
   DemotionWorld w;
-  {
-    auto s = w.Make();
-    s->Start();
-    FailThrice(w, *s, 1);
-  }
-  auto again = w.Make();
-  again->Start();
+  CrashAfterDemoting(w, 1);
+  auto again = w.Started();
   w.Advance(seconds(1));
   w.Publish(*again, 1, kUnknown);
   w.Advance(seconds(40));
@@ -109,8 +97,7 @@ TEST(DemotionServiceRestart, RestartDoesNotExtendTheHoldOfAnUnknownShare) {
     s->EvaluateNow();
     ASSERT_EQ(s->applied(), 100);
   }
-  auto again = w.Make();
-  again->Start();
+  auto again = w.Started();
   EXPECT_EQ(again->applied(), 100) << "the restart alone changes nothing";
   w.Advance(std::chrono::minutes(1));
   again->EvaluateNow();
@@ -119,16 +106,11 @@ TEST(DemotionServiceRestart, RestartDoesNotExtendTheHoldOfAnUnknownShare) {
 
 TEST(DemotionServiceRestart, RebootResetsTheRecordedContribution) {
   DemotionWorld w;
-  {
-    auto s = w.Make();
-    s->Start();
-    FailThrice(w, *s, 0);
-  }
+  CrashAfterDemoting(w, 0);
   w.counter->value = 0;
   w.counter->epoch = "boot-2";
   w.SetRole(Role::kBackup);  // came back as BACKUP; its share was restored
-  auto again = w.Make();
-  again->Start();
+  auto again = w.Started();
   EXPECT_EQ(w.counter_value(), 50) << "re-applied once on the fresh counter";
   EXPECT_NE(again->Status()["state_file"]["reconcile"].get<std::string>().find(
                 "reset"),
@@ -169,8 +151,7 @@ TEST(DemotionServiceRestart,
   DemotionWorld w;
   w.counter->value = 290;  // 240 the kernel's; 50 perhaps ours
   ASSERT_TRUE(WriteFileAtomically(w.config.state_file, "{\"applied\":5").ok());
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   EXPECT_EQ(w.writes(), 0u);
   auto status = s->Status();
@@ -195,8 +176,7 @@ TEST(DemotionServiceRestart,
   DemotionWorld w;
   w.counter->value = 1 << 20;  // OPNsense's flag: nothing of ours below it
   ASSERT_TRUE(WriteFileAtomically(w.config.state_file, "garbage").ok());
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   EXPECT_EQ(s->Status()["applied"], 0);
   FailThrice(w, *s, 0);
   EXPECT_EQ(w.counter_value(), (1 << 20) + 50);
@@ -213,8 +193,7 @@ TEST(DemotionServiceRestart,
     s->Shutdown();
   }
   EXPECT_EQ(w.counter_value(), 50);
-  auto again = w.Make();
-  again->Start();
+  auto again = w.Started();
   EXPECT_EQ(again->applied(), 50);
   EXPECT_EQ(w.counter_value(), 50) << "nothing applied twice";
   EXPECT_EQ(w.writes(), 1u);
@@ -223,8 +202,7 @@ TEST(DemotionServiceRestart,
 TEST(DemotionServiceRestart,
      ReleasedServiceWritesNothingMoreAndLeavesItsContribution) {
   DemotionWorld w;
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   s->Release();
   for (int i = 0; i < 5; ++i) w.Publish(*s, 0, kOk);
@@ -232,8 +210,7 @@ TEST(DemotionServiceRestart,
   s->EvaluateNow();
   s->Shutdown();
   EXPECT_EQ(w.counter_value(), 50);
-  auto next = w.Make();
-  next->Start();
+  auto next = w.Started();
   EXPECT_EQ(next->applied(), 50) << "the next owner adopts it";
 }
 

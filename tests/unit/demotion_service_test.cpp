@@ -26,8 +26,7 @@ constexpr auto kUnknown = CheckStatus::kUnknown;
 TEST(DemotionService, DemotesOnTheCounterAndRecordsItBeforeAndAfter) {
   DemotionWorld w;
   w.counter->value = 1 << 20;
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   EXPECT_EQ(s->applied(), 50);
   EXPECT_EQ(w.counter_value(), (1 << 20) + 50);
@@ -44,8 +43,7 @@ TEST(DemotionService, DemotesOnTheCounterAndRecordsItBeforeAndAfter) {
 
 TEST(DemotionService, EveryQueuedResultCountsOnceWhateverTheEvaluationPace) {
   DemotionWorld w;
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   CheckRecord r;
   r.settings = w.settings[0];
   r.result = CheckResult{kFail, "", nlohmann::json::object(), {}};
@@ -61,8 +59,7 @@ TEST(DemotionService, EveryQueuedResultCountsOnceWhateverTheEvaluationPace) {
 TEST(DemotionService, CleanStopWithdrawsExactlyOurContribution) {
   DemotionWorld w;
   w.counter->value = 240;  // the kernel's own, for a downed interface
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 1);
   ASSERT_EQ(w.counter_value(), 340);
   s->Shutdown();
@@ -86,8 +83,7 @@ TEST(DemotionService, CleanStopAtZeroStillRecordsNothingContributing) {
   EXPECT_EQ(Recorded(w).applied, 0);
   EXPECT_TRUE(Recorded(w).contributing.empty());
   w.counter->fail_writes = false;
-  auto next = w.Make();
-  next->Start();
+  auto next = w.Started();
   EXPECT_EQ(next->Status()["desired"], 0) << "nothing restored after a stop";
   EXPECT_EQ(w.writes(), 0u);
 }
@@ -95,8 +91,7 @@ TEST(DemotionService, CleanStopAtZeroStillRecordsNothingContributing) {
 TEST(DemotionService, DryRunComputesAndReportsButWritesNothing) {
   DemotionWorld w;
   w.config.dry_run = true;
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   s->Shutdown();
   EXPECT_EQ(w.writes(), 0u);
@@ -112,8 +107,7 @@ TEST(DemotionService, UnwritableStateFileBlocksTheSinkUntilItIsWritableAgain) {
   const auto blocker = w.dir() / "blocker";
   { std::ofstream(blocker) << "a file where a directory should be"; }
   w.config.state_file = (blocker / "state.json").string();
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   EXPECT_EQ(w.writes(), 0u);
   EXPECT_EQ(s->applied(), 0);
@@ -128,8 +122,7 @@ TEST(DemotionService, UnwritableStateFileBlocksTheSinkUntilItIsWritableAgain) {
 TEST(DemotionService, SinkErrorsAreCountedAndRetried) {
   DemotionWorld w;
   w.counter->fail_writes = true;
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   EXPECT_EQ(s->applied(), 0);
   EXPECT_EQ(s->Status()["sink_error"], "fake counter refuses writes");
@@ -141,8 +134,7 @@ TEST(DemotionService, SinkErrorsAreCountedAndRetried) {
 
 TEST(DemotionService, RecoveryWithdrawsAfterRiseAndHoldDown) {
   DemotionWorld w;
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   w.Publish(*s, 0, kOk);
   w.Publish(*s, 0, kOk);
@@ -156,8 +148,7 @@ TEST(DemotionService, RecoveryWithdrawsAfterRiseAndHoldDown) {
 TEST(DemotionService, MetricsCarryOneSeriesPerSuppressionReasonAndTheLeases) {
   DemotionWorld w;
   w.SetPeerReady(false);
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   FailThrice(w, *s, 1);
   w.SetPeerReady(true);
@@ -238,8 +229,7 @@ TEST(DemotionService, ListenersNeverWaitForTheSink) {
 TEST(DemotionService, ThreadWithdrawsWhenHoldDownExpiresWithoutNewResults) {
   DemotionWorld w;
   w.config.hold_down = std::chrono::milliseconds(50);
-  auto s = w.Make();
-  s->Start();
+  auto s = w.Started();
   FailThrice(w, *s, 0);
   w.Publish(*s, 0, kOk);
   w.Publish(*s, 0, kOk);

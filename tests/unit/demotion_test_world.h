@@ -70,6 +70,12 @@ class DemotionWorld {
         std::move(store), settings, std::move(inputs));
   }
 
+  std::unique_ptr<DemotionService> Started() {
+    auto s = Make();
+    s->Start();
+    return s;
+  }
+
   void SetRole(Role r) {
     if (r != Role::kUnknown && last_known_ != Role::kUnknown &&
         r != last_known_) {
@@ -153,6 +159,13 @@ inline std::vector<std::string> Names(
 inline std::unique_ptr<DemotionSink> TrackFileSinkAt(const std::string& path) {
   return std::make_unique<AbsoluteSink>("keepalived_track_file",
                                         std::make_unique<TrackFileSink>(path));
+}
+
+// A process that demotes on `check` and then dies without Shutdown() (kill
+// -9 as far as the sink and the state file are concerned).
+inline void CrashAfterDemoting(DemotionWorld& w, std::size_t check) {
+  auto s = w.Started();
+  FailThrice(w, *s, check);
 }
 
 }  // namespace ipv6ha::testing
