@@ -164,6 +164,7 @@ class DemotionController {
   void ApplyRule(CheckHealth& c, Role role, const PeerAssessment& peer,
                  bool peer_never_heard, Decision& d) const;
   std::string Reason(const Decision& d, int held) const;
+  std::string HoldReason(const Decision& d, int held) const;
   std::string Describe(const CheckHealth& c, const Decision& d) const;
 
   ControllerParams params_;

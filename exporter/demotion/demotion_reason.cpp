@@ -93,6 +93,20 @@ std::string DemotionController::Describe(const CheckHealth& c,
   return s;
 }
 
+// Frozen by the flap guard or an unreadable role.
+std::string DemotionController::HoldReason(const Decision& d, int held) const {
+  if (d.flap_guard_engaged) {
+    return "flap guard: " + std::to_string(d.role_changes_in_window) +
+           " role changes within " + FormatDuration(params_.flap_window) +
+           "; holding " + std::to_string(d.desired) + " (rules say " +
+           std::to_string(std::min(d.computed, params_.max)) + ")";
+  }
+  return "role unknown; holding " + std::to_string(d.desired) +
+         (d.desired < held ? " (was " + std::to_string(held) +
+                                 ", no longer backed by a lease)"
+                           : "");
+}
+
 std::string DemotionController::Reason(const Decision& d, int held) const {
   const std::string role = Upper(RoleName(d.role));
   std::vector<std::string> contributing, suppressed, observe_only, withdrawn;
@@ -129,19 +143,8 @@ std::string DemotionController::Reason(const Decision& d, int held) const {
   }
   const std::string tail =
       withdrawn.empty() ? "" : "; " + Join(withdrawn, "; ");
-  if (d.flap_guard_engaged) {
-    return "flap guard: " + std::to_string(d.role_changes_in_window) +
-           " role changes within " + FormatDuration(params_.flap_window) +
-           "; holding " + std::to_string(d.desired) + " (rules say " +
-           std::to_string(std::min(d.computed, params_.max)) + ")" + tail;
-  }
-  if (d.role == Role::kUnknown) {
-    return "role unknown; holding " + std::to_string(d.desired) +
-           (d.desired < held ? " (was " + std::to_string(held) +
-                                   ", no longer backed by a lease)"
-                             : "") +
-           tail;
-  }
+  if (d.flap_guard_engaged || d.role == Role::kUnknown)
+    return HoldReason(d, held) + tail;
   if (d.desired > 0) {
     std::string r = "demoting by " + std::to_string(d.desired) + ": " +
                     Join(contributing, ", ");

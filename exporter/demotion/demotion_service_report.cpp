@@ -10,6 +10,69 @@
 namespace ipv6ha {
 namespace {
 
+// The metrics of the controller, declared once (docs/metrics.md).
+struct FamilySpec {
+  const char* name;
+  const char* help;
+  prometheus::MetricType type;
+};
+// Indexes into kFamilies, in its order.
+enum FamilyIndex {
+  kDesired,
+  kApplied,
+  kChanges,
+  kSuppressed,
+  kFlapGuard,
+  kSinkErrors,
+  kSinkRefused,
+  kStateErrors,
+  kCheckDown,
+  kLease,
+  kHeld,
+  kExpiries,
+};
+using prometheus::MetricType;
+const FamilySpec kFamilies[] = {
+    {"ipv6_ha_demotion_desired",
+     "Demotion contribution the controller wants now.", MetricType::Gauge},
+    {"ipv6_ha_demotion_applied",
+     "Demotion contribution this exporter has applied to its sink (NaN while "
+     "it cannot tell, see ipv6_ha_demotion_sink_refused).",
+     MetricType::Gauge},
+    {"ipv6_ha_demotion_changes_total",
+     "Changes of the applied contribution, by direction (up, down).",
+     MetricType::Counter},
+    {"ipv6_ha_demotion_suppressed",
+     "1 when the reason currently holds back (part of) a demotion, per "
+     "reason.",
+     MetricType::Gauge},
+    {"ipv6_ha_flap_guard_engaged",
+     "1 while the flap guard freezes the contribution.", MetricType::Gauge},
+    {"ipv6_ha_demotion_sink_errors_total",
+     "Failed attempts to change the demotion sink.", MetricType::Counter},
+    {"ipv6_ha_demotion_sink_refused",
+     "1 while the exporter does not touch its additive sink because it "
+     "cannot tell its own part (unusable state file).",
+     MetricType::Gauge},
+    {"ipv6_ha_demotion_state_file_errors_total",
+     "Failed writes of the demotion state file.", MetricType::Counter},
+    {"ipv6_ha_demotion_check_down",
+     "1 when the controller counts the check as down (after fall, until rise "
+     "and hold_down, or until its lease expires).",
+     MetricType::Gauge},
+    {"ipv6_ha_demotion_lease_remaining_seconds",
+     "Seconds until a down check's share is withdrawn unless a fresh result "
+     "renews it (0 when it has none).",
+     MetricType::Gauge},
+    {"ipv6_ha_demotion_share_held",
+     "1 while a check's share is held without a fresh result (unknown, not "
+     "applicable, overdue or restored after a restart).",
+     MetricType::Gauge},
+    {"ipv6_ha_demotion_lease_expiries_total",
+     "Shares withdrawn because no fresh result renewed their lease.",
+     MetricType::Counter},
+};
+
 double Seconds(ControllerTime::duration d) {
   return std::max(0.0, std::chrono::duration<double>(d).count());
 }
@@ -90,91 +153,39 @@ nlohmann::json DemotionService::Status() const {
 }
 
 std::vector<prometheus::MetricFamily> DemotionService::Collect() const {
-  using prometheus::MetricType;
-  auto desired = MakeFamily("ipv6_ha_demotion_desired",
-                            "Demotion contribution the controller wants now.",
-                            MetricType::Gauge);
-  auto applied = MakeFamily(
-      "ipv6_ha_demotion_applied",
-      "Demotion contribution this exporter has applied to its sink (NaN "
-      "while it cannot tell, see ipv6_ha_demotion_sink_refused).",
-      MetricType::Gauge);
-  auto changes = MakeFamily(
-      "ipv6_ha_demotion_changes_total",
-      "Changes of the applied contribution, by direction (up, down).",
-      MetricType::Counter);
-  auto suppressed = MakeFamily("ipv6_ha_demotion_suppressed",
-                               "1 when the reason currently holds back (part "
-                               "of) a demotion, per reason.",
-                               MetricType::Gauge);
-  auto flap = MakeFamily("ipv6_ha_flap_guard_engaged",
-                         "1 while the flap guard freezes the contribution.",
-                         MetricType::Gauge);
-  auto sink_errors = MakeFamily("ipv6_ha_demotion_sink_errors_total",
-                                "Failed attempts to change the demotion sink.",
-                                MetricType::Counter);
-  auto refused = MakeFamily(
-      "ipv6_ha_demotion_sink_refused",
-      "1 while the exporter does not touch its additive sink because it "
-      "cannot tell its own part (unusable state file).",
-      MetricType::Gauge);
-  auto state_errors = MakeFamily("ipv6_ha_demotion_state_file_errors_total",
-                                 "Failed writes of the demotion state file.",
-                                 MetricType::Counter);
-  auto check_down = MakeFamily(
-      "ipv6_ha_demotion_check_down",
-      "1 when the controller counts the check as down (after fall, until rise "
-      "and hold_down, or until its lease expires).",
-      MetricType::Gauge);
-  auto lease = MakeFamily(
-      "ipv6_ha_demotion_lease_remaining_seconds",
-      "Seconds until a down check's share is withdrawn unless a fresh result "
-      "renews it (0 when it has none).",
-      MetricType::Gauge);
-  auto held = MakeFamily(
-      "ipv6_ha_demotion_share_held",
-      "1 while a check's share is held without a fresh result (unknown, not "
-      "applicable, overdue or restored after a restart).",
-      MetricType::Gauge);
-  auto expiries = MakeFamily(
-      "ipv6_ha_demotion_lease_expiries_total",
-      "Shares withdrawn because no fresh result renewed their lease.",
-      MetricType::Counter);
+  std::vector<prometheus::MetricFamily> f;
+  for (const auto& spec : kFamilies)
+    f.push_back(MakeFamily(spec.name, spec.help, spec.type));
   std::lock_guard lock(report_mutex_);
   const Decision& d = report_.decision;
   const WriterReport& w = report_.writer;
-  AddSample(desired, {}, d.desired);
-  AddSample(applied, {}, w.applied ? *w.applied : std::nan(""));
-  AddSample(changes, {{"direction", "up"}}, static_cast<double>(w.changes_up));
-  AddSample(changes, {{"direction", "down"}},
+  AddSample(f[kDesired], {}, d.desired);
+  AddSample(f[kApplied], {}, w.applied ? *w.applied : std::nan(""));
+  AddSample(f[kChanges], {{"direction", "up"}},
+            static_cast<double>(w.changes_up));
+  AddSample(f[kChanges], {{"direction", "down"}},
             static_cast<double>(w.changes_down));
   for (Suppression s : kAllSuppressions) {
-    AddSample(suppressed, {{"reason", std::string(SuppressionName(s))}},
+    AddSample(f[kSuppressed], {{"reason", std::string(SuppressionName(s))}},
               d.suppressed.count(s) ? 1 : 0);
   }
-  AddSample(flap, {}, d.flap_guard_engaged ? 1 : 0);
-  AddSample(sink_errors, {}, static_cast<double>(w.sink_errors));
-  AddSample(refused, {}, w.refused.empty() ? 0 : 1);
-  AddSample(state_errors, {}, static_cast<double>(w.state_errors));
+  AddSample(f[kFlapGuard], {}, d.flap_guard_engaged ? 1 : 0);
+  AddSample(f[kSinkErrors], {}, static_cast<double>(w.sink_errors));
+  AddSample(f[kSinkRefused], {}, w.refused.empty() ? 0 : 1);
+  AddSample(f[kStateErrors], {}, static_cast<double>(w.state_errors));
   for (const auto& c : d.checks) {
-    AddSample(check_down, {{"check", c.name}}, c.down ? 1 : 0);
+    const LabelPairs check{{"check", c.name}};
+    AddSample(f[kCheckDown], check, c.down ? 1 : 0);
     if (c.weight <= 0) continue;
     const bool leased = c.Leased(d.at);
-    AddSample(lease, {{"check", c.name}},
-              leased ? Seconds(c.lease_until - d.at) : 0);
-    AddSample(held, {{"check", c.name}}, leased && c.Held(d.at) ? 1 : 0);
+    AddSample(f[kLease], check, leased ? Seconds(c.lease_until - d.at) : 0);
+    AddSample(f[kHeld], check, leased && c.Held(d.at) ? 1 : 0);
     auto it = report_.expiries.find(c.name);
     AddSample(
-        expiries, {{"check", c.name}},
+        f[kExpiries], check,
         static_cast<double>(it == report_.expiries.end() ? 0 : it->second));
   }
-  std::vector<prometheus::MetricFamily> out;
-  for (auto* f :
-       {&desired, &applied, &changes, &suppressed, &flap, &sink_errors,
-        &refused, &state_errors, &check_down, &lease, &held, &expiries}) {
-    out.push_back(std::move(*f));
-  }
-  return out;
+  return f;
 }
 
 }  // namespace ipv6ha
