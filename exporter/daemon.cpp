@@ -62,7 +62,8 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   if (!loaded) return loaded.error();
   auto gen = std::make_unique<Generation>();
   gen->config = std::move(loaded->config);
-  if (!options_.listen_override.empty()) gen->config.listen = options_.listen_override;
+  if (!options_.listen_override.empty())
+    gen->config.listen = options_.listen_override;
   if (!options_.web_config_file.empty()) {
     auto web = LoadWebConfig(options_.web_config_file);
     if (!web) return web.error();
@@ -74,14 +75,9 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
       MakeRoleSource(c.role.source, c.role.vip, c.role.static_role, c.commands),
       c.role.poll_interval);
   RoleMonitor* role = gen->role.get();
-  std::weak_ptr<ResultStore> store = gen->store;
   DemotionInputs inputs;
-  inputs.role = [role] { return role->CurrentRole(); };
+  inputs.role = [role] { return role->Sample(); };
   inputs.peer = [peer = peer_view_] { return peer->Latest(); };
-  inputs.snapshot = [store] {
-    auto s = store.lock();
-    return s ? s->Snapshot() : std::vector<CheckRecord>{};
-  };
   gen->demotion = std::make_shared<DemotionService>(
       c.demotion, ControllerParams::From(c.demotion, c.peer.name),
       MakeDemotionSink(c.demotion), MakeDemotionStateStore(c.demotion),
@@ -92,11 +88,12 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
     NotifyStatusFile();
   });
   // Generation-owned: the scheduler asks its own role monitor.
-  gen->scheduler = std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
-                                               [role] { return role->CurrentRole(); });
+  gen->scheduler =
+      std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
+                                  [role] { return role->CurrentRole(); });
   Scheduler* scheduler = gen->scheduler.get();
-  gen->role->AddListener([this, demotion, scheduler](Role, Role now) {
-    if (auto d = demotion.lock()) d->OnRoleChange(now);
+  gen->role->AddListener([this, demotion, scheduler](Role, Role) {
+    if (auto d = demotion.lock()) d->Wake();  // it reads the role itself
     scheduler->TriggerAll();  // applicability changed: re-run at once
     NotifyStatusFile();
   });
@@ -133,7 +130,8 @@ Status Daemon::StartHttp(const Config& config) {
     if (!gen) return std::string("no configuration loaded");
     std::string waiting;
     for (const auto& r : gen->store->Snapshot()) {
-      if (r.applicable && !r.result) waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
+      if (r.applicable && !r.result)
+        waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
     }
     if (waiting.empty()) return std::nullopt;
     return "waiting for the first result of " + waiting;
@@ -245,18 +243,20 @@ void Daemon::Reload() {
   if (previous) {
     const auto& a = previous->config.demotion;
     const auto& b = current_->config.demotion;
-    StopGeneration(*previous, a.sink == b.sink && a.state_file == b.state_file &&
-                                  a.track_file == b.track_file && a.command == b.command);
+    StopGeneration(*previous,
+                   a.sink == b.sink && a.state_file == b.state_file &&
+                       a.track_file == b.track_file && a.command == b.command);
   }
   StartGeneration(*current_);
   UpdateStatusFile(current_->config.status_file);
-  spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
+  spdlog::info("configuration reloaded: {} checks",
+               current_->config.check_settings.size());
 }
 
 void Daemon::StartGeneration(Generation& gen) {
   gen.role->Start();  // the first reading is synchronous
-  gen.demotion->Start(std::chrono::steady_clock::now());
-  gen.demotion->StartTimer(std::chrono::seconds(1));
+  gen.demotion->Start();
+  gen.demotion->StartThread(std::chrono::seconds(1));
   gen.scheduler->Start();
 }
 

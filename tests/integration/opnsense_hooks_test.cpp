@@ -27,6 +27,7 @@
 
 #include "checks/check_registry.h"
 #include "tests/support/exporter_process.h"
+#include "tests/support/ipv6_listener.h"
 
 namespace ipv6ha {
 namespace {
@@ -91,34 +92,7 @@ class CannedStatusServer {
   std::thread thread_;
 };
 
-// A TCP socket listening on [::1] (the kernel completes connections from
-// its backlog, so a TCP probe succeeds); closed on destruction.
-class Ipv6Listener {
- public:
-  Ipv6Listener() {
-    fd_ = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in6 addr{};
-    addr.sin6_family = AF_INET6;
-    addr.sin6_addr = in6addr_loopback;
-    socklen_t len = sizeof(addr);
-    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        listen(fd_, 1024) != 0 ||
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      return;
-    }
-    port_ = ntohs(addr.sin6_port);
-  }
-  ~Ipv6Listener() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Ipv6Listener(const Ipv6Listener&) = delete;
-  Ipv6Listener& operator=(const Ipv6Listener&) = delete;
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
+using testing::Ipv6Listener;
 
 // A status file path that does not exist: the script then asks HTTP, and a
 // status file of a real exporter on the test machine never interferes.
