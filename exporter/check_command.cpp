@@ -50,8 +50,9 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role) {
 
 // What the controller would decide if these results persisted: fall and
 // rise count as reached, nothing is written (dry run, sink none).
-nlohmann::json WouldDecide(const Config& config, const std::vector<CheckRecord>& records,
-                           Role role, std::optional<PeerSnapshot> peer) {
+nlohmann::json WouldDecide(const Config& config,
+                           const std::vector<CheckRecord>& records, Role role,
+                           std::optional<PeerSnapshot> peer) {
   DemotionConfig c = config.demotion;
   c.dry_run = true;
   c.fall = c.rise = 1;
@@ -67,7 +68,8 @@ nlohmann::json WouldDecide(const Config& config, const std::vector<CheckRecord>&
   nlohmann::json j = service.Status();
   j["dry_run"] = config.demotion.dry_run;
   j["sink"] = config.demotion.sink;
-  j["note"] = "one run per check: fall and rise counted as reached; nothing written";
+  j["note"] =
+      "one run per check: fall and rise counted as reached; nothing written";
   return j;
 }
 
@@ -81,14 +83,15 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   if (!loaded) {
     err << loaded.error().message << "\n";
     if (options.json) {
-      out << nlohmann::json{{"error", loaded.error().message}}.dump() << "\n";
+      out << DumpStatusDocument({{"error", loaded.error().message}});
     }
     return kExitUnknown;
   }
   const std::string node = loaded->config.node_name;
   const RoleConfig& rc = loaded->config.role;
   const RoleReading reading =
-      MakeRoleSource(rc.source, rc.vip, rc.static_role, loaded->config.commands)->Read();
+      MakeRoleSource(rc.source, rc.vip, rc.static_role, loaded->config.commands)
+          ->Read();
   const Role role = reading.role;
   const Config config = loaded->config;
   std::vector<CheckRecord> records = RunOnce(*loaded, role);
@@ -97,12 +100,20 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   for (const auto& r : records) {
     if (!r.applicable) continue;
     switch (r.status()) {
-      case CheckStatus::kOk: ++oks; break;
-      case CheckStatus::kFail: ++fails; break;
-      case CheckStatus::kUnknown: ++unknowns; break;
+      case CheckStatus::kOk:
+        ++oks;
+        break;
+      case CheckStatus::kFail:
+        ++fails;
+        break;
+      case CheckStatus::kUnknown:
+        ++unknowns;
+        break;
     }
   }
-  const int code = fails > 0 ? kExitCritical : unknowns > 0 ? kExitUnknown : kExitOk;
+  const int code = fails > 0      ? kExitCritical
+                   : unknowns > 0 ? kExitUnknown
+                                  : kExitOk;
   StatusInputs in;
   in.node = node;
   in.version = VersionString();
@@ -110,17 +121,20 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   in.checks = records;
   in.ready = true;
   in.now = std::chrono::system_clock::now();
-  in.role_detail = {{"detail", reading.detail}, {"error", reading.error},
+  in.role_detail = {{"detail", reading.detail},
+                    {"error", reading.error},
                     {"mixed", reading.mixed}};
   in.controller = WouldDecide(config, records, role, env.peer_view->Latest());
 
   if (options.json) {
     nlohmann::json doc = BuildStatusDocument(in);
     doc["exit_code"] = code;
-    out << doc.dump(2) << "\n";
+    out << DumpStatusDocument(doc);
     return code;
   }
-  const char* word = code == kExitOk ? "OK" : code == kExitCritical ? "CRITICAL" : "UNKNOWN";
+  const char* word = code == kExitOk         ? "OK"
+                     : code == kExitCritical ? "CRITICAL"
+                                             : "UNKNOWN";
   out << "IPV6_HA " << word << " - " << oks << " ok, " << fails << " failing, "
       << unknowns << " unknown; node " << node << " role " << RoleName(role)
       << "; demotion: " << in.controller["reason"].get<std::string>()
