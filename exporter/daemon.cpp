@@ -62,7 +62,8 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   if (!loaded) return loaded.error();
   auto gen = std::make_unique<Generation>();
   gen->config = std::move(loaded->config);
-  if (!options_.listen_override.empty()) gen->config.listen = options_.listen_override;
+  if (!options_.listen_override.empty())
+    gen->config.listen = options_.listen_override;
   if (!options_.web_config_file.empty()) {
     auto web = LoadWebConfig(options_.web_config_file);
     if (!web) return web.error();
@@ -92,8 +93,9 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
     NotifyStatusFile();
   });
   // Generation-owned: the scheduler asks its own role monitor.
-  gen->scheduler = std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
-                                               [role] { return role->CurrentRole(); });
+  gen->scheduler =
+      std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
+                                  [role] { return role->CurrentRole(); });
   Scheduler* scheduler = gen->scheduler.get();
   gen->role->AddListener([this, demotion, scheduler](Role, Role now) {
     if (auto d = demotion.lock()) d->OnRoleChange(now);
@@ -133,7 +135,8 @@ Status Daemon::StartHttp(const Config& config) {
     if (!gen) return std::string("no configuration loaded");
     std::string waiting;
     for (const auto& r : gen->store->Snapshot()) {
-      if (r.applicable && !r.result) waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
+      if (r.applicable && !r.result)
+        waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
     }
     if (waiting.empty()) return std::nullopt;
     return "waiting for the first result of " + waiting;
@@ -212,15 +215,23 @@ void Daemon::NotifyStatusFile() {
 }
 
 void Daemon::Reload() {
+  const auto stopping = stopping_;  // this object may be gone after Load()
   spdlog::info("reloading configuration from {}", options_.config_path);
   auto gen = Load();
+  if (stopping->load()) return;
+  std::lock_guard apply(apply_mutex_);
+  if (stopping->load()) return;  // shutting down: the new config is dropped
   if (!gen) {
     metrics_->RecordReload(false);
     spdlog::error("configuration reload failed, keeping the running one:\n{}",
                   gen.error().message);
     return;
   }
-  const Config& next = (*gen)->config;
+  ApplyReload(std::move(*gen));
+}
+
+void Daemon::ApplyReload(std::unique_ptr<Generation> gen) {
+  const Config& next = gen->config;
   if (next.listen != http_listen_ ||
       next.web.cert_file != http_web_.cert_file ||
       next.web.key_file != http_web_.key_file ||
@@ -239,18 +250,20 @@ void Daemon::Reload() {
   {
     std::lock_guard lock(mutex_);
     previous = std::move(current_);
-    current_ = std::move(*gen);
+    current_ = std::move(gen);
   }
   metrics_->RecordReload(true);
   if (previous) {
     const auto& a = previous->config.demotion;
     const auto& b = current_->config.demotion;
-    StopGeneration(*previous, a.sink == b.sink && a.state_file == b.state_file &&
-                                  a.track_file == b.track_file && a.command == b.command);
+    StopGeneration(*previous,
+                   a.sink == b.sink && a.state_file == b.state_file &&
+                       a.track_file == b.track_file && a.command == b.command);
   }
   StartGeneration(*current_);
   UpdateStatusFile(current_->config.status_file);
-  spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
+  spdlog::info("configuration reloaded: {} checks",
+               current_->config.check_settings.size());
 }
 
 void Daemon::StartGeneration(Generation& gen) {
@@ -275,6 +288,16 @@ void Daemon::StopGeneration(Generation& gen, bool hand_over) {
 
 void Daemon::Shutdown() {
   spdlog::info("shutting down");
+  stopping_->store(true);
+  // A reload being applied may be waiting for a hung command (the role's
+  // first reading): kill it so the apply ends, then wait for it.
+  KillRunningCommands();
+  if (!reloader_->Stop(std::chrono::milliseconds(0))) {
+    spdlog::warn(
+        "a configuration reload is still under way; stopping "
+        "without it");
+  }
+  std::lock_guard apply(apply_mutex_);
   // First: from here on the daemon's answer is going away. Without the file
   // a reader asks the HTTP API, which answers nothing either.
   UpdateStatusFile("");
@@ -309,11 +332,12 @@ int Daemon::Run() {
                VersionString(), current_->config.node_name,
                current_->config.check_settings.size());
 
+  reloader_ = std::make_unique<ReloadWorker>([this] { Reload(); });
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      Reload();
+      reloader_->Request();  // never waits: the loop stays on the signals
     } else if (sig == SIGUSR1) {
       spdlog::info("SIGUSR1: re-reading the role and re-running every check");
       if (auto g = Current()) {

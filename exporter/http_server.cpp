@@ -1,9 +1,9 @@
 #include "exporter/http_server.h"
 
-#include <arpa/inet.h>
 #include <civetweb.h>
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
+#include <strings.h>
 
 #include <array>
 #include <atomic>
@@ -16,22 +16,15 @@
 #include <string_view>
 #include <thread>
 
+#include "exporter/listen_address.h"
 #include "exporter/platform/thread_priority.h"
+#include "exporter/platform/tls_server_credentials.h"
 #include "exporter/status_document.h"
 
 namespace ipv6ha {
 namespace {
 
 constexpr char kMetricsType[] = "text/plain; version=0.0.4; charset=utf-8";
-
-bool IsIpv4(const std::string& s) {
-  in_addr a{};
-  return inet_pton(AF_INET, s.c_str(), &a) == 1;
-}
-bool IsIpv6(const std::string& s) {
-  in6_addr a{};
-  return inet_pton(AF_INET6, s.c_str(), &a) == 1;
-}
 
 // The status line and headers of a response with a body of `length` bytes.
 std::string ResponseHead(int code, std::string_view reason,
@@ -64,40 +57,6 @@ void Send(mg_connection* conn, bool head_only, int code,
 
 }  // namespace
 
-Expected<std::string> CivetListeningPort(const std::string& listen, bool tls) {
-  const std::string bad = "listen address \"" + listen +
-                          "\" must be HOST:PORT with an IP literal, e.g. "
-                          "[::]:9646 or 127.0.0.1:9646";
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return Error{bad};
-  std::string host = listen.substr(0, colon);
-  std::string port = listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535) {
-    return Error{bad};
-  }
-  std::string out;
-  if (host.empty() || host == "[::]") {
-    // Like Go's net.Listen, the wildcard is dual-stack: civetweb's "+PORT"
-    // binds IPv6 [::] and IPv4 0.0.0.0 ("[::]:PORT" would be IPv6-only).
-    out = "+" + port;
-  } else if (host.front() == '[' && host.back() == ']') {
-    if (!IsIpv6(host.substr(1, host.size() - 2))) return Error{bad};
-    if (mg_check_feature(8) == 0) {
-      return Error{"cannot listen on " + listen +
-                   ": this civetweb library was built without IPv6; run "
-                   "scripts/install-deps.sh or listen on an IPv4 address"};
-    }
-    out = host + ":" + port;
-  } else if (IsIpv4(host)) {
-    out = host + ":" + port;
-  } else {
-    return Error{bad};
-  }
-  return tls ? out + "s" : out;
-}
-
 // How old a rendering of /metrics may be when it is served without waiting:
 // to a scrape that arrives while the next rendering is under way, and to
 // any scrape (which then asks for the next rendering in the background).
@@ -118,6 +77,7 @@ struct HttpServer::Impl {
   std::shared_ptr<ExporterMetrics> metrics;
   BasicAuth auth{{}};
   WebConfig web;
+  std::shared_ptr<const TlsServerCredentials> tls;  // when web.tls()
   mg_context* context = nullptr;
   std::vector<std::unique_ptr<Route>> handlers;
   std::mutex log_mutex;
@@ -257,10 +217,18 @@ constexpr std::array<int, 6> kCodes = {200, 401, 404, 405, 500, 503};
 
 namespace {
 
-// A request header's value, or "" when absent.
-std::string_view Header(const mg_connection* conn, const char* name) {
-  const char* value = mg_get_header(conn, name);
-  return value ? value : "";
+// True when the request carries exactly one Authorization header and it
+// verifies. civetweb's mg_get_header gives the first of several, so a
+// second header (one right, one wrong) must fail the request by itself.
+bool Authorized(const mg_connection* conn, const BasicAuth& auth) {
+  const mg_request_info* info = mg_get_request_info(conn);
+  const char* value = nullptr;
+  for (int i = 0; i < info->num_headers; ++i) {
+    if (strcasecmp(info->http_headers[i].name, "Authorization") != 0) continue;
+    if (value != nullptr) return false;
+    value = info->http_headers[i].value;
+  }
+  return auth.Verify(value ? value : "");
 }
 
 }  // namespace
@@ -301,8 +269,7 @@ struct Route {
       Send(conn, false, 405, "Method Not Allowed", "text/plain; charset=utf-8",
            "Method not allowed\n", "Allow: GET, HEAD\r\n");
       code = 405;
-    } else if (impl->auth.enabled() &&
-               !impl->auth.Verify(Header(conn, "Authorization"))) {
+    } else if (impl->auth.enabled() && !Authorized(conn, impl->auth)) {
       Send(conn, head_only, 401, "Unauthorized", "text/plain; charset=utf-8",
            "Unauthorized\n",
            "WWW-Authenticate: Basic realm=\"ipv6_ha_exporter\"\r\n");
@@ -335,17 +302,10 @@ HttpServer::Impl* ImplOf(const mg_context* ctx) {
 int InitSsl(void* ssl_ctx, void* user_data) {
   const auto* impl = static_cast<const HttpServer::Impl*>(user_data);
   auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
-  if (SSL_CTX_use_certificate_chain_file(ctx, impl->web.cert_file.c_str()) !=
-      1) {
-    spdlog::error("TLS: cannot load certificate {}", impl->web.cert_file);
-    return -1;
-  }
-  if (SSL_CTX_use_PrivateKey_file(ctx, impl->web.key_file.c_str(),
-                                  SSL_FILETYPE_PEM) != 1 ||
-      SSL_CTX_check_private_key(ctx) != 1) {
-    spdlog::error(
-        "TLS: cannot load key {} (or it does not match the certificate)",
-        impl->web.key_file);
+  // Read and checked before mg_start (TlsServerCredentials::Load), so
+  // OpenSSL never opens the files: a FIFO there cannot block the start.
+  if (Status st = impl->tls->Install(ctx); !st) {
+    spdlog::error("{}", st.error().message);
     return -1;
   }
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -437,7 +397,16 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
   mg_callbacks callbacks{};
   callbacks.log_message = &LogMessage;
   callbacks.init_thread = &InitThread;
-  if (options.web.tls()) callbacks.init_ssl = &InitSsl;
+  if (options.web.tls()) {
+    auto tls =
+        TlsServerCredentials::Load(options.web.cert_file, options.web.key_file);
+    if (!tls) {
+      impl->StopRenderer();
+      return Error{"cannot serve TLS: " + tls.error().message};
+    }
+    impl->tls = *tls;
+    callbacks.init_ssl = &InitSsl;
+  }
   impl->context = mg_start(&callbacks, impl.get(), civet_options.data());
   if (impl->context == nullptr) {
     impl->StopRenderer();
