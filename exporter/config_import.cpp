@@ -1,16 +1,14 @@
 #include "exporter/config_import.h"
 
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "checks/nptv6_config_parser.h"
 #include "checks/services_check.h"
+#include "exporter/platform/bounded_file.h"
 
 namespace ipv6ha {
 namespace {
@@ -259,14 +257,9 @@ Expected<std::string> ImportConfigFiles(const std::string& ha_singleton_arg,
   const std::string ha_singleton_path = absolute(ha_singleton_arg);
   const std::string nptv6_path = absolute(nptv6_arg);
   auto read = [](const std::string& path) -> Expected<std::string> {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{path + ": cannot read: " + std::strerror(errno)};
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (buf.str().size() > kMaxImportBytes) {
-      return Error{path + ": larger than 1 MiB; is it the right file?"};
-    }
-    return buf.str();
+    auto file = ReadBoundedFile(path, kMaxImportBytes);
+    if (!file) return file.error();
+    return std::move(file->content);
   };
   std::optional<ShellVariables> ha;
   if (!ha_singleton_path.empty()) {

@@ -1,8 +1,11 @@
 #include "exporter/config/strict_yaml.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <cstdio>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "exporter/text/utf8.h"
@@ -49,6 +52,57 @@ class DuplicateKeys {
   std::set<int> visited_;
 };
 
+// Sees whether a document has content (an empty one is only a null), and
+// where the content starts.
+class DocumentProbe final : public YAML::EventHandler {
+ public:
+  bool has_content() const { return has_content_; }
+  const YAML::Mark& start() const { return start_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Content(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Content(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Content(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Content(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Content(const YAML::Mark& m) {
+    if (!has_content_) start_ = m;
+    has_content_ = true;
+  }
+  bool has_content_ = false;
+  YAML::Mark start_;
+};
+
+// Where a document with content after the first one starts. Not
+// YAML::LoadAll: on some inputs (a NUL byte before "---", found by
+// fuzz_config) its parser reports the same document forever, so at most
+// kMaxDocuments are looked at.
+std::optional<YAML::Mark> SecondDocument(std::string_view text) {
+  constexpr int kMaxDocuments = 64;
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  for (int i = 0; i < kMaxDocuments; ++i) {
+    DocumentProbe probe;
+    if (!parser.HandleNextDocument(probe)) return std::nullopt;
+    if (i > 0 && probe.has_content()) return probe.start();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 YAML::Mark MarkAt(std::string_view text, std::size_t offset) {
@@ -79,25 +133,26 @@ std::optional<YAML::Node> LoadStrictYaml(std::string_view text,
                                       "UTF-8 text");
     return std::nullopt;
   }
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    root = YAML::Load(std::string(text));
+    second = SecondDocument(text);
   } catch (const YAML::Exception& e) {
     errors.Add(e.mark, "YAML syntax error: " + e.msg);
     return std::nullopt;
   }
-  if (docs.empty()) return YAML::Node(YAML::NodeType::Null);
-  for (std::size_t i = 1; i < docs.size(); ++i) {
-    if (docs[i].IsNull()) continue;
-    errors.Add(docs[i].Mark(),
+  if (second) {
+    errors.Add(*second,
                "a second YAML document (after \"---\"); the file must hold "
                "one document, and the second would be ignored");
     return std::nullopt;
   }
+  if (!root.IsDefined()) return YAML::Node(YAML::NodeType::Null);
   const std::size_t before = errors.all().size();
-  DuplicateKeys(errors).Walk(docs[0]);
+  DuplicateKeys(errors).Walk(root);
   if (errors.all().size() != before) return std::nullopt;
-  return docs[0];
+  return root;
 }
 
 }  // namespace ipv6ha
