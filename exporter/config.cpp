@@ -16,10 +16,12 @@ namespace {
 
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 
+}  // namespace
+
 // Through the bounded reader: a FIFO, /dev/zero or a 50 MB file is refused
-// before anything waits or allocates. Text comes back as it is on disk
-// unless it is not UTF-8, which LoadStrictYaml then refuses with its place.
-Expected<std::string> ReadConfigFile(const std::string& path) {
+// before anything waits or allocates. Text comes back as it is on disk: a
+// config that is not UTF-8 is refused by LoadStrictYaml with its place.
+Expected<std::string> ReadOperatorFile(const std::string& path) {
   auto file = ReadBoundedFile(path, kMaxConfigBytes, FileContent::kBytes);
   if (!file) {
     // "FILE: cannot read: No such file or directory", as before.
@@ -32,6 +34,8 @@ Expected<std::string> ReadConfigFile(const std::string& path) {
   }
   return std::move(file->content);
 }
+
+namespace {
 
 std::string Hostname() {
   char buf[256] = {};
@@ -155,8 +159,8 @@ void ParseListen(ConfigReader& r, Config& c) {
   }
   if (items.empty()) {
     r.FailKey("listen",
-           "listen must name at least one address, e.g. \"[::]:9646\" or "
-           "\"127.0.0.1:9646\" (remove the key for the default [::]:9646)");
+              "listen must name at least one address, e.g. \"[::]:9646\" or "
+              "\"127.0.0.1:9646\" (remove the key for the default [::]:9646)");
   }
 }
 
@@ -337,13 +341,13 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
 
 Expected<LoadedConfig> LoadConfig(const std::string& path,
                                   const CheckEnv& env) {
-  auto text = ReadConfigFile(path);
+  auto text = ReadOperatorFile(path);
   if (!text) return text.error();
   return LoadConfigFromString(*text, path, env);
 }
 
 Expected<WebConfig> LoadWebConfig(const std::string& path) {
-  auto text = ReadConfigFile(path);
+  auto text = ReadOperatorFile(path);
   if (!text) return text.error();
   ConfigErrors errors(path);
   auto root = LoadStrictYaml(*text, errors);
