@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <sstream>
 
 #include "exporter/platform/command_runner.h"
@@ -286,13 +287,14 @@ void Daemon::StopGeneration(Generation& gen, bool hand_over) {
   }
 }
 
-void Daemon::Shutdown() {
+bool Daemon::Shutdown() {
   spdlog::info("shutting down");
   stopping_->store(true);
   // A reload being applied may be waiting for a hung command (the role's
   // first reading): kill it so the apply ends, then wait for it.
   KillRunningCommands();
-  if (!reloader_->Stop(std::chrono::milliseconds(0))) {
+  const bool reload_done = reloader_->Stop(std::chrono::milliseconds(0));
+  if (!reload_done) {
     spdlog::warn(
         "a configuration reload is still under way; stopping "
         "without it");
@@ -305,6 +307,7 @@ void Daemon::Shutdown() {
   // A hung command must not hold up the exit or outlive us.
   KillRunningCommands();
   if (auto gen = Current()) StopGeneration(*gen, false);  // withdraws
+  return reload_done;
 }
 
 int Daemon::Run() {
@@ -349,7 +352,12 @@ int Daemon::Run() {
       break;
     }
   }
-  Shutdown();
+  if (!Shutdown()) {
+    // Everything is released and the demotion withdrawn; only the stuck
+    // reload's thread remains, and it must not outlive this object.
+    spdlog::default_logger()->flush();
+    std::_Exit(0);
+  }
   return 0;
 }
 

@@ -65,7 +65,10 @@ class Daemon {
   // On the reload worker: loads, then applies unless shutdown has begun.
   void Reload();
   void ApplyReload(std::unique_ptr<Generation> gen);
-  void Shutdown();
+  // False when a reload was still loading (stuck in a system call) and was
+  // left behind: its thread may still touch this object, so the caller
+  // must end the process without destroying it.
+  bool Shutdown();
   static void StartGeneration(Generation& gen);
   // Stops `gen`; its demotion is withdrawn (clean stop) or, on a reload
   // that keeps the same sink, handed over to the next generation.

@@ -25,9 +25,9 @@ class ReloadWorker {
   void Request();
   // Takes no more requests and waits up to `grace` for a running reload to
   // end. True when none runs any more; false when one is still under way
-  // (stuck in a system call): its thread is then left to end on its own
-  // while the process exits, and the reload must not touch anything the
-  // caller destroys unless it checks the caller's own stop flag first.
+  // (stuck in a system call, say): its thread is then detached, and the
+  // caller ends the process without destroying what the reload uses
+  // (Daemon::Run calls _Exit after its shutdown).
   bool Stop(std::chrono::milliseconds grace);
 
  private:

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "exporter/status_document.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -163,6 +165,41 @@ TEST(PeerStatusTest, RoleOfWrongTypeIsRejected) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("\"role\" is not a string"),
             std::string::npos);
+}
+
+// The document we write must pass the schema we read with, or two nodes of
+// one build could never vouch for each other.
+TEST(PeerStatusTest, OurOwnStatusDocumentPassesTheSchema) {
+  StatusInputs in;
+  in.node = "fw1";
+  in.version = "0.1.0";
+  in.role = Role::kBackup;
+  in.ready = true;
+  in.now = std::chrono::system_clock::now();
+  CheckRecord record;
+  record.settings.name = "nptv6_rules";
+  record.settings.type = "nptv6_rules";
+  record.settings.weight = 100;
+  record.settings.scope = Scope::kUpstream;
+  record.result = CheckResult::Fail("mapping absent");
+  record.result->details = {{"expected", {{{"internal", "fd00::/64"}}}}};
+  record.runs = 3;
+  record.last_run_end = in.now;
+  in.checks.push_back(record);
+  in.controller = {{"enabled", true},
+                   {"dry_run", false},
+                   {"desired", 100},
+                   {"applied", 100},
+                   {"max", 240},
+                   {"reason", "demoting"},
+                   {"checks", nlohmann::json::array()}};
+  auto s = ParsePeerStatus(DumpStatusDocument(BuildStatusDocument(in)));
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->role, Role::kBackup);
+  ASSERT_EQ(s->checks.size(), 1u);
+  EXPECT_EQ(s->checks[0].status, "fail");
+  EXPECT_EQ(s->checks[0].scope, "upstream");
+  EXPECT_EQ(s->checks[0].weight, 100);
 }
 
 }  // namespace
