@@ -343,6 +343,10 @@ int Daemon::Run() {
       reloader_->Request();  // never waits: the loop stays on the signals
     } else if (sig == SIGUSR1) {
       spdlog::info("SIGUSR1: re-reading the role and re-running every check");
+      // Not while a reload swaps generations (it starts fresh runs anyway);
+      // waiting for it here would hold up SIGTERM.
+      std::unique_lock apply(apply_mutex_, std::try_to_lock);
+      if (!apply.owns_lock()) continue;
       if (auto g = Current()) {
         g->role->PollOnce();
         g->scheduler->TriggerAll();
