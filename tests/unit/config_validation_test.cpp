@@ -127,9 +127,9 @@ TEST(ConfigValidationTest, AnEmptyTrailingDocumentIsAllowed) {
 }
 
 TEST(ConfigValidationTest, DurationsUpToAYearAreAccepted) {
-  auto c = LoadConfigFromString(
-      std::string("demotion: {hold_down: 52w}\n") + kCheck, "test.yml",
-      CheckEnv{});
+  auto c =
+      LoadConfigFromString(std::string("demotion: {hold_down: 52w}\n") + kCheck,
+                           "test.yml", CheckEnv{});
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->config.demotion.hold_down, std::chrono::hours(24 * 7 * 52));
 }
