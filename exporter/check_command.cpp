@@ -102,7 +102,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   if (!loaded) {
     err << loaded.error().message << "\n";
     if (options.json) {
-      out << nlohmann::json{{"error", loaded.error().message}}.dump() << "\n";
+      out << DumpStatusDocument({{"error", loaded.error().message}});
     }
     return kExitUnknown;
   }
@@ -148,7 +148,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   if (options.json) {
     nlohmann::json doc = BuildStatusDocument(in);
     doc["exit_code"] = code;
-    out << doc.dump(2) << "\n";
+    out << DumpStatusDocument(doc);
     return code;
   }
   const char* word = code == kExitOk         ? "OK"

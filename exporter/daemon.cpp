@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <sstream>
 
 #include "exporter/platform/command_runner.h"
@@ -210,15 +211,23 @@ void Daemon::NotifyStatusFile() {
 }
 
 void Daemon::Reload() {
+  const auto stopping = stopping_;  // this object may be gone after Load()
   spdlog::info("reloading configuration from {}", options_.config_path);
   auto gen = Load();
+  if (stopping->load()) return;
+  std::lock_guard apply(apply_mutex_);
+  if (stopping->load()) return;  // shutting down: the new config is dropped
   if (!gen) {
     metrics_->RecordReload(false);
     spdlog::error("configuration reload failed, keeping the running one:\n{}",
                   gen.error().message);
     return;
   }
-  const Config& next = (*gen)->config;
+  ApplyReload(std::move(*gen));
+}
+
+void Daemon::ApplyReload(std::unique_ptr<Generation> gen) {
+  const Config& next = gen->config;
   if (next.listen != http_listen_ ||
       next.web.cert_file != http_web_.cert_file ||
       next.web.key_file != http_web_.key_file ||
@@ -237,7 +246,7 @@ void Daemon::Reload() {
   {
     std::lock_guard lock(mutex_);
     previous = std::move(current_);
-    current_ = std::move(*gen);
+    current_ = std::move(gen);
   }
   metrics_->RecordReload(true);
   if (previous) {
@@ -273,8 +282,19 @@ void Daemon::StopGeneration(Generation& gen, bool hand_over) {
   }
 }
 
-void Daemon::Shutdown() {
+bool Daemon::Shutdown() {
   spdlog::info("shutting down");
+  stopping_->store(true);
+  // A reload being applied may be waiting for a hung command (the role's
+  // first reading): kill it so the apply ends, then wait for it.
+  KillRunningCommands();
+  const bool reload_done = reloader_->Stop(std::chrono::milliseconds(0));
+  if (!reload_done) {
+    spdlog::warn(
+        "a configuration reload is still under way; stopping "
+        "without it");
+  }
+  std::lock_guard apply(apply_mutex_);
   // First: from here on the daemon's answer is going away. Without the file
   // a reader asks the HTTP API, which answers nothing either.
   UpdateStatusFile("");
@@ -282,6 +302,7 @@ void Daemon::Shutdown() {
   // A hung command must not hold up the exit or outlive us.
   KillRunningCommands();
   if (auto gen = Current()) StopGeneration(*gen, false);  // withdraws
+  return reload_done;
 }
 
 int Daemon::Run() {
@@ -309,13 +330,18 @@ int Daemon::Run() {
                VersionString(), current_->config.node_name,
                current_->config.check_settings.size());
 
+  reloader_ = std::make_unique<ReloadWorker>([this] { Reload(); });
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      Reload();
+      reloader_->Request();  // never waits: the loop stays on the signals
     } else if (sig == SIGUSR1) {
       spdlog::info("SIGUSR1: re-reading the role and re-running every check");
+      // Not while a reload swaps generations (it starts fresh runs anyway);
+      // waiting for it here would hold up SIGTERM.
+      std::unique_lock apply(apply_mutex_, std::try_to_lock);
+      if (!apply.owns_lock()) continue;
       if (auto g = Current()) {
         g->role->PollOnce();
         g->scheduler->TriggerAll();
@@ -325,7 +351,12 @@ int Daemon::Run() {
       break;
     }
   }
-  Shutdown();
+  if (!Shutdown()) {
+    // Everything is released and the demotion withdrawn; only the stuck
+    // reload's thread remains, and it must not outlive this object.
+    spdlog::default_logger()->flush();
+    std::_Exit(0);
+  }
   return 0;
 }
 

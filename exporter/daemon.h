@@ -3,8 +3,11 @@
 // The running exporter: owns the config generation (checks, scheduler,
 // result store), the HTTP server, the exporter's own metrics, and the signal
 // loop (SIGTERM/SIGINT stop, SIGHUP reload, SIGUSR1 re-read role and re-run
-// checks). A reload that fails keeps the old config running.
+// checks). A reload that fails keeps the old config running. Reloads run
+// on a ReloadWorker, never on the signal loop, so SIGTERM is served within
+// its 2 s whatever a reload is doing.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +20,7 @@
 #include "exporter/http_server.h"
 #include "exporter/platform/file_watcher.h"
 #include "exporter/platform/prober.h"
+#include "exporter/reload_worker.h"
 #include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
@@ -58,8 +62,13 @@ class Daemon {
 
   Expected<std::unique_ptr<Generation>> Load();
   Status StartHttp(const Config& config);
+  // On the reload worker: loads, then applies unless shutdown has begun.
   void Reload();
-  void Shutdown();
+  void ApplyReload(std::unique_ptr<Generation> gen);
+  // False when a reload was still loading (stuck in a system call) and was
+  // left behind: its thread may still touch this object, so the caller
+  // must end the process without destroying it.
+  bool Shutdown();
   static void StartGeneration(Generation& gen);
   // Stops `gen`; its demotion is withdrawn (clean stop) or, on a reload
   // that keeps the same sink, handed over to the next generation.
@@ -89,6 +98,15 @@ class Daemon {
   // generation listeners notify it from checker threads.
   std::mutex status_file_mutex_;
   std::unique_ptr<StatusFileWriter> status_file_;
+  // Held while a reload is applied and while shutting down, so the two
+  // never interleave. Loading (reading files, building checks) runs
+  // outside it: shutdown never waits for a slow load.
+  std::mutex apply_mutex_;
+  // Shared with the reload worker's thread, which may outlive this object
+  // when a load is stuck in a system call at exit.
+  std::shared_ptr<std::atomic<bool>> stopping_ =
+      std::make_shared<std::atomic<bool>>(false);
+  std::unique_ptr<ReloadWorker> reloader_;
 };
 
 }  // namespace ipv6ha

@@ -95,7 +95,7 @@ void StatusFileWriter::WriteOnce() {
   doc["written_at_unix"] =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
           .count();
-  const Status st = WriteFileAtomically(path_, doc.dump(2) + "\n", 0644,
+  const Status st = WriteFileAtomically(path_, DumpStatusDocument(doc), 0644,
                                         Durability::kVolatile);
   std::lock_guard lock(mutex_);
   if (!st.ok()) {
