@@ -71,7 +71,7 @@ std::string Millis(std::chrono::nanoseconds d) {
 
 CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
                          const std::optional<HttpFetchResult>& fetch,
-                         const Expected<PeerStatus>* status,
+                         const Expected<NodeStatus>* status,
                          bool sent_credentials) {
   if (probe && probe->result == ProbeResult::kFailure) {
     return CheckResult::Fail("peer unreachable: " + probe->reason);
@@ -110,7 +110,7 @@ CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
     // "peer sent an invalid status document: ..."
     return CheckResult::Unknown(status->error().message);
   }
-  const PeerStatus& s = status->value();
+  const NodeStatus& s = status->value();
   return CheckResult::Ok(
       "peer " + (s.node.empty() ? std::string("(unnamed)") : s.node) +
       " reachable" + rtt + ", " + std::string(RoleName(s.role)) + ", " +
@@ -157,7 +157,7 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     });
   }
   std::optional<HttpFetchResult> fetch;
-  std::optional<Expected<PeerStatus>> status;
+  std::optional<Expected<NodeStatus>> status;
   if (!config_.api.empty()) {
     const auto budget = std::min(config_.api_timeout,
                                  std::chrono::duration_cast<Duration>(wait));
@@ -197,8 +197,9 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   snap.rtt = probe && probe->result == ProbeResult::kSuccess
                  ? probe->rtt
                  : std::chrono::nanoseconds(0);
+  snap.address = config_.address.empty() ? config_.api : config_.address;
   if (last_good_) {
-    snap.status = last_good_->document;
+    snap.status = last_good_;
     snap.fetched_at = last_good_at_;
   }
   if (result.status != CheckStatus::kOk) snap.error = result.summary;
@@ -221,13 +222,14 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   AddSample(api_up, {{"check", settings_.name}}, api_ok ? 1 : 0);
   result.metrics.push_back(std::move(api_up));
   if (last_good_) {
-    const PeerStatus& s = *last_good_;
+    const NodeStatus& s = *last_good_;
     result.details["node"] = s.node;
     result.details["role"] = std::string(RoleName(s.role));
     result.details["ready"] = s.ready;
     nlohmann::json checks = nlohmann::json::array();
     for (const auto& c : s.checks)
-      checks.push_back({{"name", c.name}, {"status", c.status}});
+      checks.push_back(
+          {{"name", c.name}, {"status", std::string(StatusName(c.status))}});
     result.details["checks"] = std::move(checks);
     const double age =
         std::chrono::duration<double>(snap.updated_at - last_good_at_).count();

@@ -34,8 +34,8 @@
 #include <string>
 
 #include "checks/check_registry.h"
-#include "checks/peer_status.h"
 #include "checks/probe_series.h"
+#include "exporter/peer/peer_status.h"
 #include "exporter/platform/http_client.h"
 
 namespace ipv6ha {
@@ -57,7 +57,7 @@ struct PeerReachabilityConfig {
 // `sent_credentials` tells a 401 for wrong credentials from a 401 for none.
 CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
                          const std::optional<HttpFetchResult>& fetch,
-                         const Expected<PeerStatus>* status,
+                         const Expected<NodeStatus>* status,
                          bool sent_credentials = false);
 
 class PeerReachabilityCheck : public Check {
@@ -74,7 +74,7 @@ class PeerReachabilityCheck : public Check {
   std::shared_ptr<PeerView> view_;
   std::optional<sockaddr_in6> address_;
   std::unique_ptr<ProbeSeries> series_;
-  std::optional<PeerStatus> last_good_;
+  std::optional<NodeStatus> last_good_;
   std::chrono::steady_clock::time_point last_good_at_{};
 };
 

@@ -52,9 +52,9 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role) {
 
 // What the controller would decide if these results persisted: fall and
 // rise count as reached, nothing is written (dry run, sink none).
-nlohmann::json WouldDecide(const Config& config,
-                           const std::vector<CheckRecord>& records, Role role,
-                           std::optional<PeerSnapshot> peer) {
+StatusController WouldDecide(const Config& config,
+                             const std::vector<CheckRecord>& records, Role role,
+                             std::optional<PeerSnapshot> peer) {
   DemotionConfig c = config.demotion;
   c.dry_run = true;
   c.fall = c.rise = 1;
@@ -67,28 +67,25 @@ nlohmann::json WouldDecide(const Config& config,
                           config.check_settings, std::move(inputs));
   for (const auto& r : records) service.OnResult(r);
   service.Start();  // sink none, no state file: evaluates the results once
-  nlohmann::json j = service.Status();
-  j["dry_run"] = config.demotion.dry_run;
-  j["sink"] = config.demotion.sink;
-  j["note"] =
+  StatusController j = service.Report();
+  j.dry_run = config.demotion.dry_run;
+  j.sink = config.demotion.sink;
+  j.extra["note"] =
       "one run per check: fall and rise counted as reached; nothing written";
   return j;
 }
 
 // One line per share the controller would count or hold, with its lease.
-void PrintLeases(const nlohmann::json& controller, std::ostream& out) {
-  for (const auto& c : controller.value("checks", nlohmann::json::array())) {
-    if (!c.contains("lease")) continue;
-    const auto& lease = c["lease"];
-    out << "  lease " << c.value("name", "") << ": weight "
-        << c.value("weight", 0) << ", evidence " << c.value("evidence", "")
-        << ", "
+void PrintLeases(const StatusController& controller, std::ostream& out) {
+  for (const auto& c : controller.checks) {
+    if (!c.leased) continue;
+    out << "  lease " << c.name << ": weight " << c.weight << ", evidence "
+        << c.evidence << ", "
         << FormatDuration(std::chrono::seconds(
-               static_cast<long>(lease.value("remaining_seconds", 0.0))))
-        << " left (unknown_hold " << controller.value("unknown_hold", "") << ")"
-        << (lease.value("held", false) ? ", held" : "")
-        << (c.value("contributing", false) ? ", contributing" : ", not counted")
-        << "\n";
+               static_cast<long>(c.lease_remaining_seconds)))
+        << " left (unknown_hold " << controller.unknown_hold << ")"
+        << (c.held ? ", held" : "")
+        << (c.contributing ? ", contributing" : ", not counted") << "\n";
   }
 }
 
@@ -156,15 +153,14 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
                                              : "UNKNOWN";
   out << "IPV6_HA " << word << " - " << oks << " ok, " << fails << " failing, "
       << unknowns << " unknown; node " << node << " role " << RoleName(role)
-      << "; demotion: " << in.controller["reason"].get<std::string>()
-      << " | checks_ok=" << oks << " checks_fail=" << fails
-      << " checks_unknown=" << unknowns << "\n";
+      << "; demotion: " << in.controller->reason << " | checks_ok=" << oks
+      << " checks_fail=" << fails << " checks_unknown=" << unknowns << "\n";
   for (const auto& r : records) {
     out << "  " << r.settings.name << ": " << StatusName(r.status())
         << (r.applicable ? "" : " (not applicable)") << " - "
         << (r.result ? r.result->summary : "no result") << "\n";
   }
-  PrintLeases(in.controller, out);
+  PrintLeases(*in.controller, out);
   return code;
 }
 

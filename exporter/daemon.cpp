@@ -184,7 +184,7 @@ StatusInputs Daemon::CollectStatus() {
     in.checks = gen->store->Snapshot();
     in.ready = gen->store->Ready();
     in.role_detail = gen->role->Detail();
-    in.controller = gen->demotion->Status();
+    in.controller = gen->demotion->Report();
   }
   return in;
 }

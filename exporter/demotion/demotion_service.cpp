@@ -22,6 +22,7 @@ std::string DecisionKey(const Decision& d) {
   key += '|';
   key += RoleName(d.role);
   key += d.peer.ready ? 'r' : 'n';
+  key += d.peer.better ? 'b' : '-';
   key += d.peer.upstream_ok ? 'u' : '-';
   key += d.flap_guard_engaged ? 'F' : '-';
   for (Suppression s : d.suppressed) {
@@ -186,6 +187,11 @@ void DemotionService::LogLocked(const Decision& d) {
   const std::string key = DecisionKey(d);
   if (key == last_logged_key_) return;
   const std::string prefix = WritesAllowed() ? "" : "(dry run) ";
+  const auto wall =
+      inputs_.wall_now ? inputs_.wall_now() : std::chrono::system_clock::now();
+  decisions_.push_back(
+      {FormatUtc(wall), static_cast<double>(d.desired), prefix + d.reason});
+  while (decisions_.size() > kDecisionLogSize) decisions_.pop_front();
   if (d.desired != last_desired_ || d.suppressed != last_suppressed_) {
     spdlog::warn("demotion: {}{}", prefix, d.reason);
   } else {
@@ -207,6 +213,7 @@ void DemotionService::PublishLocked(const Decision& d) {
   report_.writer = writer_.report();
   report_.expiries = expiries_;
   report_.dropped_results = dropped;
+  report_.decisions = decisions_;
 }
 
 void DemotionService::Shutdown() {

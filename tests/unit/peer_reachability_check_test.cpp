@@ -22,9 +22,9 @@ HttpFetchResult Fetch(Outcome outcome, int status = 200,
   return r;
 }
 
-const Expected<PeerStatus> kGoodStatus =
+const Expected<NodeStatus> kGoodStatus =
     ParsePeerStatus(R"({"node":"fw2","role":"backup","ready":true})");
-const Expected<PeerStatus> kBadStatus = ParsePeerStatus("<html>");
+const Expected<NodeStatus> kBadStatus = ParsePeerStatus("<html>");
 
 TEST(PeerReachabilityTest, ReachablePeerWithStatusIsOk) {
   auto r = EvaluatePeer(kAnswered, Fetch(Outcome::kOk), &kGoodStatus);
@@ -49,7 +49,7 @@ TEST(PeerReachabilityTest, RefusedApiFailsEvenWhenTheHostAnswers) {
 
 struct UnknownCase {
   HttpFetchResult fetch;
-  const Expected<PeerStatus>* status;
+  const Expected<NodeStatus>* status;
   const char* reason;
 };
 
