@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "exporter/platform/icmp4_socket.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -27,6 +29,11 @@ Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
                  std::strerror(errno)};
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
+  // An IPv4(-mapped) target goes out over IPv4 from this same socket; FreeBSD
+  // allows that only per socket (net.inet6.ip6.v6only is 1 by default).
+  const int v6only = 0;
+  if (IN6_IS_ADDR_V4MAPPED(&target.sin6_addr))
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
   if (!interface.empty()) {
 #ifdef SO_BINDTODEVICE
     if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
@@ -46,8 +53,17 @@ Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
   if (!source.empty()) {
     sockaddr_in6 local{};
     local.sin6_family = AF_INET6;
-    if (inet_pton(AF_INET6, source.c_str(), &local.sin6_addr) != 1 ||
-        bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+    in_addr v4{};
+    if (inet_pton(AF_INET6, source.c_str(), &local.sin6_addr) != 1 &&
+        inet_pton(AF_INET, source.c_str(), &v4) == 1) {
+      local.sin6_addr = MapIpv4(v4);  // an IPv4 source, for an IPv4 target
+    }
+    if (IN6_IS_ADDR_UNSPECIFIED(&local.sin6_addr)) {
+      close(fd);
+      return Error{"TCP probe source \"" + source +
+                   "\" is not an IPv6 or IPv4 address"};
+    }
+    if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
       const std::string why = std::strerror(errno);
       close(fd);
       return Error{"cannot bind TCP probe to source " + source + ": " + why};
