@@ -189,9 +189,16 @@ void DemotionService::LogLocked(const Decision& d) {
   const std::string prefix = WritesAllowed() ? "" : "(dry run) ";
   const auto wall =
       inputs_.wall_now ? inputs_.wall_now() : std::chrono::system_clock::now();
-  decisions_.push_back(
-      {FormatUtc(wall), static_cast<double>(d.desired), prefix + d.reason});
-  while (decisions_.size() > kDecisionLogSize) decisions_.pop_front();
+  // The history an operator reads: a change that reads as the one before
+  // (the peer's readiness changed under "all weighted checks healthy") is
+  // logged, not listed twice.
+  const std::string reason = prefix + d.reason;
+  if (decisions_.empty() || decisions_.back().reason != reason ||
+      decisions_.back().desired != d.desired) {
+    decisions_.push_back(
+        {FormatUtc(wall), static_cast<double>(d.desired), reason});
+    while (decisions_.size() > kDecisionLogSize) decisions_.pop_front();
+  }
   if (d.desired != last_desired_ || d.suppressed != last_suppressed_) {
     spdlog::warn("demotion: {}{}", prefix, d.reason);
   } else {
