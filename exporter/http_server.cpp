@@ -1,6 +1,7 @@
 #include "exporter/http_server.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <civetweb.h>
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
