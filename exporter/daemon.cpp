@@ -93,7 +93,8 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   });
   // Generation-owned: the scheduler asks its own role monitor.
   gen->scheduler = std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
-                                               [role] { return role->CurrentRole(); });
+                                               [role] { return role->CurrentRole(); },
+                                               [role] { return role->Latest().mixed; });
   Scheduler* scheduler = gen->scheduler.get();
   gen->role->AddListener([this, demotion, scheduler](Role, Role now) {
     if (auto d = demotion.lock()) d->OnRoleChange(now);
