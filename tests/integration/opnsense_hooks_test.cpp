@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,6 +160,43 @@ TEST_P(CarpServiceStatus, HealthyControllerExitsZero) {
 
 TEST_P(CarpServiceStatus, ControllerWantingToDemoteExitsNonZero) {
   CannedStatusServer server(StatusWithDesired(60));
+  auto r = RunStatusScript(server.port(), GetParam());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("demote this node by 60"), std::string::npos) << r.out;
+}
+
+// The exporter's own carp_sysctl sink and this script never both act: with
+// that sink the script stays out, says why, and logs it.
+std::string StatusWithSink(int desired, const std::string& sink) {
+  std::string s = StatusWithDesired(desired);
+  s.insert(s.rfind(R"("desired": )"), R"("sink": ")" + sink + R"(", )");
+  return s;
+}
+
+TEST_P(CarpServiceStatus, CarpSysctlSinkKeepsTheScriptOutAndLogsWhy) {
+  CannedStatusServer server(StatusWithSink(60, "carp_sysctl"));
+  testing::TempDir dir;
+  const std::string log = (dir.path() / "logged").string();
+  const std::string logger = dir.Write(
+      "logger", "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + log + "'\n");
+  chmod(logger.c_str(), 0755);
+  auto r = RunStatusScript(server.port(), GetParam(), kNoStatusFile,
+                           {"IPV6_HA_EXPORTER_LOGGER=" + logger});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("carp_sysctl sink applies its demotion itself"),
+            std::string::npos)
+      << r.out;
+  std::ifstream in(log);
+  std::string logged((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(logged.find("-t ipv6_ha_exporter -p daemon.notice -- "
+                        "rc.carp_service_status.d: the exporter's carp_sysctl "
+                        "sink"),
+            std::string::npos)
+      << logged;
+}
+
+TEST_P(CarpServiceStatus, SinkNoneLeavesTheDemotionToTheScript) {
+  CannedStatusServer server(StatusWithSink(60, "none"));
   auto r = RunStatusScript(server.port(), GetParam());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("demote this node by 60"), std::string::npos) << r.out;
