@@ -193,12 +193,14 @@ const CommandPaths& DefaultCommandPaths() {
   static const CommandPaths kDefaults = {
       {"ifconfig", "/sbin/ifconfig"}, {"pfctl", "/sbin/pfctl"},
       {"nft", "/usr/sbin/nft"},       {"sysctl", "/sbin/sysctl"},
-      {"ip", "/sbin/ip"},             {"pgrep", "/bin/pgrep"}};
+      {"ip", "/sbin/ip"},             {"pgrep", "/bin/pgrep"},
+      {"configctl", "/usr/local/sbin/configctl"}};
 #else
   static const CommandPaths kDefaults = {
       {"ifconfig", "/sbin/ifconfig"}, {"pfctl", "/sbin/pfctl"},
       {"nft", "/usr/sbin/nft"},       {"sysctl", "/sbin/sysctl"},
-      {"ip", "/usr/sbin/ip"},         {"pgrep", "/usr/bin/pgrep"}};
+      {"ip", "/usr/sbin/ip"},         {"pgrep", "/usr/bin/pgrep"},
+      {"configctl", "/usr/local/sbin/configctl"}};
 #endif
   return kDefaults;
 }
@@ -240,6 +242,9 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
     demotion->RejectUnknownKeys();
   }
   ParseStatusFile(r, c);  // after demotion: compared with its files
+  if (auto trigger = r.Map("service_status_trigger")) {
+    c.service_status_trigger = ParseServiceStatusTriggerConfig(*trigger);
+  }
   CheckEnv env = base_env;
   env.commands = c.commands;
   env.node_name = c.node_name;

@@ -13,6 +13,7 @@
 #include "exporter/peer_config.h"
 #include "exporter/platform/expected.h"
 #include "exporter/scheduler.h"
+#include "exporter/service_status_trigger.h"
 
 namespace ipv6ha {
 
@@ -55,6 +56,7 @@ struct Config {
   PeerConfig peer;
   DemotionConfig demotion;
   WebConfig web;
+  ServiceStatusTriggerConfig service_status_trigger;
   std::vector<CheckSettings> check_settings;  // in file order
 };
 

@@ -91,6 +91,20 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
     if (auto d = demotion.lock()) d->OnResult(r);
     NotifyStatusFile();
   });
+  // HOOK (service-status trigger), until the demotion service has a writer
+  // thread of its own to notify it: in OPNsense's service status mode the
+  // trigger learns each decision from the status document once it is
+  // written (NotifyServiceStatusTrigger), so configctl makes OPNsense
+  // re-read a file that already holds the new decision.
+  if (InServiceStatusMode(c.demotion.enabled, c.demotion.sink, c.status_file,
+                          c.service_status_trigger)) {
+    std::vector<std::string> argv = {c.commands.at("configctl")};
+    argv.insert(argv.end(), c.service_status_trigger.args.begin(),
+                c.service_status_trigger.args.end());
+    gen->trigger = std::make_unique<ServiceStatusTrigger>(
+        std::move(argv), c.service_status_trigger.timeout,
+        c.service_status_trigger.retry);
+  }
   // Generation-owned: the scheduler asks its own role monitor.
   gen->scheduler = std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
                                                [role] { return role->CurrentRole(); },
@@ -169,6 +183,7 @@ std::string Daemon::RenderMetrics() {
     collect(*gen->store);
     collect(*gen->role);
     collect(*gen->demotion);
+    if (gen->trigger) collect(*gen->trigger);
   }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);
@@ -200,11 +215,23 @@ void Daemon::UpdateStatusFile(const std::string& path) {
     if (!path.empty()) {
       status_file_ = std::make_unique<StatusFileWriter>(
           path, [this] { return BuildStatusDocument(CollectStatus()); });
+      status_file_->SetOnWritten(
+          [this](const nlohmann::json& doc) { NotifyServiceStatusTrigger(doc); });
       status_file_->Start();
       spdlog::info("writing the status document to {}", path);
     }
   }
   old.reset();  // outside the lock: joins its thread, removes its file
+}
+
+void Daemon::NotifyServiceStatusTrigger(const nlohmann::json& written) {
+  auto gen = Current();
+  if (!gen || !gen->trigger) return;
+  auto controller = written.find("controller");
+  if (controller == written.end() || !controller->is_object()) return;
+  auto desired = controller->find("desired");
+  if (desired == controller->end() || !desired->is_number()) return;
+  gen->trigger->Notify(desired->get<std::int64_t>());
 }
 
 void Daemon::NotifyStatusFile() {

@@ -21,6 +21,7 @@
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/status_document.h"
+#include "exporter/service_status_trigger.h"
 #include "exporter/status_file_writer.h"
 
 namespace ipv6ha {
@@ -54,6 +55,8 @@ class Daemon {
     // Re-runs checks whose files change (CheckEnv::watch_file). Declared
     // after the scheduler so it stops before the scheduler is destroyed.
     std::unique_ptr<FileWatcher> watcher;
+    // OPNsense service status mode only (service_status_trigger.h).
+    std::unique_ptr<ServiceStatusTrigger> trigger;
   };
 
   Expected<std::unique_ptr<Generation>> Load();
@@ -73,6 +76,9 @@ class Daemon {
   // Starts, moves or stops (path "") the status file writer.
   void UpdateStatusFile(const std::string& path);
   void NotifyStatusFile();
+  // HOOK (service-status trigger): the decision of each written status
+  // document, for the current generation's trigger.
+  void NotifyServiceStatusTrigger(const nlohmann::json& written);
 
   DaemonOptions options_;
   std::shared_ptr<ExporterMetrics> metrics_;

@@ -21,6 +21,10 @@ StatusFileWriter::StatusFileWriter(std::string path, Build build,
 
 StatusFileWriter::~StatusFileWriter() { Stop(); }
 
+void StatusFileWriter::SetOnWritten(Written on_written) {
+  on_written_ = std::move(on_written);
+}
+
 void StatusFileWriter::Start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stop_) return;
@@ -97,18 +101,23 @@ void StatusFileWriter::WriteOnce() {
           .count();
   const Status st = WriteFileAtomically(path_, doc.dump(2) + "\n", 0644,
                                         Durability::kVolatile);
-  std::lock_guard lock(mutex_);
-  if (!st.ok()) {
-    ++write_errors_;
-    if (last_error_ != st.error().message) {
-      spdlog::error("cannot write the status file: {}", st.error().message);
+  {
+    std::lock_guard lock(mutex_);
+    if (!st.ok()) {
+      ++write_errors_;
+      if (last_error_ != st.error().message) {
+        spdlog::error("cannot write the status file: {}", st.error().message);
+      }
+      last_error_ = st.error().message;
+      return;
     }
-    last_error_ = st.error().message;
-    return;
+    if (!last_error_.empty()) {
+      spdlog::info("status file {} written again", path_);
+    }
+    last_error_.clear();
+    ++writes_;
   }
-  if (!last_error_.empty()) spdlog::info("status file {} written again", path_);
-  last_error_.clear();
-  ++writes_;
+  if (on_written_) on_written_(doc);
 }
 
 }  // namespace ipv6ha

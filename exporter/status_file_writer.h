@@ -30,6 +30,9 @@ namespace ipv6ha {
 class StatusFileWriter {
  public:
   using Build = std::function<nlohmann::json()>;
+  // Called on the writer's thread after each successful write, with the
+  // document as written (readers of the file see it from then on).
+  using Written = std::function<void(const nlohmann::json&)>;
 
   StatusFileWriter(
       std::string path, Build build,
@@ -39,6 +42,8 @@ class StatusFileWriter {
   StatusFileWriter(const StatusFileWriter&) = delete;
   StatusFileWriter& operator=(const StatusFileWriter&) = delete;
 
+  // Before Start(): who learns of each written document.
+  void SetOnWritten(Written on_written);
   void Start();
   // Something changed (a result, the role): write soon.
   void Notify();
@@ -55,6 +60,7 @@ class StatusFileWriter {
 
   const std::string path_;
   const Build build_;
+  Written on_written_;  // set before Start(), read by the thread only
   const std::chrono::milliseconds min_interval_;
   const std::chrono::milliseconds heartbeat_;
 
