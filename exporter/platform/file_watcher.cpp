@@ -37,34 +37,30 @@ void FileWatchEntries::RemoveLast() {
   if (!entries_.empty()) entries_.pop_back();
 }
 
-std::vector<FileWatchEntry> FileWatchEntries::Named(
-    const std::string& dir, const std::string& name) const {
+template <typename Pred>
+std::vector<FileWatchEntry> FileWatchEntries::Select(Pred pred) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<FileWatchEntry> out;
   for (const auto& e : entries_) {
-    if (e.dir == dir && e.name == name) out.push_back(e);
+    if (pred(e)) out.push_back(e);
   }
   return out;
+}
+
+std::vector<FileWatchEntry> FileWatchEntries::Named(
+    const std::string& dir, const std::string& name) const {
+  return Select(
+      [&](const FileWatchEntry& e) { return e.dir == dir && e.name == name; });
 }
 
 std::vector<FileWatchEntry> FileWatchEntries::InDirectory(
     const std::string& dir) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<FileWatchEntry> out;
-  for (const auto& e : entries_) {
-    if (e.dir == dir) out.push_back(e);
-  }
-  return out;
+  return Select([&](const FileWatchEntry& e) { return e.dir == dir; });
 }
 
 std::vector<FileWatchEntry> FileWatchEntries::WithPath(
     const std::string& path) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<FileWatchEntry> out;
-  for (const auto& e : entries_) {
-    if (e.path == path) out.push_back(e);
-  }
-  return out;
+  return Select([&](const FileWatchEntry& e) { return e.path == path; });
 }
 
 // The entries, the platform's queue, the thread that runs it and a

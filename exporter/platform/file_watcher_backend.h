@@ -36,6 +36,9 @@ class FileWatchEntries {
   std::vector<FileWatchEntry> WithPath(const std::string& path) const;
 
  private:
+  template <typename Pred>
+  std::vector<FileWatchEntry> Select(Pred pred) const;
+
   mutable std::mutex mutex_;
   std::vector<FileWatchEntry> entries_;
 };

@@ -34,6 +34,12 @@ constexpr char kBehindWan1[] = "2001:db8:100::1";
 constexpr char kBehindWan0[] = "2001:db8:200::1";
 constexpr auto kTimeout = milliseconds(500);
 
+std::string BindingName(
+    const ::testing::TestParamInfo<InterfaceBinding>& info) {
+  return info.param == InterfaceBinding::kBindToDevice ? "BindToDevice"
+                                                       : "SourceAndPktinfo";
+}
+
 class TwoWans : public ::testing::TestWithParam<InterfaceBinding> {
  protected:
   void SetUp() override {
@@ -135,14 +141,10 @@ TEST_P(TwoWans, AnInterfaceWithoutAGlobalAddressIsReportedNotGuessed) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Bindings, TwoWans,
-    ::testing::Values(InterfaceBinding::kBindToDevice,
-                      InterfaceBinding::kSourceAndPktinfo),
-    [](const ::testing::TestParamInfo<InterfaceBinding>& info) {
-      return info.param == InterfaceBinding::kBindToDevice ? "BindToDevice"
-                                                           : "SourceAndPktinfo";
-    });
+INSTANTIATE_TEST_SUITE_P(Bindings, TwoWans,
+                         ::testing::Values(InterfaceBinding::kBindToDevice,
+                                           InterfaceBinding::kSourceAndPktinfo),
+                         BindingName);
 
 class TwoWansTcp : public TwoWans {};
 
@@ -203,14 +205,10 @@ TEST_P(ImportedPerWanChecks, EachWansCheckProbesThroughItsWan) {
       << (wan0.Latest() ? wan0.Latest()->summary : "no result");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Bindings, ImportedPerWanChecks,
-    ::testing::Values(InterfaceBinding::kBindToDevice,
-                      InterfaceBinding::kSourceAndPktinfo),
-    [](const ::testing::TestParamInfo<InterfaceBinding>& info) {
-      return info.param == InterfaceBinding::kBindToDevice ? "BindToDevice"
-                                                           : "SourceAndPktinfo";
-    });
+INSTANTIATE_TEST_SUITE_P(Bindings, ImportedPerWanChecks,
+                         ::testing::Values(InterfaceBinding::kBindToDevice,
+                                           InterfaceBinding::kSourceAndPktinfo),
+                         BindingName);
 
 }  // namespace
 }  // namespace ipv6ha::testing
