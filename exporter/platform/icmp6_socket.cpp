@@ -142,7 +142,10 @@ Expected<Icmp6Socket> Icmp6Socket::Open(IcmpSocketKind kind,
 }
 
 Icmp6Socket::Icmp6Socket(Icmp6Socket&& other) noexcept
-    : fd_(other.fd_), kind_(other.kind_), identifier_(other.identifier_) {
+    : fd_(other.fd_),
+      kind_(other.kind_),
+      identifier_(other.identifier_),
+      last_send_errno_(other.last_send_errno_) {
   other.fd_ = -1;
 }
 
@@ -152,6 +155,7 @@ Icmp6Socket& Icmp6Socket::operator=(Icmp6Socket&& other) noexcept {
     fd_ = other.fd_;
     kind_ = other.kind_;
     identifier_ = other.identifier_;
+    last_send_errno_ = other.last_send_errno_;
     other.fd_ = -1;
   }
   return *this;
@@ -170,8 +174,10 @@ Expected<WallTime> Icmp6Socket::SendEcho(const sockaddr_in6& to,
   const WallTime at = std::chrono::system_clock::now();
   if (sendto(fd_, packet.data(), packet.size(), 0,
              reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
-    return Error{std::strerror(errno)};
+    last_send_errno_ = errno;
+    return Error{std::strerror(last_send_errno_)};
   }
+  last_send_errno_ = 0;
   return at;
 }
 

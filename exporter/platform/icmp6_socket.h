@@ -59,6 +59,8 @@ class Icmp6Socket {
   // Sends one echo request; returns the wall time just before sending.
   Expected<WallTime> SendEcho(const sockaddr_in6& to, std::uint16_t sequence,
                               std::uint64_t cookie, std::uint64_t serial);
+  // errno of the latest failed SendEcho (0 after a successful one).
+  int last_send_errno() const { return last_send_errno_; }
   // Reads everything queued (non-blocking), replies and errors.
   std::vector<Icmp6Received> ReceiveAll();
 
@@ -74,6 +76,7 @@ class Icmp6Socket {
   int fd_ = -1;
   IcmpSocketKind kind_ = IcmpSocketKind::kRaw;
   std::uint16_t identifier_ = 0;
+  int last_send_errno_ = 0;
 };
 
 }  // namespace ipv6ha

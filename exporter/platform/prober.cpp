@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -171,9 +172,13 @@ struct Prober::Engine {
       auto sent = (*ep)->socket.SendEcho(r.spec.target, seq, cookie, serial);
       if (!sent) {
         (*ep)->matcher.Remove(seq);
-        // The source chosen when the socket opened may be gone (a WAN
-        // renumbered): the next probe opens a fresh socket and chooses again.
-        DropEndpoint(r.spec);
+        // The source chosen when the socket opened is gone (a WAN was
+        // renumbered): the next probe opens a fresh socket and chooses
+        // again. Other errors keep the socket: on a datagram socket a
+        // pending ICMP error of another target also fails a send.
+        if ((*ep)->socket.last_send_errno() == EADDRNOTAVAIL) {
+          DropEndpoint(r.spec);
+        }
         p.done({ProbeResult::kFailure,
                 {},
                 "cannot send: " + sent.error().message});
