@@ -17,12 +17,6 @@ namespace {
 
 constexpr char kDefaultPdsFile[] = "/var/db/dhcp6c-pds.json";
 
-#ifdef __FreeBSD__
-constexpr char kDefaultBackend[] = "pf";
-#else
-constexpr char kDefaultBackend[] = "nft";
-#endif
-
 std::optional<Ipv6Prefix> PrefixSetting(ConfigReader& config,
                                         const YAML::Node& node,
                                         const std::string& where) {
@@ -44,7 +38,8 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   Nptv6RulesConfig parsed;
   parsed.nptv6_config = config.String("nptv6_config", parsed.nptv6_config);
   parsed.pds_file = config.String("pds_file", "");
-  parsed.backend = config.Enum("backend", {"pf", "nft"}, kDefaultBackend);
+  parsed.backend =
+      config.Enum("backend", {"pf", "nft"}, DefaultNptv6Backend());
   parsed.timeout = settings.timeout;
   parsed.max_file_bytes = static_cast<std::size_t>(config.Int(
       "max_file_bytes", static_cast<std::int64_t>(parsed.max_file_bytes), 1,

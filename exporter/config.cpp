@@ -188,23 +188,6 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
 
 }  // namespace
 
-const CommandPaths& DefaultCommandPaths() {
-#ifdef __FreeBSD__
-  static const CommandPaths kDefaults = {
-      {"ifconfig", "/sbin/ifconfig"}, {"pfctl", "/sbin/pfctl"},
-      {"nft", "/usr/sbin/nft"},       {"sysctl", "/sbin/sysctl"},
-      {"ip", "/sbin/ip"},             {"pgrep", "/bin/pgrep"},
-      {"configctl", "/usr/local/sbin/configctl"}};
-#else
-  static const CommandPaths kDefaults = {
-      {"ifconfig", "/sbin/ifconfig"}, {"pfctl", "/sbin/pfctl"},
-      {"nft", "/usr/sbin/nft"},       {"sysctl", "/sbin/sysctl"},
-      {"ip", "/usr/sbin/ip"},         {"pgrep", "/usr/bin/pgrep"},
-      {"configctl", "/usr/local/sbin/configctl"}};
-#endif
-  return kDefaults;
-}
-
 Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
                                             const std::string& name,
                                             const CheckEnv& base_env) {

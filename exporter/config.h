@@ -20,13 +20,9 @@ namespace ipv6ha {
 inline constexpr char kDefaultListen[] = "[::]:9646";
 // Where the status document is kept for local readers (StatusFileWriter).
 // On FreeBSD the OPNsense CARP service status script reads it there; on
-// Linux nothing reads it unless configured, so it is off.
-#ifdef __FreeBSD__
-inline constexpr char kDefaultStatusFile[] =
-    "/var/run/ipv6_ha_exporter/status.json";
-#else
-inline constexpr char kDefaultStatusFile[] = "";
-#endif
+// Linux nothing reads it unless configured, so it is off. Defined with the
+// other per-OS defaults in config_defaults_{linux,freebsd}.cpp.
+extern const char kDefaultStatusFile[];
 
 struct RoleConfig {
   std::string source = "static";  // carp | vip | static
@@ -76,7 +72,8 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
 // Reads a web config file in exporter-toolkit format (--web.config.file).
 Expected<WebConfig> LoadWebConfig(const std::string& path);
 
-// The command names `commands:` accepts, with their defaults on this OS.
+// The command names `commands:` accepts, with their defaults on this OS
+// (config_defaults_{linux,freebsd}.cpp).
 const CommandPaths& DefaultCommandPaths();
 
 }  // namespace ipv6ha
