@@ -73,7 +73,7 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
 Expected<WebConfig> LoadWebConfig(const std::string& path);
 
 // The command names `commands:` accepts, with their defaults on this OS
-// (config_defaults_{linux,freebsd}.cpp).
+// (config_defaults.cpp, config_defaults_{linux,freebsd}.cpp).
 const CommandPaths& DefaultCommandPaths();
 
 }  // namespace ipv6ha

@@ -1,6 +1,6 @@
-// The configuration defaults of FreeBSD and OPNsense (base system layout,
-// packages under /usr/local).
+// The configuration defaults of FreeBSD and OPNsense (base system layout).
 #include "exporter/config.h"
+#include "exporter/config_defaults.h"
 
 namespace ipv6ha {
 
@@ -8,16 +8,8 @@ namespace ipv6ha {
 // status script looks.
 const char kDefaultStatusFile[] = "/var/run/ipv6_ha_exporter/status.json";
 
-const CommandPaths& DefaultCommandPaths() {
-  static const CommandPaths kDefaults = {
-      {"ifconfig", "/sbin/ifconfig"},
-      {"pfctl", "/sbin/pfctl"},
-      {"nft", "/usr/sbin/nft"},
-      {"sysctl", "/sbin/sysctl"},
-      {"ip", "/sbin/ip"},
-      {"pgrep", "/bin/pgrep"},
-      {"configctl", "/usr/local/sbin/configctl"}};
-  return kDefaults;
+CommandPaths PlatformCommandPaths() {
+  return {{"ip", "/sbin/ip"}, {"pgrep", "/bin/pgrep"}};
 }
 
 }  // namespace ipv6ha
