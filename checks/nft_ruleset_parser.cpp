@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "exporter/text/bounded_json.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -120,12 +122,11 @@ Expected<std::vector<NptRule>> ParseNftRuleset(std::string_view json_text) {
   if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Error{"nft printed nothing (expected a JSON document)"};
   }
-  Json root;
-  try {
-    root = Json::parse(json_text.begin(), json_text.end());
-  } catch (const Json::exception& e) {
-    return Error{std::string("nft output is not valid JSON: ") + e.what()};
-  }
+  // nft nests rules about 8 levels deep; the limit keeps a hostile or
+  // broken output from costing a deep tree.
+  auto parsed = ParseBoundedJson(json_text, {std::size_t{1} << 30, 64});
+  if (!parsed) return Error{"nft output is " + parsed.error().message};
+  const Json& root = *parsed;
   if (!root.is_object()) {
     return Error{"nft output is not a JSON object with an \"nftables\" list"};
   }

@@ -4,10 +4,16 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "exporter/text/bounded_json.h"
+
 namespace ipv6ha {
 namespace {
 
 using Json = nlohmann::json;
+
+// The file nests 4 levels (delegations, entry, history, item); callers
+// bound its size when they read it.
+constexpr JsonLimits kLimits{std::size_t{1} << 30, 16};
 
 // Optional string field: absent or null -> "", string -> value, else error.
 Expected<std::string> StringField(const Json& object, const char* key,
@@ -65,7 +71,10 @@ Expected<PrefixDelegation> ParseFlatEntry(const std::string& id,
   auto interface = StringField(value, "interface", where);
   if (!interface) return interface.error();
   pd.interface = *interface;
-  pd.status = pd.prefix.empty() ? "no_prefix" : "active";
+  // An entry without a prefix is not evidence that the prefix is gone: the
+  // writer always records one, so the file is not what we think it is.
+  if (pd.prefix.empty()) return Error{"entry " + id + " has no prefix"};
+  pd.status = "active";
   SetParsedPrefix(pd);
   return pd;
 }
@@ -115,6 +124,11 @@ Expected<PrefixDelegation> ParseNewEntry(const std::string& id,
     *f.out = *text;
   }
   if (pd.status.empty()) pd.status = "unknown";
+  // Only "prefix_file_missing" says why a prefix may be absent; any other
+  // entry without one (or a junk object) is not evidence of "no prefix".
+  if (pd.prefix.empty() && pd.status != "prefix_file_missing") {
+    return Error{"entry " + id + " has no prefix (" + where + ")"};
+  }
   auto history = ParseHistory(value, where);
   if (!history) return history.error();
   pd.prefix_history = std::move(*history);
@@ -224,14 +238,10 @@ bool IsLocalIsoTimestamp(std::string_view t) {
 
 Expected<PdsState> ParsePdsState(std::string_view json_text) {
   if (json_text.empty()) return Error{"the file is empty"};
-  Json root;
-  try {
-    root = Json::parse(json_text.begin(), json_text.end());
-  } catch (const Json::exception& e) {
-    // e.what() carries the byte offset ("at line 3, column 5").
-    return Error{std::string("not valid JSON: ") + e.what()};
-  }
-  return ParseJson(root);
+  // The message of a syntax error carries the place ("at line 3, column 5").
+  auto root = ParseBoundedJson(json_text, kLimits);
+  if (!root) return root.error();
+  return ParseJson(*root);
 }
 
 }  // namespace ipv6ha

@@ -38,8 +38,8 @@ struct PrefixDelegation {
   std::optional<Ipv6Prefix> parsed_prefix;  // set when `prefix` is valid
   std::string interface;
   // "active", "prefix_file_missing", or whatever the writer put there. The
-  // old format has no status: "active" when a prefix is present, else
-  // "no_prefix".
+  // old format has no status: "active" (an entry without a prefix is an
+  // error in both formats, except with status "prefix_file_missing").
   std::string status;
   std::string created, last_updated, last_seen;
   std::vector<PrefixHistoryEntry> prefix_history;
@@ -64,7 +64,9 @@ struct PdsState {
 };
 
 // An Error names what is wrong ("prefix_delegations.1.prefix_history must be
-// a list"). Unknown keys are ignored; wrong types of known keys are errors.
+// a list", "entry 0 has no prefix"). Unknown keys are ignored; wrong types
+// of known keys are errors. Nesting deeper than 16 levels is refused before
+// a tree is built (exporter/text/bounded_json.h).
 Expected<PdsState> ParsePdsState(std::string_view json_text);
 
 // True for "YYYY-MM-DDTHH:MM:SS" with optional ".fraction" (local time, no

@@ -103,10 +103,12 @@ CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
     return CheckResult::Unknown("peer status unusable: HTTP " +
                                 std::to_string(fetch->status));
   }
-  if (status == nullptr || !status->ok()) {
-    return CheckResult::Unknown(
-        "peer status unusable: " +
-        (status ? status->error().message : std::string("not parsed")));
+  if (status == nullptr) {
+    return CheckResult::Unknown("peer status unusable: not parsed");
+  }
+  if (!status->ok()) {
+    // "peer sent an invalid status document: ..."
+    return CheckResult::Unknown(status->error().message);
   }
   const PeerStatus& s = status->value();
   return CheckResult::Ok(

@@ -76,7 +76,8 @@ std::string Sha256Hex(const std::string& data) {
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256_CTX context;
-  if (SHA256_Init(&context) != 1 || SHA256_Update(&context, data.data(), data.size()) != 1 ||
+  if (SHA256_Init(&context) != 1 ||
+      SHA256_Update(&context, data.data(), data.size()) != 1 ||
       SHA256_Final(digest, &context) != 1) {
     return "";
   }
@@ -127,6 +128,19 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
     return r;
   }
   const auto now = now_();
+  if (file->mtime > now + kFutureMtimeTolerance) {
+    // A clock stepped back, or a file touched with a future date: its age
+    // (and so its freshness) cannot be judged, which is not a failure.
+    CheckResult r = CheckResult::Unknown(
+        "the prefix state file " + config_.pds_file + " was modified " +
+        std::to_string(static_cast<long long>(
+            std::chrono::duration<double>(file->mtime - now).count())) +
+        "s in the future; its age cannot be judged (was the clock set "
+        "back?)");
+    r.details["file"] = {{"path", config_.pds_file}};
+    r.metrics.push_back(changes_metric());
+    return r;
+  }
   const double age =
       std::max(0.0, std::chrono::duration<double>(now - file->mtime).count());
   nlohmann::json file_details = {

@@ -9,8 +9,10 @@
 //            prefix; a delegation the NPTv6 config relies on is missing or
 //            not active
 //   unknown  the file is missing, unreadable, larger than max_file_bytes,
-//            not JSON or the wrong shape (a broken file is not evidence that
-//            the prefix is gone)
+//            not JSON or the wrong shape, or has an entry without a prefix
+//            (a broken file is not evidence that the prefix is gone); its
+//            modification time lies more than kFutureMtimeTolerance in the
+//            future (its age cannot be judged)
 //
 // Applies in every role: on a BACKUP the file is synced from the MASTER, and
 // a stale copy means it cannot take over cleanly. Registers a file watch so a
@@ -27,6 +29,10 @@
 #include "checks/pds_state_parser.h"
 
 namespace ipv6ha {
+
+// How far in the future the state file's mtime may lie (clocks of the
+// writer and of this check are the same, but NTP may step it back).
+inline constexpr std::chrono::seconds kFutureMtimeTolerance{60};
 
 struct PrefixFreshnessConfig {
   std::string pds_file = "/var/db/dhcp6c-pds.json";

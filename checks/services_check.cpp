@@ -2,9 +2,9 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 
 #include "checks/metric_samples.h"
+#include "exporter/platform/bounded_file.h"
 
 namespace ipv6ha {
 namespace {
@@ -34,9 +34,9 @@ void ReadExpectation(ConfigReader& r, const std::string& key,
 
 // The pid in a pidfile: the first line, a positive number; 0 otherwise.
 pid_t ReadPidfile(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) return 0;
+  auto file = ReadBoundedFile(path, 4096);  // a FIFO here must not block
+  if (!file) return 0;
+  const std::string line = file->content.substr(0, file->content.find('\n'));
   char* end = nullptr;
   const long pid = std::strtol(line.c_str(), &end, 10);
   if (end == line.c_str() || pid <= 0 || pid > 0x7fffffff) return 0;

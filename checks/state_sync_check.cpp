@@ -6,6 +6,7 @@
 #include "checks/prefix_freshness_check.h"
 #include "exporter/config/duration.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/text/bounded_json.h"
 
 namespace ipv6ha {
 namespace {
@@ -24,15 +25,17 @@ Expected<LocalStateFile> ReadLocal(const std::string& path,
   local.exists = true;
   local.sha256 = Sha256Hex(file->content);  // as prefix_freshness publishes it
   local.mtime = file->mtime;
-  try {
-    auto json = nlohmann::json::parse(file->content);
-    if (json.is_object() && json.contains("summary") &&
-        json["summary"].is_object()) {
-      local.last_run = json["summary"].value("last_run", "");
+  // Content problems are prefix_freshness's to report; the hash still
+  // compares.
+  if (auto json = ParseBoundedJson(file->content, {file->content.size(), 16});
+      json && json->is_object()) {
+    auto summary = json->find("summary");
+    if (summary != json->end() && summary->is_object()) {
+      auto last_run = summary->find("last_run");
+      if (last_run != summary->end() && last_run->is_string()) {
+        local.last_run = last_run->get<std::string>();
+      }
     }
-  } catch (const nlohmann::json::exception&) {
-    // Content problems are prefix_freshness's to report; the hash still
-    // compares.
   }
   return local;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>  // FreeBSD declares both in <unistd.h> (crypt(3))
 #endif
 
+#include <cctype>
 #include <memory>
 #include <vector>
 
@@ -35,6 +36,29 @@ std::optional<std::string> DecodeBase64(std::string_view in) {
 
 }  // namespace
 
+Status CheckBcryptHash(const std::string& hash) {
+  constexpr std::string_view kAlphabet =
+      "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  const bool shape =
+      hash.size() == 60 && hash[0] == '$' && hash[1] == '2' &&
+      (hash[2] == 'a' || hash[2] == 'b' || hash[2] == 'y') && hash[3] == '$' &&
+      std::isdigit(static_cast<unsigned char>(hash[4])) &&
+      std::isdigit(static_cast<unsigned char>(hash[5])) && hash[6] == '$' &&
+      hash.find_first_not_of(kAlphabet, 7) == std::string::npos;
+  if (!shape) {
+    return Error{
+        "must be a bcrypt hash: $2y$, a two-digit cost, $ and 53 "
+        "characters (htpasswd -nBC 10 USER | cut -d: -f2)"};
+  }
+  const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+  if (cost < 4 || cost > kMaxBcryptCost) {
+    return Error{"has bcrypt cost " + std::to_string(cost) + ", outside 4.." +
+                 std::to_string(kMaxBcryptCost) +
+                 " (every request computes it; each step doubles the work)"};
+  }
+  return OkStatus();
+}
+
 bool VerifyCryptHash(const std::string& password, const std::string& hash) {
   auto data = std::make_unique<crypt_data>();
   data->initialized = 0;
@@ -59,6 +83,9 @@ std::optional<std::pair<std::string, std::string>> BasicAuth::ParseHeader(
   if (!decoded) return std::nullopt;
   auto colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;
+  // crypt() reads the password as a C string: "secret\0junk" would pass
+  // as "secret".
+  if (decoded->find('\0') != std::string::npos) return std::nullopt;
   return std::make_pair(decoded->substr(0, colon), decoded->substr(colon + 1));
 }
 
@@ -68,7 +95,8 @@ bool BasicAuth::Verify(std::string_view header) const {
   if (!creds) return false;
   auto it = users_.find(creds->first);
   const bool known = it != users_.end();
-  const bool match = VerifyCryptHash(creds->second, known ? it->second : dummy_hash_);
+  const bool match =
+      VerifyCryptHash(creds->second, known ? it->second : dummy_hash_);
   return known && match;
 }
 

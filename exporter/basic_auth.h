@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "exporter/platform/expected.h"
+
 namespace ipv6ha {
 
 class BasicAuth {
@@ -19,7 +21,8 @@ class BasicAuth {
 
   bool enabled() const { return !users_.empty(); }
   // `header` is the Authorization header value (may be empty). True when it
-  // carries a known user and the right password.
+  // carries a known user and the right password. A user name or password
+  // with a NUL byte is refused (crypt() would stop reading at it).
   bool Verify(std::string_view header) const;
 
   // "user:password" from "Basic <base64>", nullopt when malformed.
@@ -32,6 +35,16 @@ class BasicAuth {
   // so "no such user" costs the same bcrypt rounds as "wrong password".
   std::string dummy_hash_;
 };
+
+// The highest bcrypt cost accepted in basic_auth_users. Every request
+// computes the hash: cost 12 takes ~250 ms of one core, and each step up
+// doubles it (cost 31 would burn a core for days per request).
+inline constexpr int kMaxBcryptCost = 12;
+
+// OK when `hash` is a bcrypt hash ($2a$, $2b$ or $2y$, a two-digit cost
+// from 4 to kMaxBcryptCost, 53 characters of salt and hash); else an Error
+// saying what is wrong ("bcrypt cost 31 is above 12").
+Status CheckBcryptHash(const std::string& hash);
 
 // True when crypt(password, hash) reproduces `hash`, compared in constant time.
 bool VerifyCryptHash(const std::string& password, const std::string& hash);

@@ -1,10 +1,12 @@
 #include "exporter/check_command.h"
 
+#include <cmath>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
 
 #include "exporter/config.h"
+#include "exporter/config/duration.h"
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/result_store.h"
@@ -51,25 +53,44 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed) {
 
 // What the controller would decide if these results persisted: fall and
 // rise count as reached, nothing is written (dry run, sink none).
-nlohmann::json WouldDecide(const Config& config, const std::vector<CheckRecord>& records,
-                           Role role, std::optional<PeerSnapshot> peer) {
+nlohmann::json WouldDecide(const Config& config,
+                           const std::vector<CheckRecord>& records, Role role,
+                           std::optional<PeerSnapshot> peer) {
   DemotionConfig c = config.demotion;
   c.dry_run = true;
   c.fall = c.rise = 1;
   c.hold_down = Duration(0);
   DemotionInputs inputs;
-  inputs.role = [role] { return role; };
+  inputs.role = [role] { return RoleSample{role, 0}; };
   inputs.peer = [peer] { return peer; };
   DemotionService service(c, ControllerParams::From(c, config.peer.name),
-                          std::make_unique<NoneSink>(), nullptr,
+                          MakeDemotionSink(DemotionConfig{}), nullptr,
                           config.check_settings, std::move(inputs));
   for (const auto& r : records) service.OnResult(r);
-  service.Evaluate(std::chrono::steady_clock::now());
+  service.Start();  // sink none, no state file: evaluates the results once
   nlohmann::json j = service.Status();
   j["dry_run"] = config.demotion.dry_run;
   j["sink"] = config.demotion.sink;
-  j["note"] = "one run per check: fall and rise counted as reached; nothing written";
+  j["note"] =
+      "one run per check: fall and rise counted as reached; nothing written";
   return j;
+}
+
+// One line per share the controller would count or hold, with its lease.
+void PrintLeases(const nlohmann::json& controller, std::ostream& out) {
+  for (const auto& c : controller.value("checks", nlohmann::json::array())) {
+    if (!c.contains("lease")) continue;
+    const auto& lease = c["lease"];
+    out << "  lease " << c.value("name", "") << ": weight "
+        << c.value("weight", 0) << ", evidence " << c.value("evidence", "")
+        << ", "
+        << FormatDuration(std::chrono::seconds(
+               static_cast<long>(lease.value("remaining_seconds", 0.0))))
+        << " left (unknown_hold " << controller.value("unknown_hold", "") << ")"
+        << (lease.value("held", false) ? ", held" : "")
+        << (c.value("contributing", false) ? ", contributing" : ", not counted")
+        << "\n";
+  }
 }
 
 }  // namespace
@@ -82,14 +103,15 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   if (!loaded) {
     err << loaded.error().message << "\n";
     if (options.json) {
-      out << nlohmann::json{{"error", loaded.error().message}}.dump() << "\n";
+      out << DumpStatusDocument({{"error", loaded.error().message}});
     }
     return kExitUnknown;
   }
   const std::string node = loaded->config.node_name;
   const RoleConfig& rc = loaded->config.role;
   const RoleReading reading =
-      MakeRoleSource(rc.source, rc.vip, rc.static_role, loaded->config.commands)->Read();
+      MakeRoleSource(rc.source, rc.vip, rc.static_role, loaded->config.commands)
+          ->Read();
   const Role role = reading.role;
   const Config config = loaded->config;
   std::vector<CheckRecord> records = RunOnce(*loaded, role, reading.mixed);
@@ -98,12 +120,20 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   for (const auto& r : records) {
     if (!r.applicable) continue;
     switch (r.status()) {
-      case CheckStatus::kOk: ++oks; break;
-      case CheckStatus::kFail: ++fails; break;
-      case CheckStatus::kUnknown: ++unknowns; break;
+      case CheckStatus::kOk:
+        ++oks;
+        break;
+      case CheckStatus::kFail:
+        ++fails;
+        break;
+      case CheckStatus::kUnknown:
+        ++unknowns;
+        break;
     }
   }
-  const int code = fails > 0 ? kExitCritical : unknowns > 0 ? kExitUnknown : kExitOk;
+  const int code = fails > 0      ? kExitCritical
+                   : unknowns > 0 ? kExitUnknown
+                                  : kExitOk;
   StatusInputs in;
   in.node = node;
   in.version = VersionString();
@@ -111,17 +141,20 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   in.checks = records;
   in.ready = true;
   in.now = std::chrono::system_clock::now();
-  in.role_detail = {{"detail", reading.detail}, {"error", reading.error},
+  in.role_detail = {{"detail", reading.detail},
+                    {"error", reading.error},
                     {"mixed", reading.mixed}};
   in.controller = WouldDecide(config, records, role, env.peer_view->Latest());
 
   if (options.json) {
     nlohmann::json doc = BuildStatusDocument(in);
     doc["exit_code"] = code;
-    out << doc.dump(2) << "\n";
+    out << DumpStatusDocument(doc);
     return code;
   }
-  const char* word = code == kExitOk ? "OK" : code == kExitCritical ? "CRITICAL" : "UNKNOWN";
+  const char* word = code == kExitOk         ? "OK"
+                     : code == kExitCritical ? "CRITICAL"
+                                             : "UNKNOWN";
   out << "IPV6_HA " << word << " - " << oks << " ok, " << fails << " failing, "
       << unknowns << " unknown; node " << node << " role " << RoleName(role)
       << "; demotion: " << in.controller["reason"].get<std::string>()
@@ -132,6 +165,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
         << (r.applicable ? "" : " (not applicable)") << " - "
         << (r.result ? r.result->summary : "no result") << "\n";
   }
+  PrintLeases(in.controller, out);
   return code;
 }
 

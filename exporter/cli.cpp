@@ -13,6 +13,7 @@
 #include "exporter/config_import.h"
 #include "exporter/daemon.h"
 #include "exporter/exporter_metrics.h"
+#include "exporter/listen_address.h"
 #include "exporter/logging.h"
 
 namespace ipv6ha {
@@ -90,7 +91,8 @@ std::optional<std::string> ParseArgs(int argc, char** argv, ParsedArgs& out) {
   for (; i < args.size(); ++i) {
     std::string flag = args[i];
     std::optional<std::string> value;
-    if (auto eq = flag.find('='); eq != std::string::npos && flag.rfind("--", 0) == 0) {
+    if (auto eq = flag.find('=');
+        eq != std::string::npos && flag.rfind("--", 0) == 0) {
       value = flag.substr(eq + 1);
       flag = flag.substr(0, eq);
     }
@@ -135,8 +137,9 @@ int RunCli(int argc, char** argv) {
   if (!args.import_ha_singleton.empty() || !args.import_nptv6.empty() ||
       args.print_config) {
     if (!args.print_config) {
-      std::cerr << "ipv6_ha_exporter: --import-* needs --print-config; save the "
-                   "output and run with --config FILE\n";
+      std::cerr
+          << "ipv6_ha_exporter: --import-* needs --print-config; save the "
+             "output and run with --config FILE\n";
       return 2;
     }
     auto yaml = ImportConfigFiles(args.import_ha_singleton, args.import_nptv6);
@@ -171,6 +174,12 @@ int RunCli(int argc, char** argv) {
       auto web = LoadWebConfig(args.web_config);
       if (!web) {
         std::cerr << web.error().message << "\n";
+        return 1;
+      }
+    }
+    for (const auto& listen : args.listen) {  // as start-up will bind them
+      if (auto port = CivetListeningPort(listen, false); !port) {
+        std::cerr << "--web.listen-address: " << port.error().message << "\n";
         return 1;
       }
     }

@@ -2,36 +2,55 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "exporter/basic_auth.h"
+#include "exporter/config/strict_yaml.h"
+#include "exporter/listen_address.h"
+#include "exporter/platform/bounded_file.h"
+#include "exporter/platform/tls_server_credentials.h"
+#include "exporter/text/utf8.h"
 
 namespace ipv6ha {
 namespace {
 
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 
-Expected<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error{path + ": cannot read: " + std::strerror(errno)};
+}  // namespace
+
+// Through the bounded reader: a FIFO, /dev/zero or a 50 MB file is refused
+// before anything waits or allocates. Text comes back as it is on disk: a
+// config that is not UTF-8 is refused by LoadStrictYaml with its place.
+Expected<std::string> ReadOperatorFile(const std::string& path) {
+  auto file = ReadBoundedFile(path, kMaxConfigBytes, FileContent::kBytes);
+  if (!file) {
+    // "FILE: cannot read: No such file or directory", as before.
+    std::string why = file.error().message;
+    const std::string open = path + ": cannot open: ";
+    if (why.rfind(open, 0) == 0) {
+      why = path + ": cannot read: " + why.substr(open.size());
+    }
+    return Error{why};
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
-  if (text.size() > kMaxConfigBytes) {
-    return Error{path + ": file is larger than 1 MiB; is it the right file?"};
-  }
-  return text;
+  return std::move(file->content);
 }
+
+namespace {
 
 std::string Hostname() {
   char buf[256] = {};
   if (gethostname(buf, sizeof(buf) - 1) != 0) return "localhost";
   std::string name(buf);
-  return name.substr(0, name.find('.'));
+  return RepairUtf8(name.substr(0, name.find('.')));
+}
+
+// Both files of tls_server_config, loaded as the HTTP server will load them.
+void CheckTlsFiles(ConfigReader& tls, const WebConfig& web) {
+  auto loaded = TlsServerCredentials::Load(web.cert_file, web.key_file);
+  if (loaded) return;
+  const std::string& why = loaded.error().message;
+  tls.Fail(why.rfind("key_file", 0) == 0 ? "key_file" : "cert_file",
+           tls.path() + "." + why);
 }
 
 WebConfig ParseWebConfig(ConfigReader& r) {
@@ -41,6 +60,8 @@ WebConfig ParseWebConfig(ConfigReader& r) {
     web.key_file = tls->String("key_file", "");
     if (web.cert_file.empty() != web.key_file.empty()) {
       tls->FailHere(tls->path() + " needs both cert_file and key_file");
+    } else if (web.tls()) {
+      CheckTlsFiles(*tls, web);
     }
     tls->RejectUnknownKeys();
   }
@@ -51,8 +72,14 @@ WebConfig ParseWebConfig(ConfigReader& r) {
       auto hash = users->String(user);
       if (!hash) continue;
       if (hash->rfind("$2", 0) != 0) {
-        users->Fail(user, "password of user \"" + user +
-                              "\" must be a bcrypt hash ($2y$...), not plain text");
+        users->Fail(user,
+                    "password of user \"" + user +
+                        "\" must be a bcrypt hash ($2y$...), not plain text");
+        continue;
+      }
+      if (Status st = CheckBcryptHash(*hash); !st) {
+        users->Fail(user,
+                    "password of user \"" + user + "\" " + st.error().message);
         continue;
       }
       web.basic_auth_users[user] = *hash;
@@ -69,7 +96,8 @@ void ParseRoleConfig(ConfigReader& r, RoleConfig& role) {
     if (auto parsed = ParseRole(*s)) {
       role.static_role = *parsed;
     } else {
-      r.Fail("static", r.path() + ".static must be master, backup or init, not \"" +
+      r.Fail("static", r.path() +
+                           ".static must be master, backup or init, not \"" +
                            *s + "\"");
     }
   }
@@ -101,6 +129,59 @@ void ParseCommands(ConfigReader& r, CommandPaths& commands) {
   }
 }
 
+// `listen:` one address or a list of them, each checked as the HTTP server
+// will bind it; absent means kDefaultListen. Given but empty (`[]`, `~`) is
+// an error: it used to mean [::]:9646, every interface.
+void ParseListen(ConfigReader& r, Config& c) {
+  const bool given = r.Has("listen");
+  YAML::Node raw = r.Raw("listen");
+  if (!given) return;  // the default stays
+  c.listen.clear();
+  std::vector<YAML::Node> items;
+  if (raw.IsScalar()) {
+    items.push_back(raw);
+  } else if (raw.IsSequence()) {
+    for (const auto& item : raw) items.push_back(item);
+  } else if (raw.IsDefined()) {
+    r.Fail("listen", "listen must be an address or a list of addresses");
+    return;
+  }
+  for (const auto& item : items) {
+    if (!item.IsScalar()) {
+      r.errors()->Add(item.Mark(), "listen must contain only addresses");
+      continue;
+    }
+    if (auto port = CivetListeningPort(item.Scalar(), c.web.tls()); !port) {
+      r.errors()->Add(item.Mark(), port.error().message);
+      continue;
+    }
+    c.listen.push_back(item.Scalar());
+  }
+  if (items.empty()) {
+    r.FailKey("listen",
+              "listen must name at least one address, e.g. \"[::]:9646\" or "
+              "\"127.0.0.1:9646\" (remove the key for the default [::]:9646)");
+  }
+}
+
+bool SamePath(const std::string& a, const std::string& b) {
+  return !a.empty() && !b.empty() &&
+         std::filesystem::path(a).lexically_normal() ==
+             std::filesystem::path(b).lexically_normal();
+}
+
+// A keepalived track_file that is also the state file would make keepalived
+// read our JSON bookkeeping as its weight (and us read its number back).
+void CheckDemotionFiles(ConfigReader& demotion, const DemotionConfig& d) {
+  if (d.sink == "keepalived_track_file" &&
+      SamePath(d.track_file, d.state_file)) {
+    demotion.Fail("track_file", demotion.path() +
+                                    ".track_file must not be the same file "
+                                    "as demotion.state_file (" +
+                                    d.state_file + ")");
+  }
+}
+
 // `status_file:` an absolute path, or "" to write none. It must not be one
 // of the demotion files: the writer would replace them every second.
 void ParseStatusFile(ConfigReader& r, Config& c) {
@@ -122,8 +203,7 @@ void ParseStatusFile(ConfigReader& r, Config& c) {
     return;
   }
   const auto same = [&](const std::string& other) {
-    return !other.empty() &&
-           p.lexically_normal() == std::filesystem::path(other).lexically_normal();
+    return SamePath(*path, other);
   };
   if (same(c.demotion.state_file)) {
     r.Fail("status_file", "status_file must not be demotion.state_file (" +
@@ -139,10 +219,10 @@ void ParseStatusFile(ConfigReader& r, Config& c) {
 void ParseCheck(ConfigReader& checks, const std::string& name,
                 const CheckEnv& env, LoadedConfig& out) {
   auto section = checks.Map(name);
-  ConfigReader r = section ? *section
-                           : ConfigReader(YAML::Node(YAML::NodeType::Map),
-                                          checks.path() + "." + name,
-                                          checks.errors());
+  ConfigReader r =
+      section ? *section
+              : ConfigReader(YAML::Node(YAML::NodeType::Map),
+                             checks.path() + "." + name, checks.errors());
   if (!section && checks.Raw(name).IsDefined()) {
     return;  // not a mapping: already reported by Map()
   }
@@ -152,12 +232,14 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
   const CheckRegistration* type = FindCheckType(s.type);
   if (type == nullptr) {
     std::string known;
-    for (const auto& t : CheckTypes()) known += (known.empty() ? "" : ", ") + t.type;
+    for (const auto& t : CheckTypes())
+      known += (known.empty() ? "" : ", ") + t.type;
     if (r.Has("type")) {
-      r.Fail("type", "unknown check type \"" + s.type + "\" (known: " + known + ")");
+      r.Fail("type",
+             "unknown check type \"" + s.type + "\" (known: " + known + ")");
     } else {
       checks.FailKey(name, "unknown check \"" + name + "\" (known: " + known +
-                            "; or give `type:`)");
+                               "; or give `type:`)");
     }
     return;
   }
@@ -175,8 +257,10 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
       r.Fail("scope", r.path() + ".scope must be local or upstream");
     }
   }
-  if (s.interval.count() <= 0) r.Fail("interval", r.path() + ".interval must be above 0");
-  if (s.timeout.count() <= 0) r.Fail("timeout", r.path() + ".timeout must be above 0");
+  if (s.interval.count() <= 0)
+    r.Fail("interval", r.path() + ".interval must be above 0");
+  if (s.timeout.count() <= 0)
+    r.Fail("timeout", r.path() + ".timeout must be above 0");
   const std::size_t errors_before = checks.errors()->all().size();
   auto check = type->create(r, env, s);
   r.RejectUnknownKeys();
@@ -192,13 +276,9 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
                                             const std::string& name,
                                             const CheckEnv& base_env) {
   ConfigErrors errors(name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    errors.Add(e.mark, "YAML syntax error: " + e.msg);
-    return Error{errors.ToString()};
-  }
+  auto loaded = LoadStrictYaml(text, errors);
+  if (!loaded) return Error{errors.ToString()};
+  YAML::Node root = *loaded;
   if (!root.IsDefined() || root.IsNull()) {
     return Error{name + ": config is empty; see examples/ipv6_ha_exporter.yml"};
   }
@@ -209,8 +289,8 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
   ConfigReader r(root, "", &errors);
   if (!root.IsMap()) return Error{errors.ToString()};
 
-  c.listen = r.StringList("listen");
-  if (c.listen.empty()) c.listen = {kDefaultListen};
+  if (auto web = r.Map("web")) c.web = ParseWebConfig(*web);
+  ParseListen(r, c);  // after web: TLS or not
   if (auto node = r.Map("node")) {
     c.node_name = node->String("name", "");
     node->RejectUnknownKeys();
@@ -219,9 +299,9 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
   if (auto role = r.Map("role")) ParseRoleConfig(*role, c.role);
   if (auto commands = r.Map("commands")) ParseCommands(*commands, c.commands);
   if (auto peer = r.Map("peer")) c.peer = ParsePeerConfig(*peer);
-  if (auto web = r.Map("web")) c.web = ParseWebConfig(*web);
   if (auto demotion = r.Map("demotion")) {
     c.demotion = ParseDemotionConfig(*demotion);
+    CheckDemotionFiles(*demotion, c.demotion);
     demotion->RejectUnknownKeys();
   }
   ParseStatusFile(r, c);  // after demotion: compared with its files
@@ -245,24 +325,20 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
   return out;
 }
 
-Expected<LoadedConfig> LoadConfig(const std::string& path, const CheckEnv& env) {
-  auto text = ReadWholeFile(path);
+Expected<LoadedConfig> LoadConfig(const std::string& path,
+                                  const CheckEnv& env) {
+  auto text = ReadOperatorFile(path);
   if (!text) return text.error();
   return LoadConfigFromString(*text, path, env);
 }
 
 Expected<WebConfig> LoadWebConfig(const std::string& path) {
-  auto text = ReadWholeFile(path);
+  auto text = ReadOperatorFile(path);
   if (!text) return text.error();
   ConfigErrors errors(path);
-  YAML::Node root;
-  try {
-    root = YAML::Load(*text);
-  } catch (const YAML::Exception& e) {
-    errors.Add(e.mark, "YAML syntax error: " + e.msg);
-    return Error{errors.ToString()};
-  }
-  ConfigReader r(root, "", &errors);
+  auto root = LoadStrictYaml(*text, errors);
+  if (!root) return Error{errors.ToString()};
+  ConfigReader r(*root, "", &errors);
   WebConfig web = ParseWebConfig(r);
   if (!errors.empty()) return Error{errors.ToString()};
   return web;

@@ -69,6 +69,12 @@ Expected<LoadedConfig> LoadConfig(const std::string& path, const CheckEnv& env);
 Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
                                             const std::string& name,
                                             const CheckEnv& env);
+// Reads a file the operator gives us (a config, a file to import) through
+// ReadBoundedFile: a regular file of at most 1 MiB, as it is on disk.
+// Errors read "FILE: cannot read: No such file or directory", "FILE: not a
+// regular file", "FILE: is N bytes, more than the 1048576 allowed".
+Expected<std::string> ReadOperatorFile(const std::string& path);
+
 // Reads a web config file in exporter-toolkit format (--web.config.file).
 Expected<WebConfig> LoadWebConfig(const std::string& path);
 

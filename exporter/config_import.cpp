@@ -1,21 +1,18 @@
 #include "exporter/config_import.h"
 
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "checks/nptv6_config_parser.h"
 #include "checks/services_check.h"
+#include "exporter/config.h"
+#include "exporter/text/utf8.h"
 
 namespace ipv6ha {
 namespace {
-
-constexpr std::size_t kMaxImportBytes = 1024 * 1024;
 
 // Public resolvers that answer ICMPv6 echo; the comment asks to replace them.
 const std::vector<std::string> kDefaultTargets = {
@@ -259,14 +256,10 @@ Expected<std::string> ImportConfigFiles(const std::string& ha_singleton_arg,
   const std::string ha_singleton_path = absolute(ha_singleton_arg);
   const std::string nptv6_path = absolute(nptv6_arg);
   auto read = [](const std::string& path) -> Expected<std::string> {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{path + ": cannot read: " + std::strerror(errno)};
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (buf.str().size() > kMaxImportBytes) {
-      return Error{path + ": larger than 1 MiB; is it the right file?"};
-    }
-    return buf.str();
+    auto text = ReadOperatorFile(path);
+    if (!text) return text.error();
+    RepairUtf8InPlace(*text);  // the derived config must be UTF-8 text
+    return text;
   };
   std::optional<ShellVariables> ha;
   if (!ha_singleton_path.empty()) {

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <sstream>
 
 #include "exporter/platform/command_runner.h"
@@ -62,7 +63,8 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   if (!loaded) return loaded.error();
   auto gen = std::make_unique<Generation>();
   gen->config = std::move(loaded->config);
-  if (!options_.listen_override.empty()) gen->config.listen = options_.listen_override;
+  if (!options_.listen_override.empty())
+    gen->config.listen = options_.listen_override;
   if (!options_.web_config_file.empty()) {
     auto web = LoadWebConfig(options_.web_config_file);
     if (!web) return web.error();
@@ -74,13 +76,13 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
       MakeRoleSource(c.role.source, c.role.vip, c.role.static_role, c.commands),
       c.role.poll_interval);
   RoleMonitor* role = gen->role.get();
-  std::weak_ptr<ResultStore> store = gen->store;
   DemotionInputs inputs;
-  inputs.role = [role] { return role->CurrentRole(); };
+  inputs.role = [role] { return role->Sample(); };
   inputs.peer = [peer = peer_view_] { return peer->Latest(); };
-  inputs.snapshot = [store] {
-    auto s = store.lock();
-    return s ? s->Snapshot() : std::vector<CheckRecord>{};
+  // The controller thread hands each decision to the service status
+  // trigger (it only queues it; see UpdateServiceStatusTrigger).
+  inputs.published = [this](const Decision& d) {
+    NotifyServiceStatusTrigger(d.desired);
   };
   gen->demotion = std::make_shared<DemotionService>(
       c.demotion, ControllerParams::From(c.demotion, c.peer.name),
@@ -91,27 +93,14 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
     if (auto d = demotion.lock()) d->OnResult(r);
     NotifyStatusFile();
   });
-  // HOOK (service-status trigger), until the demotion service has a writer
-  // thread of its own to notify it: in OPNsense's service status mode the
-  // trigger learns each decision from the status document once it is
-  // written (NotifyServiceStatusTrigger), so configctl makes OPNsense
-  // re-read a file that already holds the new decision.
-  if (InServiceStatusMode(c.demotion.enabled, c.demotion.sink, c.status_file,
-                          c.service_status_trigger)) {
-    std::vector<std::string> argv = {c.commands.at("configctl")};
-    argv.insert(argv.end(), c.service_status_trigger.args.begin(),
-                c.service_status_trigger.args.end());
-    gen->trigger = std::make_unique<ServiceStatusTrigger>(
-        std::move(argv), c.service_status_trigger.timeout,
-        c.service_status_trigger.retry);
-  }
   // Generation-owned: the scheduler asks its own role monitor.
-  gen->scheduler = std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
-                                               [role] { return role->CurrentRole(); },
-                                               [role] { return role->Latest().mixed; });
+  gen->scheduler = std::make_unique<Scheduler>(
+      std::move(loaded->checks), gen->store,
+      [role] { return role->CurrentRole(); },
+      [role] { return role->Latest().mixed; });
   Scheduler* scheduler = gen->scheduler.get();
-  gen->role->AddListener([this, demotion, scheduler](Role, Role now) {
-    if (auto d = demotion.lock()) d->OnRoleChange(now);
+  gen->role->AddListener([this, demotion, scheduler](Role, Role) {
+    if (auto d = demotion.lock()) d->Wake();  // it reads the role itself
     scheduler->TriggerAll();  // applicability changed: re-run at once
     NotifyStatusFile();
   });
@@ -148,7 +137,8 @@ Status Daemon::StartHttp(const Config& config) {
     if (!gen) return std::string("no configuration loaded");
     std::string waiting;
     for (const auto& r : gen->store->Snapshot()) {
-      if (r.applicable && !r.result) waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
+      if (r.applicable && !r.result)
+        waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
     }
     if (waiting.empty()) return std::nullopt;
     return "waiting for the first result of " + waiting;
@@ -183,7 +173,10 @@ std::string Daemon::RenderMetrics() {
     collect(*gen->store);
     collect(*gen->role);
     collect(*gen->demotion);
-    if (gen->trigger) collect(*gen->trigger);
+  }
+  {
+    std::lock_guard lock(trigger_mutex_);
+    if (trigger_) collect(*trigger_);
   }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);
@@ -215,8 +208,6 @@ void Daemon::UpdateStatusFile(const std::string& path) {
     if (!path.empty()) {
       status_file_ = std::make_unique<StatusFileWriter>(
           path, [this] { return BuildStatusDocument(CollectStatus()); });
-      status_file_->SetOnWritten(
-          [this](const nlohmann::json& doc) { NotifyServiceStatusTrigger(doc); });
       status_file_->Start();
       spdlog::info("writing the status document to {}", path);
     }
@@ -224,14 +215,64 @@ void Daemon::UpdateStatusFile(const std::string& path) {
   old.reset();  // outside the lock: joins its thread, removes its file
 }
 
-void Daemon::NotifyServiceStatusTrigger(const nlohmann::json& written) {
-  auto gen = Current();
-  if (!gen || !gen->trigger) return;
-  auto controller = written.find("controller");
-  if (controller == written.end() || !controller->is_object()) return;
-  auto desired = controller->find("desired");
-  if (desired == controller->end() || !desired->is_number()) return;
-  gen->trigger->Notify(desired->get<std::int64_t>());
+void Daemon::UpdateServiceStatusTrigger(const Config& c) {
+  std::vector<std::string> argv;
+  if (InServiceStatusMode(c.demotion.enabled, c.demotion.sink, c.status_file,
+                          c.service_status_trigger)) {
+    argv = {c.commands.at("configctl")};
+    argv.insert(argv.end(), c.service_status_trigger.args.begin(),
+                c.service_status_trigger.args.end());
+  }
+  const auto& t = c.service_status_trigger;
+  std::unique_ptr<ServiceStatusTrigger> old;
+  {
+    std::lock_guard lock(trigger_mutex_);
+    if (argv == trigger_argv_ && t.timeout == trigger_config_.timeout &&
+        t.retry == trigger_config_.retry) {
+      return;  // unchanged: keep what it told OPNsense
+    }
+    old = std::move(trigger_);
+    trigger_argv_ = argv;
+    trigger_config_ = t;
+    if (!argv.empty()) {
+      // Before each run the status file is rewritten, so the script that
+      // configctl makes OPNsense run reads the new decision.
+      trigger_ = std::make_unique<ServiceStatusTrigger>(
+          argv, t.timeout, t.retry, [this] { WriteStatusFileNow(); });
+      spdlog::info(
+          "OPNsense service status mode: {} runs when the decision "
+          "changes",
+          DescribeCommand(argv));
+    }
+  }
+  old.reset();  // outside the lock: joins its thread
+}
+
+void Daemon::NotifyServiceStatusTrigger(std::int64_t desired) {
+  std::lock_guard lock(trigger_mutex_);
+  if (trigger_) trigger_->Notify(desired);
+}
+
+void Daemon::WriteStatusFileNow() {
+  std::lock_guard lock(status_file_mutex_);
+  if (status_file_) status_file_->WriteNow();
+}
+
+void Daemon::TellServiceStatusOfStop() {
+  std::unique_ptr<ServiceStatusTrigger> trigger;
+  {
+    std::lock_guard lock(trigger_mutex_);
+    trigger = std::move(trigger_);
+    trigger_argv_.clear();
+  }
+  if (!trigger) return;
+  // The status file is gone, so the script answers "not demoting": let
+  // OPNsense drop its 2^20 now, within the shutdown's budget.
+  trigger->Notify(0);
+  trigger->WaitIdle(std::chrono::seconds(1));
+  // Still running past that: stopping waits for nobody (its destructor
+  // joins once the killed command returns).
+  KillRunningCommands();
 }
 
 void Daemon::NotifyStatusFile() {
@@ -240,15 +281,23 @@ void Daemon::NotifyStatusFile() {
 }
 
 void Daemon::Reload() {
+  const auto stopping = stopping_;  // this object may be gone after Load()
   spdlog::info("reloading configuration from {}", options_.config_path);
   auto gen = Load();
+  if (stopping->load()) return;
+  std::lock_guard apply(apply_mutex_);
+  if (stopping->load()) return;  // shutting down: the new config is dropped
   if (!gen) {
     metrics_->RecordReload(false);
     spdlog::error("configuration reload failed, keeping the running one:\n{}",
                   gen.error().message);
     return;
   }
-  const Config& next = (*gen)->config;
+  ApplyReload(std::move(*gen));
+}
+
+void Daemon::ApplyReload(std::unique_ptr<Generation> gen) {
+  const Config& next = gen->config;
   if (next.listen != http_listen_ ||
       next.web.cert_file != http_web_.cert_file ||
       next.web.key_file != http_web_.key_file ||
@@ -267,24 +316,27 @@ void Daemon::Reload() {
   {
     std::lock_guard lock(mutex_);
     previous = std::move(current_);
-    current_ = std::move(*gen);
+    current_ = std::move(gen);
   }
   metrics_->RecordReload(true);
   if (previous) {
     const auto& a = previous->config.demotion;
     const auto& b = current_->config.demotion;
-    StopGeneration(*previous, a.sink == b.sink && a.state_file == b.state_file &&
-                                  a.track_file == b.track_file && a.command == b.command);
+    StopGeneration(*previous,
+                   a.sink == b.sink && a.state_file == b.state_file &&
+                       a.track_file == b.track_file && a.command == b.command);
   }
   StartGeneration(*current_);
   UpdateStatusFile(current_->config.status_file);
-  spdlog::info("configuration reloaded: {} checks", current_->config.check_settings.size());
+  UpdateServiceStatusTrigger(current_->config);
+  spdlog::info("configuration reloaded: {} checks",
+               current_->config.check_settings.size());
 }
 
 void Daemon::StartGeneration(Generation& gen) {
   gen.role->Start();  // the first reading is synchronous
-  gen.demotion->Start(std::chrono::steady_clock::now());
-  gen.demotion->StartTimer(std::chrono::seconds(1));
+  gen.demotion->Start();
+  gen.demotion->StartThread(std::chrono::seconds(1));
   gen.scheduler->Start();
 }
 
@@ -301,15 +353,28 @@ void Daemon::StopGeneration(Generation& gen, bool hand_over) {
   }
 }
 
-void Daemon::Shutdown() {
+bool Daemon::Shutdown() {
   spdlog::info("shutting down");
+  stopping_->store(true);
+  // A reload being applied may be waiting for a hung command (the role's
+  // first reading): kill it so the apply ends, then wait for it.
+  KillRunningCommands();
+  const bool reload_done = reloader_->Stop(std::chrono::milliseconds(0));
+  if (!reload_done) {
+    spdlog::warn(
+        "a configuration reload is still under way; stopping "
+        "without it");
+  }
+  std::lock_guard apply(apply_mutex_);
   // First: from here on the daemon's answer is going away. Without the file
   // a reader asks the HTTP API, which answers nothing either.
   UpdateStatusFile("");
+  TellServiceStatusOfStop();
   http_.reset();
   // A hung command must not hold up the exit or outlive us.
   KillRunningCommands();
   if (auto gen = Current()) StopGeneration(*gen, false);  // withdraws
+  return reload_done;
 }
 
 int Daemon::Run() {
@@ -333,17 +398,23 @@ int Daemon::Run() {
   metrics_->RecordReload(true);
   StartGeneration(*current_);
   UpdateStatusFile(current_->config.status_file);
+  UpdateServiceStatusTrigger(current_->config);
   spdlog::info("ipv6_ha_exporter {} started as node {} with {} checks",
                VersionString(), current_->config.node_name,
                current_->config.check_settings.size());
 
+  reloader_ = std::make_unique<ReloadWorker>([this] { Reload(); });
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      Reload();
+      reloader_->Request();  // never waits: the loop stays on the signals
     } else if (sig == SIGUSR1) {
       spdlog::info("SIGUSR1: re-reading the role and re-running every check");
+      // Not while a reload swaps generations (it starts fresh runs anyway);
+      // waiting for it here would hold up SIGTERM.
+      std::unique_lock apply(apply_mutex_, std::try_to_lock);
+      if (!apply.owns_lock()) continue;
       if (auto g = Current()) {
         g->role->PollOnce();
         g->scheduler->TriggerAll();
@@ -353,7 +424,12 @@ int Daemon::Run() {
       break;
     }
   }
-  Shutdown();
+  if (!Shutdown()) {
+    // Everything is released and the demotion withdrawn; only the stuck
+    // reload's thread remains, and it must not outlive this object.
+    spdlog::default_logger()->flush();
+    std::_Exit(0);
+  }
   return 0;
 }
 

@@ -3,8 +3,11 @@
 // The running exporter: owns the config generation (checks, scheduler,
 // result store), the HTTP server, the exporter's own metrics, and the signal
 // loop (SIGTERM/SIGINT stop, SIGHUP reload, SIGUSR1 re-read role and re-run
-// checks). A reload that fails keeps the old config running.
+// checks). A reload that fails keeps the old config running. Reloads run
+// on a ReloadWorker, never on the signal loop, so SIGTERM is served within
+// its 2 s whatever a reload is doing.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,11 +20,12 @@
 #include "exporter/http_server.h"
 #include "exporter/platform/file_watcher.h"
 #include "exporter/platform/prober.h"
+#include "exporter/reload_worker.h"
 #include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
-#include "exporter/status_document.h"
 #include "exporter/service_status_trigger.h"
+#include "exporter/status_document.h"
 #include "exporter/status_file_writer.h"
 
 namespace ipv6ha {
@@ -55,14 +59,17 @@ class Daemon {
     // Re-runs checks whose files change (CheckEnv::watch_file). Declared
     // after the scheduler so it stops before the scheduler is destroyed.
     std::unique_ptr<FileWatcher> watcher;
-    // OPNsense service status mode only (service_status_trigger.h).
-    std::unique_ptr<ServiceStatusTrigger> trigger;
   };
 
   Expected<std::unique_ptr<Generation>> Load();
   Status StartHttp(const Config& config);
+  // On the reload worker: loads, then applies unless shutdown has begun.
   void Reload();
-  void Shutdown();
+  void ApplyReload(std::unique_ptr<Generation> gen);
+  // False when a reload was still loading (stuck in a system call) and was
+  // left behind: its thread may still touch this object, so the caller
+  // must end the process without destroying it.
+  bool Shutdown();
   static void StartGeneration(Generation& gen);
   // Stops `gen`; its demotion is withdrawn (clean stop) or, on a reload
   // that keeps the same sink, handed over to the next generation.
@@ -76,9 +83,16 @@ class Daemon {
   // Starts, moves or stops (path "") the status file writer.
   void UpdateStatusFile(const std::string& path);
   void NotifyStatusFile();
-  // HOOK (service-status trigger): the decision of each written status
-  // document, for the current generation's trigger.
-  void NotifyServiceStatusTrigger(const nlohmann::json& written);
+  // OPNsense's service status mode (service_status_trigger.h): starts,
+  // replaces or stops the trigger for `config` (kept when unchanged).
+  void UpdateServiceStatusTrigger(const Config& config);
+  // From the controller thread of any generation: its latest decision.
+  void NotifyServiceStatusTrigger(std::int64_t desired);
+  // Before a trigger run: the status file holds the current decision.
+  void WriteStatusFileNow();
+  // On shutdown, after the status file is removed: one last run so
+  // OPNsense drops its demotion (bounded), then the trigger stops.
+  void TellServiceStatusOfStop();
 
   DaemonOptions options_;
   std::shared_ptr<ExporterMetrics> metrics_;
@@ -95,6 +109,23 @@ class Daemon {
   // generation listeners notify it from checker threads.
   std::mutex status_file_mutex_;
   std::unique_ptr<StatusFileWriter> status_file_;
+  // Null outside OPNsense's service status mode. Owned here, not by a
+  // generation: a reload with the same settings keeps it (and what it told
+  // OPNsense), and its thread never holds the last reference to a
+  // generation. Guarded by trigger_mutex_ (never held while it is joined).
+  std::mutex trigger_mutex_;
+  std::unique_ptr<ServiceStatusTrigger> trigger_;
+  std::vector<std::string> trigger_argv_;
+  ServiceStatusTriggerConfig trigger_config_;
+  // Held while a reload is applied and while shutting down, so the two
+  // never interleave. Loading (reading files, building checks) runs
+  // outside it: shutdown never waits for a slow load.
+  std::mutex apply_mutex_;
+  // Shared with the reload worker's thread, which may outlive this object
+  // when a load is stuck in a system call at exit.
+  std::shared_ptr<std::atomic<bool>> stopping_ =
+      std::make_shared<std::atomic<bool>>(false);
+  std::unique_ptr<ReloadWorker> reloader_;
 };
 
 }  // namespace ipv6ha

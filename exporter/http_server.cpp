@@ -1,10 +1,9 @@
 #include "exporter/http_server.h"
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
 #include <civetweb.h>
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
+#include <strings.h>
 
 #include <array>
 #include <atomic>
@@ -17,25 +16,20 @@
 #include <string_view>
 #include <thread>
 
+#include "exporter/listen_address.h"
 #include "exporter/platform/thread_priority.h"
+#include "exporter/platform/tls_server_credentials.h"
+#include "exporter/status_document.h"
 
 namespace ipv6ha {
 namespace {
 
 constexpr char kMetricsType[] = "text/plain; version=0.0.4; charset=utf-8";
 
-bool IsIpv4(const std::string& s) {
-  in_addr a{};
-  return inet_pton(AF_INET, s.c_str(), &a) == 1;
-}
-bool IsIpv6(const std::string& s) {
-  in6_addr a{};
-  return inet_pton(AF_INET6, s.c_str(), &a) == 1;
-}
-
 // The status line and headers of a response with a body of `length` bytes.
-std::string ResponseHead(int code, std::string_view reason, std::string_view type,
-                         std::size_t length, std::string_view extra_headers = {}) {
+std::string ResponseHead(int code, std::string_view reason,
+                         std::string_view type, std::size_t length,
+                         std::string_view extra_headers = {}) {
   std::string head = "HTTP/1.1 " + std::to_string(code) + " ";
   head.append(reason);
   head += "\r\nContent-Type: ";
@@ -52,49 +46,16 @@ std::string ResponseHead(int code, std::string_view reason, std::string_view typ
 // Writes a whole response; a HEAD request gets the head alone. One write
 // for head and body: two small writes meet Nagle's algorithm and delayed
 // ACKs and cost 40 ms per keep-alive request.
-void Send(mg_connection* conn, bool head_only, int code, std::string_view reason,
-          std::string_view type, std::string_view body,
+void Send(mg_connection* conn, bool head_only, int code,
+          std::string_view reason, std::string_view type, std::string_view body,
           std::string_view extra_headers = {}) {
-  std::string response = ResponseHead(code, reason, type, body.size(), extra_headers);
+  std::string response =
+      ResponseHead(code, reason, type, body.size(), extra_headers);
   if (!head_only) response.append(body);
   mg_write(conn, response.data(), response.size());
 }
 
 }  // namespace
-
-Expected<std::string> CivetListeningPort(const std::string& listen, bool tls) {
-  const std::string bad =
-      "listen address \"" + listen +
-      "\" must be HOST:PORT with an IP literal, e.g. [::]:9646 or 127.0.0.1:9646";
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return Error{bad};
-  std::string host = listen.substr(0, colon);
-  std::string port = listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535) {
-    return Error{bad};
-  }
-  std::string out;
-  if (host.empty() || host == "[::]") {
-    // Like Go's net.Listen, the wildcard is dual-stack: civetweb's "+PORT"
-    // binds IPv6 [::] and IPv4 0.0.0.0 ("[::]:PORT" would be IPv6-only).
-    out = "+" + port;
-  } else if (host.front() == '[' && host.back() == ']') {
-    if (!IsIpv6(host.substr(1, host.size() - 2))) return Error{bad};
-    if (mg_check_feature(8) == 0) {
-      return Error{"cannot listen on " + listen +
-                   ": this civetweb library was built without IPv6; run "
-                   "scripts/install-deps.sh or listen on an IPv4 address"};
-    }
-    out = host + ":" + port;
-  } else if (IsIpv4(host)) {
-    out = host + ":" + port;
-  } else {
-    return Error{bad};
-  }
-  return tls ? out + "s" : out;
-}
 
 // How old a rendering of /metrics may be when it is served without waiting:
 // to a scrape that arrives while the next rendering is under way, and to
@@ -104,7 +65,7 @@ constexpr std::chrono::milliseconds kFreshRendering{100};
 
 // One rendering of /metrics as the bytes of a complete 200 response.
 struct RenderedMetrics {
-  std::string response;    // head and body
+  std::string response;  // head and body
   std::size_t head_size = 0;
   std::chrono::steady_clock::time_point rendered_at;
 };
@@ -116,6 +77,7 @@ struct HttpServer::Impl {
   std::shared_ptr<ExporterMetrics> metrics;
   BasicAuth auth{{}};
   WebConfig web;
+  std::shared_ptr<const TlsServerCredentials> tls;  // when web.tls()
   mg_context* context = nullptr;
   std::vector<std::unique_ptr<Route>> handlers;
   std::mutex log_mutex;
@@ -140,8 +102,8 @@ struct HttpServer::Impl {
   bool want_render = false;
   bool rendering = false;
   bool stop_renderer = false;
-  std::uint64_t render_generation = 0;    // finished renderings
-  std::exception_ptr render_error;        // of the last rendering, if it threw
+  std::uint64_t render_generation = 0;  // finished renderings
+  std::exception_ptr render_error;      // of the last rendering, if it threw
   std::thread renderer;
   // The last finished rendering (null after one that threw), and whether one
   // is asked for or under way (want_render || rendering), for the path most
@@ -161,7 +123,8 @@ struct HttpServer::Impl {
 
   // Whether `r` may be served without waiting, given whether the next
   // rendering is asked for or under way.
-  static bool Servable(const std::shared_ptr<const RenderedMetrics>& r, bool asked) {
+  static bool Servable(const std::shared_ptr<const RenderedMetrics>& r,
+                       bool asked) {
     return r && std::chrono::steady_clock::now() - r->rendered_at <
                     (asked ? kMaxStaleRendering : kFreshRendering);
   }
@@ -254,10 +217,18 @@ constexpr std::array<int, 6> kCodes = {200, 401, 404, 405, 500, 503};
 
 namespace {
 
-// A request header's value, or "" when absent.
-std::string_view Header(const mg_connection* conn, const char* name) {
-  const char* value = mg_get_header(conn, name);
-  return value ? value : "";
+// True when the request carries exactly one Authorization header and it
+// verifies. civetweb's mg_get_header gives the first of several, so a
+// second header (one right, one wrong) must fail the request by itself.
+bool Authorized(const mg_connection* conn, const BasicAuth& auth) {
+  const mg_request_info* info = mg_get_request_info(conn);
+  const char* value = nullptr;
+  for (int i = 0; i < info->num_headers; ++i) {
+    if (strcasecmp(info->http_headers[i].name, "Authorization") != 0) continue;
+    if (value != nullptr) return false;
+    value = info->http_headers[i].value;
+  }
+  return auth.Verify(value ? value : "");
 }
 
 }  // namespace
@@ -275,7 +246,8 @@ struct Route {
   void Count(int code) {
     for (std::size_t i = 0; i < kCodes.size(); ++i) {
       if (kCodes[i] != code) continue;
-      prometheus::Counter* counter = counters[i].load(std::memory_order_acquire);
+      prometheus::Counter* counter =
+          counters[i].load(std::memory_order_acquire);
       if (counter == nullptr) {
         counter = &impl->metrics->RequestCounter(name, code);
         counters[i].store(counter, std::memory_order_release);
@@ -288,7 +260,8 @@ struct Route {
 
   int Handle(mg_connection* conn) {
     const mg_request_info* info = mg_get_request_info(conn);
-    const std::string_view method = info->request_method ? info->request_method : "";
+    const std::string_view method =
+        info->request_method ? info->request_method : "";
     const bool head_only = method == "HEAD";
     int code = 500;
     if (!head_only && method != "GET") {
@@ -296,9 +269,10 @@ struct Route {
       Send(conn, false, 405, "Method Not Allowed", "text/plain; charset=utf-8",
            "Method not allowed\n", "Allow: GET, HEAD\r\n");
       code = 405;
-    } else if (impl->auth.enabled() && !impl->auth.Verify(Header(conn, "Authorization"))) {
+    } else if (impl->auth.enabled() && !Authorized(conn, impl->auth)) {
       Send(conn, head_only, 401, "Unauthorized", "text/plain; charset=utf-8",
-           "Unauthorized\n", "WWW-Authenticate: Basic realm=\"ipv6_ha_exporter\"\r\n");
+           "Unauthorized\n",
+           "WWW-Authenticate: Basic realm=\"ipv6_ha_exporter\"\r\n");
       code = 401;
     } else {
       try {
@@ -328,15 +302,10 @@ HttpServer::Impl* ImplOf(const mg_context* ctx) {
 int InitSsl(void* ssl_ctx, void* user_data) {
   const auto* impl = static_cast<const HttpServer::Impl*>(user_data);
   auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
-  if (SSL_CTX_use_certificate_chain_file(ctx, impl->web.cert_file.c_str()) != 1) {
-    spdlog::error("TLS: cannot load certificate {}", impl->web.cert_file);
-    return -1;
-  }
-  if (SSL_CTX_use_PrivateKey_file(ctx, impl->web.key_file.c_str(),
-                                  SSL_FILETYPE_PEM) != 1 ||
-      SSL_CTX_check_private_key(ctx) != 1) {
-    spdlog::error("TLS: cannot load key {} (or it does not match the certificate)",
-                  impl->web.key_file);
+  // Read and checked before mg_start (TlsServerCredentials::Load), so
+  // OpenSSL never opens the files: a FIFO there cannot block the start.
+  if (Status st = impl->tls->Install(ctx); !st) {
+    spdlog::error("{}", st.error().message);
     return -1;
   }
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -378,9 +347,10 @@ std::vector<int> HttpServer::ports() const {
   std::vector<int> out;
   if (!impl_->context) return out;
   std::array<mg_server_port, 16> ports{};
-  const int n = mg_get_server_ports(impl_->context, static_cast<int>(ports.size()),
-                                    ports.data());
-  for (int i = 0; i < n; ++i) out.push_back(ports[static_cast<std::size_t>(i)].port);
+  const int n = mg_get_server_ports(
+      impl_->context, static_cast<int>(ports.size()), ports.data());
+  for (int i = 0; i < n; ++i)
+    out.push_back(ports[static_cast<std::size_t>(i)].port);
   return out;
 }
 
@@ -402,15 +372,24 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
   const std::string threads = std::to_string(options.web.max_connections);
   const std::string timeout = std::to_string(options.request_timeout_ms);
   std::vector<const char*> civet_options = {
-      "listening_ports", ports.c_str(),
-      "num_threads", threads.c_str(),
-      "request_timeout_ms", timeout.c_str(),
-      "keep_alive_timeout_ms", "5000",
-      "enable_keep_alive", "yes",
-      "listen_backlog", "512",
-      "tcp_nodelay", "1",
-      "decode_url", "yes",
-      "enable_directory_listing", "no",
+      "listening_ports",
+      ports.c_str(),
+      "num_threads",
+      threads.c_str(),
+      "request_timeout_ms",
+      timeout.c_str(),
+      "keep_alive_timeout_ms",
+      "5000",
+      "enable_keep_alive",
+      "yes",
+      "listen_backlog",
+      "512",
+      "tcp_nodelay",
+      "1",
+      "decode_url",
+      "yes",
+      "enable_directory_listing",
+      "no",
   };
   civet_options.push_back(nullptr);
 
@@ -418,13 +397,24 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
   mg_callbacks callbacks{};
   callbacks.log_message = &LogMessage;
   callbacks.init_thread = &InitThread;
-  if (options.web.tls()) callbacks.init_ssl = &InitSsl;
+  if (options.web.tls()) {
+    auto tls =
+        TlsServerCredentials::Load(options.web.cert_file, options.web.key_file);
+    if (!tls) {
+      impl->StopRenderer();
+      return Error{"cannot serve TLS: " + tls.error().message};
+    }
+    impl->tls = *tls;
+    callbacks.init_ssl = &InitSsl;
+  }
   impl->context = mg_start(&callbacks, impl.get(), civet_options.data());
   if (impl->context == nullptr) {
     impl->StopRenderer();
     std::lock_guard lock(impl->log_mutex);
-    std::string why = impl->last_error.empty() ? "civetweb could not start" : impl->last_error;
-    while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();
+    std::string why = impl->last_error.empty() ? "civetweb could not start"
+                                               : impl->last_error;
+    while (!why.empty() && (why.back() == '\n' || why.back() == '\r'))
+      why.pop_back();
     std::string all;
     for (const auto& l : options.listen) all += (all.empty() ? "" : ", ") + l;
     return Error{"cannot listen on " + all + ": " + why};
@@ -445,7 +435,8 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
     return 200;
   });
   add("/api/v1/status", [raw](mg_connection* conn, bool head_only) {
-    Send(conn, head_only, 200, "OK", "application/json", raw->routes.status().dump(2) + "\n");
+    Send(conn, head_only, 200, "OK", "application/json",
+         DumpStatusDocument(raw->routes.status()));
     return 200;
   });
   add("/-/healthy", [](mg_connection* conn, bool head_only) {
@@ -455,8 +446,8 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
   add("/-/ready", [raw](mg_connection* conn, bool head_only) {
     auto why = raw->routes.not_ready_reason();
     if (why) {
-      Send(conn, head_only, 503, "Service Unavailable", "text/plain; charset=utf-8",
-           "Not ready: " + *why + "\n");
+      Send(conn, head_only, 503, "Service Unavailable",
+           "text/plain; charset=utf-8", "Not ready: " + *why + "\n");
       return 503;
     }
     Send(conn, head_only, 200, "OK", "text/plain; charset=utf-8", "Ready\n");
@@ -465,10 +456,12 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
   add("/", [raw](mg_connection* conn, bool head_only) {
     const mg_request_info* info = mg_get_request_info(conn);
     if (std::string_view(info->local_uri ? info->local_uri : "/") != "/") {
-      Send(conn, head_only, 404, "Not Found", "text/plain; charset=utf-8", "Not found\n");
+      Send(conn, head_only, 404, "Not Found", "text/plain; charset=utf-8",
+           "Not found\n");
       return 404;
     }
-    Send(conn, head_only, 200, "OK", "text/html; charset=utf-8", raw->routes.landing_page());
+    Send(conn, head_only, 200, "OK", "text/html; charset=utf-8",
+         raw->routes.landing_page());
     return 200;
   });
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));

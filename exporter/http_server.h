@@ -3,8 +3,9 @@
 // The exporter's HTTP endpoints on civetweb: /metrics, /, /api/v1/status,
 // /-/healthy, /-/ready, on civetweb's C API (the C++ wrapper is not in
 // every platform's civetweb package). Routing, basic auth, TLS and request
-// metrics live here; what each endpoint shows comes from HttpRoutes. No endpoint changes
-// state. Stopping happens in the destructor (joins civetweb's threads).
+// metrics live here; what each endpoint shows comes from HttpRoutes. No
+// endpoint changes state. Stopping happens in the destructor (joins civetweb's
+// threads).
 
 #include <functional>
 #include <memory>
@@ -16,15 +17,17 @@
 #include "exporter/basic_auth.h"
 #include "exporter/config.h"
 #include "exporter/exporter_metrics.h"
+#include "exporter/listen_address.h"
 #include "exporter/platform/expected.h"
 
 namespace ipv6ha {
 
 struct HttpRoutes {
-  std::function<std::string()> metrics;          // text exposition format
-  std::function<nlohmann::json()> status;        // /api/v1/status
-  std::function<std::optional<std::string>()> not_ready_reason;  // nullopt = ready
-  std::function<std::string()> landing_page;     // HTML
+  std::function<std::string()> metrics;    // text exposition format
+  std::function<nlohmann::json()> status;  // /api/v1/status
+  std::function<std::optional<std::string>()>
+      not_ready_reason;                       // nullopt = ready
+  std::function<std::string()> landing_page;  // HTML
 };
 
 struct HttpServerOptions {
@@ -40,10 +43,6 @@ struct HttpServerOptions {
   // a few hundred bytes sent at once.
   int request_timeout_ms = 5000;
 };
-
-// Converts "[::]:9646" / "127.0.0.1:9646" / ":9646" to civetweb's
-// listening_ports form, with the "s" suffix for TLS.
-Expected<std::string> CivetListeningPort(const std::string& listen, bool tls);
 
 class HttpServer {
  public:

@@ -11,9 +11,10 @@ ResultStore::ResultStore(const std::vector<CheckSettings>& checks) {
   }
 }
 
-void ResultStore::Publish(const std::string& name, CheckResult result,
-                          std::chrono::nanoseconds duration, bool timed_out,
-                          std::optional<std::chrono::system_clock::time_point> started) {
+void ResultStore::Publish(
+    const std::string& name, CheckResult result,
+    std::chrono::nanoseconds duration, bool timed_out,
+    std::optional<std::chrono::system_clock::time_point> started) {
   CheckRecord copy;
   {
     std::lock_guard lock(mutex_);
@@ -29,8 +30,8 @@ void ResultStore::Publish(const std::string& name, CheckResult result,
     r.applicable = true;
     r.timed_out = timed_out;
     r.last_run_end =
-        started ? *started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                 duration)
+        started ? *started + std::chrono::duration_cast<
+                                 std::chrono::system_clock::duration>(duration)
                 : std::chrono::system_clock::now();
     r.last_run_end_steady = std::chrono::steady_clock::now();
     r.last_duration = duration;
@@ -47,14 +48,21 @@ void ResultStore::Publish(const std::string& name, CheckResult result,
 }
 
 void ResultStore::MarkNotApplicable(const std::string& name, Role role) {
-  std::lock_guard lock(mutex_);
-  auto it = records_.find(name);
-  if (it == records_.end() || !it->second.applicable) return;
-  it->second.applicable = false;
-  CheckResult r = CheckResult::Unknown("not applicable in role " +
-                                       std::string(RoleName(role)));
-  r.details["applicable"] = false;
-  it->second.result = std::move(r);
+  CheckRecord copy;
+  std::vector<Listener> listeners;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = records_.find(name);
+    if (it == records_.end() || !it->second.applicable) return;
+    it->second.applicable = false;
+    CheckResult r = CheckResult::Unknown("not applicable in role " +
+                                         std::string(RoleName(role)));
+    r.details["applicable"] = false;
+    it->second.result = std::move(r);
+    copy = it->second;
+    listeners = listeners_;
+  }
+  for (const auto& l : listeners) l(copy);
 }
 
 std::vector<CheckRecord> ResultStore::Snapshot() const {
@@ -91,40 +99,42 @@ std::vector<prometheus::MetricFamily> ResultStore::Collect() const {
                            "Current status of each check: 1 for the current "
                            "state (ok, fail, unknown), 0 for the others.",
                            MetricType::Gauge);
-  auto success = MakeFamily("ipv6_ha_check_success",
-                            "1 when the check's latest result is ok.",
-                            MetricType::Gauge);
+  auto success =
+      MakeFamily("ipv6_ha_check_success",
+                 "1 when the check's latest result is ok.", MetricType::Gauge);
   auto info = MakeFamily("ipv6_ha_check_info",
                          "Static facts about each configured check.",
                          MetricType::Gauge);
-  auto applicable = MakeFamily(
-      "ipv6_ha_check_applicable",
-      "1 when the check applies in the node's current role.", MetricType::Gauge);
+  auto applicable =
+      MakeFamily("ipv6_ha_check_applicable",
+                 "1 when the check applies in the node's current role.",
+                 MetricType::Gauge);
   auto weight = MakeFamily("ipv6_ha_check_weight",
                            "Demotion weight of each check (0 = observe only).",
                            MetricType::Gauge);
-  auto duration = MakeFamily("ipv6_ha_check_duration_seconds",
-                             "Duration of the check's latest run.",
-                             MetricType::Gauge);
+  auto duration =
+      MakeFamily("ipv6_ha_check_duration_seconds",
+                 "Duration of the check's latest run.", MetricType::Gauge);
   auto last_run = MakeFamily("ipv6_ha_check_last_run_timestamp_seconds",
                              "Unix time when the check's latest run ended.",
                              MetricType::Gauge);
   auto runs = MakeFamily("ipv6_ha_check_runs_total",
                          "Runs of each check, including timed-out runs.",
                          MetricType::Counter);
-  auto timeouts = MakeFamily("ipv6_ha_check_timeouts_total",
-                             "Runs that overran the check's timeout.",
-                             MetricType::Counter);
-  auto changes = MakeFamily("ipv6_ha_check_status_changes_total",
-                            "Changes of each check's status.",
-                            MetricType::Counter);
+  auto timeouts =
+      MakeFamily("ipv6_ha_check_timeouts_total",
+                 "Runs that overran the check's timeout.", MetricType::Counter);
+  auto changes =
+      MakeFamily("ipv6_ha_check_status_changes_total",
+                 "Changes of each check's status.", MetricType::Counter);
   std::vector<prometheus::MetricFamily> own;
   {
     std::lock_guard lock(mutex_);
     for (const auto& name : order_) {
       const CheckRecord& r = records_.at(name);
       for (CheckStatus s : kAllCheckStatuses) {
-        AddSample(status, {{"check", name}, {"status", std::string(StatusName(s))}},
+        AddSample(status,
+                  {{"check", name}, {"status", std::string(StatusName(s))}},
                   r.result && r.status() == s ? 1 : 0);
       }
       AddSample(success, {{"check", name}},
@@ -153,16 +163,15 @@ std::vector<prometheus::MetricFamily> ResultStore::Collect() const {
     }
   }
   std::vector<prometheus::MetricFamily> out{
-      std::move(status),   std::move(success),  std::move(info),
-      std::move(applicable), std::move(weight), std::move(duration),
-      std::move(last_run), std::move(runs),     std::move(timeouts),
+      std::move(status),     std::move(success), std::move(info),
+      std::move(applicable), std::move(weight),  std::move(duration),
+      std::move(last_run),   std::move(runs),    std::move(timeouts),
       std::move(changes)};
   // Several checks of one type emit the same family name; merge them so the
   // text format carries one HELP/TYPE per family.
   for (auto& f : own) {
-    auto same = std::find_if(out.begin(), out.end(), [&](const auto& o) {
-      return o.name == f.name;
-    });
+    auto same = std::find_if(out.begin(), out.end(),
+                             [&](const auto& o) { return o.name == f.name; });
     if (same == out.end()) {
       out.push_back(std::move(f));
     } else {

@@ -48,15 +48,18 @@ class ResultStore : public prometheus::Collectable {
   // whenever the result reaches the store. Without it, the end is now.
   void Publish(const std::string& name, CheckResult result,
                std::chrono::nanoseconds duration, bool timed_out,
-               std::optional<std::chrono::system_clock::time_point> started = std::nullopt);
-  // Marks a check as not applicable in the current role (not run).
+               std::optional<std::chrono::system_clock::time_point> started =
+                   std::nullopt);
+  // Marks a check as not applicable in the current role (not run) and
+  // tells the listeners (once per change to not applicable).
   void MarkNotApplicable(const std::string& name, Role role);
 
   std::vector<CheckRecord> Snapshot() const;
   std::optional<CheckRecord> Get(const std::string& name) const;
   // True once every applicable check has a first result.
   bool Ready() const;
-  // Called after every Publish, on the publishing thread, without the lock.
+  // Called after every Publish and MarkNotApplicable, on the calling
+  // thread, without the lock.
   void AddListener(Listener listener);
 
   std::vector<prometheus::MetricFamily> Collect() const override;

@@ -71,6 +71,11 @@ void RoleMonitor::PollOnce() {
     previous = latest_.role;
     changed = have_reading_ && previous != reading.role;
     if (changed) ++transitions_;
+    if (reading.role != Role::kUnknown) {
+      if (last_known_ != Role::kUnknown && last_known_ != reading.role)
+        ++known_changes_;
+      last_known_ = reading.role;
+    }
     if (reading.error != last_error_) {
       if (!reading.error.empty()) {
         spdlog::warn("role: cannot read role: {}", reading.error);
@@ -101,6 +106,11 @@ void RoleMonitor::AddListener(Listener listener) {
 Role RoleMonitor::CurrentRole() const {
   std::lock_guard lock(mutex_);
   return latest_.role;
+}
+
+RoleSample RoleMonitor::Sample() const {
+  std::lock_guard lock(mutex_);
+  return {latest_.role, known_changes_};
 }
 
 RoleReading RoleMonitor::Latest() const {

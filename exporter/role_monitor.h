@@ -45,6 +45,8 @@ class RoleMonitor : public prometheus::Collectable {
   void AddListener(Listener listener);
 
   Role CurrentRole() const;
+  // The role and the changes between known roles, read together.
+  RoleSample Sample() const;
   RoleReading Latest() const;
   std::uint64_t Transitions() const;
   // The latest reading for /api/v1/status "role_detail".
@@ -63,6 +65,8 @@ class RoleMonitor : public prometheus::Collectable {
   bool have_reading_ = false;
   RoleReading latest_;
   std::uint64_t transitions_ = 0;
+  std::uint64_t known_changes_ = 0;  // unknown readings in between skipped
+  Role last_known_ = Role::kUnknown;
   std::string last_error_;
   std::vector<Listener> listeners_;
   std::thread thread_;

@@ -44,8 +44,12 @@ bool InServiceStatusMode(bool demotion_enabled, const std::string& sink,
 
 ServiceStatusTrigger::ServiceStatusTrigger(std::vector<std::string> argv,
                                            std::chrono::milliseconds timeout,
-                                           std::chrono::milliseconds retry)
-    : argv_(std::move(argv)), timeout_(timeout), retry_(retry) {
+                                           std::chrono::milliseconds retry,
+                                           std::function<void()> before_run)
+    : argv_(std::move(argv)),
+      timeout_(timeout),
+      retry_(retry),
+      before_run_(std::move(before_run)) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -66,6 +70,14 @@ void ServiceStatusTrigger::Notify(std::int64_t desired) {
   cv_.notify_all();
 }
 
+void ServiceStatusTrigger::WaitIdle(std::chrono::milliseconds max) {
+  std::unique_lock lock(mutex_);
+  cv_.wait_for(lock, max, [&] {
+    return !wanted_ || *wanted_ == acted_ ||
+           (failed_ && *wanted_ == attempted_);
+  });
+}
+
 ServiceStatusTrigger::Counts ServiceStatusTrigger::counts() const {
   std::lock_guard lock(mutex_);
   return counts_;
@@ -75,29 +87,30 @@ ServiceStatusTrigger::Counts ServiceStatusTrigger::counts() const {
 // failure, again at once if the decision changed, else after retry_.
 void ServiceStatusTrigger::Loop() {
   std::unique_lock lock(mutex_);
-  std::optional<bool> attempted;
   Steady::time_point retry_at{};
   while (!stop_) {
     if (!wanted_ || *wanted_ == acted_) {
       cv_.wait(lock, [&] { return stop_ || (wanted_ && *wanted_ != acted_); });
       continue;
     }
-    if (failed_ && *wanted_ == attempted) {
+    if (failed_ && *wanted_ == attempted_) {
       cv_.wait_until(lock, retry_at,
-                     [&] { return stop_ || *wanted_ != attempted; });
+                     [&] { return stop_ || *wanted_ != attempted_; });
       if (stop_) break;
-      if (*wanted_ == attempted && Steady::now() < retry_at) continue;
+      if (*wanted_ == attempted_ && Steady::now() < retry_at) continue;
     }
     const bool demote = *wanted_;
-    attempted = demote;
+    attempted_ = demote;
     lock.unlock();
     RunOnce(demote);
     lock.lock();
     if (failed_) retry_at = Steady::now() + retry_;
+    cv_.notify_all();  // WaitIdle
   }
 }
 
 void ServiceStatusTrigger::RunOnce(bool demote) {
+  if (before_run_) before_run_();
   CommandSpec spec;
   spec.argv = argv_;
   spec.timeout = timeout_;

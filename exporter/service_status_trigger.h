@@ -8,9 +8,12 @@
 //
 // ServiceStatusTrigger runs that command (the configured argv) when the
 // decision changes, and once for the first decision it is given (OPNsense may
-// still hold the answer of a previous run). Notify() is thread safe and never
-// blocks: the command runs on the trigger's own thread with a timeout
-// (RunCommand: no shell, killed at the deadline). Decisions that arrive while
+// still hold the answer of a previous run). Before each run it calls
+// `before_run`, which makes the new decision readable by the script (the
+// daemon writes the status file then). Notify() is thread safe and never
+// blocks, so the controller thread calls it with every decision: the command
+// runs on the trigger's own thread with a timeout (RunCommand: no shell,
+// killed at the deadline). Decisions that arrive while
 // it runs fold into one more run for the latest one. A failed run (cannot
 // start, exit status not 0, killed, timed out) is logged with its reason,
 // counted (ipv6_ha_service_status_trigger_runs_total{result="failed"}) and
@@ -25,6 +28,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -58,7 +62,8 @@ class ServiceStatusTrigger : public prometheus::Collectable {
  public:
   ServiceStatusTrigger(std::vector<std::string> argv,
                        std::chrono::milliseconds timeout,
-                       std::chrono::milliseconds retry);
+                       std::chrono::milliseconds retry,
+                       std::function<void()> before_run = nullptr);
   ~ServiceStatusTrigger() override;
   ServiceStatusTrigger(const ServiceStatusTrigger&) = delete;
   ServiceStatusTrigger& operator=(const ServiceStatusTrigger&) = delete;
@@ -67,6 +72,10 @@ class ServiceStatusTrigger : public prometheus::Collectable {
   // demote). Runs the command when the decision differs from the last one
   // acted on.
   void Notify(std::int64_t desired);
+
+  // Waits until the latest decision was told (or its run failed), at most
+  // `max`. For shutdown: the last decision reaches OPNsense before we go.
+  void WaitIdle(std::chrono::milliseconds max);
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
@@ -84,13 +93,15 @@ class ServiceStatusTrigger : public prometheus::Collectable {
   const std::vector<std::string> argv_;
   const std::chrono::milliseconds timeout_;
   const std::chrono::milliseconds retry_;
+  const std::function<void()> before_run_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool stop_ = false;
-  std::optional<bool> wanted_;  // latest decision given to Notify
-  std::optional<bool> acted_;   // decision of the latest successful run
-  bool failed_ = false;         // the latest run failed: retry after retry_
+  std::optional<bool> wanted_;     // latest decision given to Notify
+  std::optional<bool> acted_;      // decision of the latest successful run
+  std::optional<bool> attempted_;  // decision of the latest run
+  bool failed_ = false;            // the latest run failed: retry after retry_
   Counts counts_;
   std::thread thread_;
 };

@@ -10,18 +10,34 @@ std::string Escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 }  // namespace
+
+std::string DumpStatusDocument(const nlohmann::json& doc) {
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
+}
 
 std::string FormatUtc(std::chrono::system_clock::time_point t) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
@@ -49,7 +65,8 @@ nlohmann::json CheckRecordToJson(const CheckRecord& r,
     j["last_run"] = FormatUtc(r.last_run_end);
     j["age_seconds"] =
         std::chrono::duration<double>(now - r.last_run_end).count();
-    j["duration_seconds"] = std::chrono::duration<double>(r.last_duration).count();
+    j["duration_seconds"] =
+        std::chrono::duration<double>(r.last_duration).count();
   }
   j["details"] = r.result ? r.result->details : nlohmann::json::object();
   return j;
@@ -64,7 +81,8 @@ nlohmann::json BuildStatusDocument(const StatusInputs& in) {
   doc["role_detail"] = in.role_detail;
   doc["ready"] = in.ready;
   nlohmann::json checks = nlohmann::json::array();
-  for (const auto& r : in.checks) checks.push_back(CheckRecordToJson(r, in.now));
+  for (const auto& r : in.checks)
+    checks.push_back(CheckRecordToJson(r, in.now));
   doc["checks"] = std::move(checks);
   doc["controller"] = in.controller;
   if (in.peer) {
@@ -88,15 +106,16 @@ std::string RenderLandingPage(const StatusInputs& in) {
     const std::string status(StatusName(r.status()));
     rows += "<tr class=\"" + status + "\"><td>" + Escape(r.settings.name) +
             "</td><td>" + status + (r.applicable ? "" : " (not applicable)") +
-            "</td><td>" + std::string(ScopeName(r.settings.scope)) + "</td><td>" +
-            std::to_string(r.settings.weight) + "</td><td>" +
+            "</td><td>" + std::string(ScopeName(r.settings.scope)) +
+            "</td><td>" + std::to_string(r.settings.weight) + "</td><td>" +
             Escape(r.result ? r.result->summary : "waiting for the first run") +
             "</td></tr>\n";
   }
   std::string controller;
   if (in.controller.contains("reason")) {
-    controller = "<p>Demotion: " +
-                 Escape(in.controller["reason"].get<std::string>()) + "</p>\n";
+    controller =
+        "<p>Demotion: " + Escape(in.controller["reason"].get<std::string>()) +
+        "</p>\n";
   }
   return R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>IPv6 HA Exporter</title>
@@ -105,12 +124,15 @@ td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
 tr.ok td:nth-child(2){color:#080}tr.fail td:nth-child(2){color:#c00}
 tr.unknown td:nth-child(2){color:#a60}</style></head>
 <body><h1>IPv6 HA Exporter</h1>
-<p>Version )" + Escape(in.version) + " &middot; node <b>" + Escape(in.node) +
-         "</b> &middot; role <b>" + std::string(RoleName(in.role)) + "</b> &middot; " +
-         (in.ready ? "ready" : "not ready") + R"(</p>
-)" + controller + R"(<h2>Checks</h2>
+<p>Version )" +
+         Escape(in.version) + " &middot; node <b>" + Escape(in.node) +
+         "</b> &middot; role <b>" + std::string(RoleName(in.role)) +
+         "</b> &middot; " + (in.ready ? "ready" : "not ready") + R"(</p>
+)" + controller +
+         R"(<h2>Checks</h2>
 <table><tr><th>check</th><th>status</th><th>scope</th><th>weight</th><th>summary</th></tr>
-)" + rows + R"(</table>
+)" + rows +
+         R"(</table>
 <h2>Endpoints</h2>
 <ul><li><a href="metrics">/metrics</a></li>
 <li><a href="api/v1/status">/api/v1/status</a></li>

@@ -27,6 +27,12 @@ struct StatusInputs {
   std::chrono::system_clock::time_point now;
 };
 
+// The document as text for HTTP, the status file and `check --json`. Never
+// throws: text from outside is valid UTF-8 where it enters (files, command
+// output, peer replies, config), and should a byte slip through anyway it
+// is replaced by U+FFFD here rather than aborting the daemon.
+std::string DumpStatusDocument(const nlohmann::json& doc);
+
 nlohmann::json CheckRecordToJson(const CheckRecord& record,
                                  std::chrono::system_clock::time_point now);
 nlohmann::json BuildStatusDocument(const StatusInputs& in);

@@ -21,8 +21,13 @@ StatusFileWriter::StatusFileWriter(std::string path, Build build,
 
 StatusFileWriter::~StatusFileWriter() { Stop(); }
 
-void StatusFileWriter::SetOnWritten(Written on_written) {
-  on_written_ = std::move(on_written);
+void StatusFileWriter::WriteNow() {
+  std::lock_guard write_lock(write_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    if (stop_) return;  // a stopped writer has removed its file for good
+  }
+  WriteOnce();
 }
 
 void StatusFileWriter::Start() {
@@ -49,6 +54,7 @@ void StatusFileWriter::Stop() {
   }
   cv_.notify_all();
   if (thread.joinable()) thread.join();
+  std::lock_guard write_lock(write_mutex_);  // no WriteNow() after this
   // A reader that finds no file falls back to asking the HTTP API, which a
   // stopped daemon does not answer either: both say "not running".
   if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
@@ -73,7 +79,10 @@ void StatusFileWriter::Loop() {
   while (!stop_) {
     notified_ = false;
     lock.unlock();
-    WriteOnce();
+    {
+      std::lock_guard write_lock(write_mutex_);
+      WriteOnce();
+    }
     lock.lock();
     const auto written = Clock::now();
     // Rate limit first: nothing, not even a notification, writes sooner.
@@ -99,25 +108,20 @@ void StatusFileWriter::WriteOnce() {
   doc["written_at_unix"] =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
           .count();
-  const Status st = WriteFileAtomically(path_, doc.dump(2) + "\n", 0644,
+  const Status st = WriteFileAtomically(path_, DumpStatusDocument(doc), 0644,
                                         Durability::kVolatile);
-  {
-    std::lock_guard lock(mutex_);
-    if (!st.ok()) {
-      ++write_errors_;
-      if (last_error_ != st.error().message) {
-        spdlog::error("cannot write the status file: {}", st.error().message);
-      }
-      last_error_ = st.error().message;
-      return;
+  std::lock_guard lock(mutex_);
+  if (!st.ok()) {
+    ++write_errors_;
+    if (last_error_ != st.error().message) {
+      spdlog::error("cannot write the status file: {}", st.error().message);
     }
-    if (!last_error_.empty()) {
-      spdlog::info("status file {} written again", path_);
-    }
-    last_error_.clear();
-    ++writes_;
+    last_error_ = st.error().message;
+    return;
   }
-  if (on_written_) on_written_(doc);
+  if (!last_error_.empty()) spdlog::info("status file {} written again", path_);
+  last_error_.clear();
+  ++writes_;
 }
 
 }  // namespace ipv6ha

@@ -30,9 +30,6 @@ namespace ipv6ha {
 class StatusFileWriter {
  public:
   using Build = std::function<nlohmann::json()>;
-  // Called on the writer's thread after each successful write, with the
-  // document as written (readers of the file see it from then on).
-  using Written = std::function<void(const nlohmann::json&)>;
 
   StatusFileWriter(
       std::string path, Build build,
@@ -42,9 +39,11 @@ class StatusFileWriter {
   StatusFileWriter(const StatusFileWriter&) = delete;
   StatusFileWriter& operator=(const StatusFileWriter&) = delete;
 
-  // Before Start(): who learns of each written document.
-  void SetOnWritten(Written on_written);
   void Start();
+  // Writes the file now, on the caller's thread (outside the rate limit):
+  // when it returns, readers see the current document. Thread safe; does
+  // nothing after Stop().
+  void WriteNow();
   // Something changed (a result, the role): write soon.
   void Notify();
   // Ends the thread and removes the file. Idempotent.
@@ -60,10 +59,12 @@ class StatusFileWriter {
 
   const std::string path_;
   const Build build_;
-  Written on_written_;  // set before Start(), read by the thread only
   const std::chrono::milliseconds min_interval_;
   const std::chrono::milliseconds heartbeat_;
 
+  // One WriteOnce at a time (the thread, WriteNow); Stop() removes the file
+  // under it, so no WriteNow() writes it back.
+  std::mutex write_mutex_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -14,7 +14,7 @@ jobs="${JOBS:-2}"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_PREFIX_PATH="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}" \
   -DIPV6HA_FUZZ=ON >/dev/null
-targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_server ifconfig peer_status ha_singleton}"
+targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_server ifconfig peer_status ha_singleton status_document}"
 for t in $targets; do
   cmake --build "$build" --target "fuzz_$t" -j "$jobs" >/dev/null
 done
@@ -26,7 +26,7 @@ seeds_for() {
     pf_nat) echo "$root/tests/fixtures/pfctl" ;;
     nft_ruleset) echo "$root/tests/fixtures/nft" ;;
     ifconfig) echo "$root/tests/fixtures/ifconfig" ;;
-    peer_status) echo "$root/tests/fixtures/peer_status" ;;
+    peer_status) echo "$root/tests/fixtures/peer_status $root/tests/fuzz/corpus/peer_status" ;;
     ha_singleton) echo "$root/tests/fixtures/import" ;;
     *) echo "$root/tests/fuzz/corpus/$1" ;;
   esac
@@ -38,7 +38,7 @@ printf '%-14s %10s %8s %8s %s\n' target execs cov ft result
 for t in $targets; do
   corpus="$build/corpus/$t"
   mkdir -p "$corpus"
-  cp "$(seeds_for "$t")"/* "$corpus"/
+  for seeds in $(seeds_for "$t"); do cp "$seeds"/* "$corpus"/; done
   log="$build/fuzz_$t.log"
   if "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 \
       -max_len=65536 -timeout=10 -print_final_stats=1 \

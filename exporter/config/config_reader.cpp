@@ -18,7 +18,8 @@ void ConfigErrors::Add(const YAML::Mark& mark, std::string message) {
     AddWithoutPosition(std::move(message));
     return;
   }
-  errors_.push_back({file_, mark.line + 1, mark.column + 1, std::move(message)});
+  errors_.push_back(
+      {file_, mark.line + 1, mark.column + 1, std::move(message)});
 }
 
 void ConfigErrors::AddWithoutPosition(std::string message) {
@@ -137,7 +138,8 @@ double ConfigReader::Double(const std::string& key, double fallback, double min,
   return out;
 }
 
-Duration ConfigReader::Dur(const std::string& key, Duration fallback) {
+Duration ConfigReader::Dur(const std::string& key, Duration fallback,
+                           Duration min, Duration max) {
   YAML::Node v = Lookup(key);
   if (!v.IsDefined()) return fallback;
   if (!v.IsScalar()) {
@@ -147,6 +149,13 @@ Duration ConfigReader::Dur(const std::string& key, Duration fallback) {
   auto d = ParseDuration(v.Scalar());
   if (!d) {
     errors_->Add(v.Mark(), Where(key) + ": " + d.error().message);
+    return fallback;
+  }
+  max = std::min(max, kMaxConfigDuration);
+  if (*d < min || *d > max) {
+    errors_->Add(v.Mark(), Where(key) + " must be between " +
+                               FormatDuration(min) + " and " +
+                               FormatDuration(max) + ", not " + v.Scalar());
     return fallback;
   }
   return *d;

@@ -42,6 +42,12 @@ class ConfigErrors {
   std::vector<ConfigError> errors_;
 };
 
+// The longest duration any config key accepts. Durations are added to
+// clock readings in nanoseconds, which overflow at ~292 years ("16000w" made
+// poll_interval spin and hold_down withdraw at once); nothing an operator
+// configures here needs more than a year (52w).
+inline constexpr Duration kMaxConfigDuration = std::chrono::hours(24 * 7 * 52);
+
 class ConfigReader {
  public:
   // `path` is the dotted location used in messages ("checks.nptv6_rules").
@@ -55,13 +61,17 @@ class ConfigReader {
   std::optional<std::string> String(const std::string& key);
   std::string String(const std::string& key, const std::string& fallback);
   // One of `allowed`; anything else is an error listing the choices.
-  std::string Enum(const std::string& key, const std::vector<std::string>& allowed,
+  std::string Enum(const std::string& key,
+                   const std::vector<std::string>& allowed,
                    const std::string& fallback);
   bool Bool(const std::string& key, bool fallback);
   std::int64_t Int(const std::string& key, std::int64_t fallback,
                    std::int64_t min, std::int64_t max);
-  double Double(const std::string& key, double fallback, double min, double max);
-  Duration Dur(const std::string& key, Duration fallback);
+  double Double(const std::string& key, double fallback, double min,
+                double max);
+  // A duration between `min` and `max` (at most kMaxConfigDuration).
+  Duration Dur(const std::string& key, Duration fallback,
+               Duration min = Duration(0), Duration max = kMaxConfigDuration);
   std::vector<std::string> StringList(const std::string& key);
   // A nested mapping; nullopt when absent (or wrong type, which is recorded).
   std::optional<ConfigReader> Map(const std::string& key);

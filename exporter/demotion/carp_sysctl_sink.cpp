@@ -18,13 +18,4 @@ std::unique_ptr<DemotionCounter> MakeKernelCarpDemotionCounter() {
   return std::make_unique<KernelCarpDemotionCounter>();
 }
 
-CarpSysctlSink::CarpSysctlSink(std::unique_ptr<DemotionCounter> counter)
-    : counter_(std::move(counter)) {}
-
-Status CarpSysctlSink::Apply(int from, int to) {
-  const std::int64_t delta = static_cast<std::int64_t>(to) - from;
-  if (delta == 0) return OkStatus();
-  return counter_->Add(delta);
-}
-
 }  // namespace ipv6ha

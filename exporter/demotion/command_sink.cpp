@@ -8,7 +8,7 @@ CommandSink::CommandSink(std::vector<std::string> argv,
                          std::chrono::milliseconds timeout)
     : argv_(std::move(argv)), timeout_(timeout) {}
 
-Status CommandSink::Apply(int from, int to) {
+Status CommandSink::Write(int to, int from) {
   CommandSpec spec;
   spec.argv = argv_;
   spec.argv.push_back(std::to_string(to));

@@ -13,12 +13,11 @@
 
 namespace ipv6ha {
 
-class CommandSink : public DemotionSink {
+class CommandSink : public DemotionValue {
  public:
   CommandSink(std::vector<std::string> argv, std::chrono::milliseconds timeout);
-  Status Apply(int from, int to) override;
+  Status Write(int to, int from) override;
   Expected<std::int64_t> ReadBack() override;
-  std::string_view Name() const override { return "command"; }
 
  private:
   std::vector<std::string> argv_;

@@ -1,26 +1,21 @@
 #include "exporter/demotion/demotion_controller.h"
 
 #include <algorithm>
-#include <cctype>
-
-#include "exporter/config/duration.h"
 
 namespace ipv6ha {
 namespace {
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
+std::int64_t ToMs(ControllerTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             t.time_since_epoch())
+      .count();
 }
 
-std::string Join(const std::vector<std::string>& parts,
-                 const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
+ControllerTime FromMs(std::int64_t ms) {
+  return ControllerTime{} + std::chrono::milliseconds(ms);
 }
+
+bool Known(Role r) { return r != Role::kUnknown; }
 
 }  // namespace
 
@@ -48,6 +43,7 @@ ControllerParams ControllerParams::From(const DemotionConfig& c,
   p.fall = c.fall;
   p.rise = c.rise;
   p.hold_down = c.hold_down;
+  p.unknown_hold = c.unknown_hold;
   p.max = c.max;
   p.upstream_failover = c.upstream_failover;
   p.flap_changes = c.flap_changes;
@@ -56,231 +52,248 @@ ControllerParams ControllerParams::From(const DemotionConfig& c,
   return p;
 }
 
-DemotionController::DemotionController(ControllerParams params)
-    : params_(std::move(params)) {}
+DemotionController::DemotionController(ControllerParams params,
+                                       const std::vector<CheckSettings>& checks)
+    : params_(std::move(params)) {
+  for (const auto& s : checks) {
+    auto [it, inserted] = checks_.try_emplace(s.name);
+    if (!inserted) continue;
+    it->second.name = s.name;
+    it->second.scope = s.scope;
+    it->second.weight = s.weight;
+    it->second.run = s.interval + s.timeout;
+    order_.push_back(s.name);
+  }
+}
 
-void DemotionController::Restore(const std::vector<std::string>& down_checks,
-                                 int contribution) {
-  for (const auto& name : down_checks) {
-    auto [it, inserted] = checks_.try_emplace(name);
-    if (inserted) {
-      it->second.name = name;
-      order_.push_back(name);
+void DemotionController::Restore(const std::vector<RecordedShare>& shares,
+                                 const std::vector<std::int64_t>& role_changes,
+                                 int applied, ControllerTime now) {
+  for (const auto& share : shares) {
+    auto it = checks_.find(share.name);
+    if (it == checks_.end() || it->second.weight <= 0) continue;
+    CheckHealth& c = it->second;
+    c.down = c.restored = c.contributing = true;
+    c.evidence = Evidence::kRestored;
+    c.evidence_at = now;
+    // Held as if unknown since the restart (one run of grace for the first
+    // result), or since the recorded time when it was held already then. A
+    // time after `now` is from an earlier boot.
+    const auto since = share.unknown_since_ms ? FromMs(*share.unknown_since_ms)
+                                              : ControllerTime::max();
+    if (since <= now) {
+      c.unknown_since = since;
+      // The recorded end, which a restart never moves later.
+      const auto longest = since + c.run + params_.unknown_hold;
+      c.lease_until = share.lease_until_ms
+                          ? std::min(longest, FromMs(*share.lease_until_ms))
+                          : since + params_.unknown_hold;
+    } else {
+      c.unknown_since = now;
+      c.lease_until = now + c.run + params_.unknown_hold;
     }
-    it->second.down = true;
-    it->second.restored = true;
   }
-  last_.desired = std::clamp(contribution, 0, params_.max);
+  for (std::int64_t ms : role_changes) {
+    const ControllerTime t = FromMs(ms);
+    if (t <= now && now - t <= params_.flap_window) role_changes_.push_back(t);
+  }
+  std::sort(role_changes_.begin(), role_changes_.end());
+  last_.desired = std::clamp(applied, 0, params_.max);
 }
 
-void DemotionController::Observe(const CheckInput& in, ControllerTime now) {
-  auto [it, inserted] = checks_.try_emplace(in.name);
+bool CheckHealth::Held(ControllerTime now) const {
+  switch (evidence) {
+    case Evidence::kFail:
+    case Evidence::kOk:
+      return now > evidence_at + run;  // the next result is overdue
+    case Evidence::kNone:
+      return false;
+    case Evidence::kUnknown:
+    case Evidence::kNotApplicable:
+    case Evidence::kRestored:
+      break;
+  }
+  return true;
+}
+
+void DemotionController::Observe(const CheckEvent& e) {
+  auto it = checks_.find(e.name);
+  if (it == checks_.end()) return;  // not configured (any more)
   CheckHealth& c = it->second;
-  if (inserted) order_.push_back(in.name);
-  c.name = in.name;
-  c.scope = in.scope;
-  c.weight = in.weight;
-  c.applicable = in.applicable;
-  if (in.run <= c.last_run) return;  // already counted
-  c.last_run = in.run;
-  if (!in.applicable) return;  // not run in this role: hold
-  c.last_status = in.status;
-  switch (in.status) {
-    case CheckStatus::kOk:
-      ++c.consecutive_ok;
-      c.consecutive_fail = 0;
-      if (c.down && !c.recovering && c.consecutive_ok >= params_.rise) {
-        c.recovering = true;
-        c.recovering_since = now;
-      }
-      break;
-    case CheckStatus::kFail:
-      ++c.consecutive_fail;
-      c.consecutive_ok = 0;
-      c.recovering = false;
-      if (!c.down && c.consecutive_fail >= params_.fall) c.down = true;
-      if (c.down) c.restored = false;
-      break;
-    case CheckStatus::kUnknown:
-      break;  // never moves toward down, never toward up
+  const auto fresh_lease = e.at + c.run + params_.unknown_hold;
+  if (!e.applicable || e.status == CheckStatus::kUnknown) {
+    // Neither toward down nor toward up; the hold runs from the first one.
+    const bool fresh = c.evidence == Evidence::kFail ||
+                       c.evidence == Evidence::kOk ||
+                       c.evidence == Evidence::kNone;
+    if (fresh) c.unknown_since = e.at;
+    c.evidence = e.applicable ? Evidence::kUnknown : Evidence::kNotApplicable;
+    c.lease_until =
+        std::min(c.lease_until, c.unknown_since + params_.unknown_hold);
+    return;
+  }
+  c.withdrawn = false;
+  if (e.status == CheckStatus::kFail) {
+    ++c.consecutive_fail;
+    c.consecutive_ok = 0;
+    c.recovering = false;
+    if (!c.down && c.consecutive_fail >= params_.fall) c.down = true;
+    if (c.down) c.restored = false;  // confirmed
+    c.evidence = Evidence::kFail;
+    c.lease_until = fresh_lease;
+  } else {
+    ++c.consecutive_ok;
+    c.consecutive_fail = 0;
+    if (c.down && !c.recovering && c.consecutive_ok >= params_.rise) {
+      c.recovering = true;
+      c.recovering_since = e.at;
+    }
+    c.evidence = Evidence::kOk;
+    // Recovery does not extend the lease a restart granted.
+    c.lease_until =
+        c.restored ? std::min(c.lease_until, fresh_lease) : fresh_lease;
+  }
+  c.evidence_at = e.at;
+}
+
+void DemotionController::ObserveRoles(const ControllerSnapshot& s) {
+  std::uint64_t changes = 0;
+  if (role_changes_seen_ && s.role_changes > *role_changes_seen_) {
+    changes = s.role_changes - *role_changes_seen_;
+  }
+  role_changes_seen_ = s.role_changes;
+  // Callers without a change counter: compare with the last known role.
+  if (Known(s.role)) {
+    if (last_known_role_ && *last_known_role_ != s.role && changes == 0)
+      changes = 1;
+    last_known_role_ = s.role;
+  }
+  changes = std::min<std::uint64_t>(changes, params_.flap_changes);
+  for (std::uint64_t i = 0; i < changes; ++i) role_changes_.push_back(s.now);
+  while (!role_changes_.empty() &&
+         s.now - role_changes_.front() > params_.flap_window) {
+    role_changes_.pop_front();
   }
 }
 
-void DemotionController::ObserveRole(Role role, ControllerTime now) {
-  if (role == Role::kUnknown) return;  // an unreadable role is not a flap
-  if (last_role_ && *last_role_ != role) role_changes_.push_back(now);
-  last_role_ = role;
+void DemotionController::Age(CheckHealth& c, ControllerTime now, bool frozen,
+                             Decision& d) {
+  if (c.down && now >= c.lease_until) {
+    // No fresh evidence within the lease: withdraw and forget the streak.
+    if (c.weight > 0) d.expired.push_back(c.name);
+    c.down = c.recovering = c.restored = false;
+    c.consecutive_fail = c.consecutive_ok = 0;
+    c.withdrawn = true;
+  }
+  // While frozen the contribution holds, so recovery waits too.
+  if (c.down && c.recovering && !frozen &&
+      now - c.recovering_since >= params_.hold_down) {
+    c.down = c.recovering = c.restored = false;
+  }
 }
 
 void DemotionController::ApplyRule(CheckHealth& c, Role role,
                                    const PeerAssessment& peer,
-                                   Decision& d) const {
+                                   bool peer_never_heard, Decision& d) const {
+  const bool was_contributing = c.contributing;
   c.contributing = false;
   c.suppressed_by.reset();
-  if (!c.down || c.weight <= 0) return;
+  if (!c.Leased(d.at)) return;
   const bool master = role == Role::kMaster;
-  if (c.scope == Scope::kLocal) {
+  std::optional<Suppression> why;
+  if (c.scope == Scope::kLocal ||
+      params_.upstream_failover == UpstreamFailover::kAlways) {
     // On MASTER, demoting only helps if the peer can take over. On BACKUP
     // (or INIT) the contribution only keeps the pair preferring the peer.
-    if (master && !peer.ready) {
-      c.suppressed_by = Suppression::kPeerNotReady;
-    } else {
-      c.contributing = true;
-    }
-  } else {
-    switch (params_.upstream_failover) {
-      case UpstreamFailover::kNever:
-        c.suppressed_by = Suppression::kUpstreamPolicy;
-        break;
-      case UpstreamFailover::kAlways:
-        if (master && !peer.ready) {
-          c.suppressed_by = Suppression::kPeerNotReady;
-        } else {
-          c.contributing = true;
-        }
-        break;
-      case UpstreamFailover::kPeerConfirmed:
-        if (master && !peer.ready) {
-          c.suppressed_by = Suppression::kPeerNotReady;
-        } else if (!peer.upstream_ok) {
-          c.suppressed_by = Suppression::kUpstreamPolicy;
-        } else {
-          c.contributing = true;
-        }
-        break;
-    }
+    if (master && !peer.ready) why = Suppression::kPeerNotReady;
+  } else if (params_.upstream_failover == UpstreamFailover::kNever) {
+    why = Suppression::kUpstreamPolicy;
+  } else if (master && !peer.ready) {
+    why = Suppression::kPeerNotReady;
+  } else if (!peer.upstream_ok) {
+    why = Suppression::kUpstreamPolicy;
   }
-  if (c.suppressed_by) d.suppressed.insert(*c.suppressed_by);
+  // A peer not heard from since this process started is no evidence
+  // either way: a share already applied (restored) stays until it is.
+  const bool by_policy = c.scope == Scope::kUpstream &&
+                         params_.upstream_failover == UpstreamFailover::kNever;
+  if (why && !by_policy && peer_never_heard && was_contributing) why.reset();
+  if (why) {
+    c.suppressed_by = why;
+    d.suppressed.insert(*why);
+  } else {
+    c.contributing = true;
+  }
 }
 
-Decision DemotionController::Evaluate(Role role,
-                                      const std::optional<PeerSnapshot>& peer,
-                                      ControllerTime now) {
-  ObserveRole(role, now);
-  while (!role_changes_.empty() &&
-         now - role_changes_.front() > params_.flap_window) {
-    role_changes_.pop_front();
-  }
+Decision DemotionController::Evaluate(const ControllerSnapshot& s) {
+  for (const auto& e : s.events) Observe(e);
+  ObserveRoles(s);
   Decision d;
-  d.role = role;
+  d.at = s.now;
+  d.role = s.role;
   d.role_changes_in_window = static_cast<int>(role_changes_.size());
   d.flap_guard_engaged = d.role_changes_in_window >= params_.flap_changes;
+  const bool hold = d.flap_guard_engaged || s.role == Role::kUnknown;
 
   std::set<std::string> upstream_names;
   for (auto& [name, c] : checks_) {
-    if (c.down && c.recovering &&
-        now - c.recovering_since >= params_.hold_down) {
-      c.down = c.recovering = c.restored = false;
-    }
+    Age(c, s.now, hold, d);
     if (c.scope == Scope::kUpstream) upstream_names.insert(name);
   }
-  d.peer = AssessPeer(peer, params_.peer_name, now, params_.peer_stale_after,
-                      upstream_names);
-  int sum = 0;
+  d.peer = AssessPeer(s.peer, params_.peer_name, s.now,
+                      params_.peer_stale_after, upstream_names);
+  int sum = 0, leased = 0;
   for (const auto& name : order_) {
     CheckHealth& c = checks_.at(name);
-    ApplyRule(c, role, d.peer, d);
+    if (hold) {
+      // Frozen: the gates do not move; what holds is what a lease backs.
+      c.suppressed_by.reset();
+      c.contributing = c.Leased(s.now);
+    } else {
+      ApplyRule(c, s.role, d.peer, !s.peer.has_value(), d);
+    }
     if (c.contributing) sum += c.weight;
+    if (c.Leased(s.now)) leased += c.weight;
     d.checks.push_back(c);
   }
   d.computed = sum;
   d.desired = std::min(sum, params_.max);
   if (sum > params_.max) d.suppressed.insert(Suppression::kCap);
   const int held = last_.desired;
-  if (role == Role::kUnknown) {
-    d.desired = held;
-    d.suppressed.insert(Suppression::kRoleUnknown);
-  }
-  if (d.flap_guard_engaged) {
-    d.desired = held;
-    d.suppressed.insert(Suppression::kFlapGuard);
+  if (hold) {
+    // Never more than before, never more than fresh evidence backs.
+    d.desired = std::min({held, leased, params_.max});
+    d.suppressed.insert(d.flap_guard_engaged ? Suppression::kFlapGuard
+                                             : Suppression::kRoleUnknown);
   }
   d.reason = Reason(d, held);
   last_ = d;
   return d;
 }
 
-std::vector<std::string> DemotionController::DownChecks() const {
-  std::vector<std::string> out;
+std::vector<RecordedShare> DemotionController::ContributingShares() const {
+  std::vector<RecordedShare> out;
   for (const auto& name : order_) {
-    if (checks_.at(name).down) out.push_back(name);
+    const CheckHealth& c = checks_.at(name);
+    if (!c.contributing) continue;
+    RecordedShare share{c.name, c.weight, std::nullopt, std::nullopt};
+    const bool unfresh = c.evidence == Evidence::kUnknown ||
+                         c.evidence == Evidence::kNotApplicable ||
+                         c.evidence == Evidence::kRestored;
+    if (unfresh) {
+      share.unknown_since_ms = ToMs(c.unknown_since);
+      share.lease_until_ms = ToMs(c.lease_until);
+    }
+    out.push_back(std::move(share));
   }
   return out;
 }
 
-std::string DemotionController::Reason(const Decision& d, int held) const {
-  const std::string role = Upper(RoleName(d.role));
-  auto describe = [&](const CheckHealth& c) {
-    std::string s = c.name;
-    if (c.consecutive_fail > 0) {
-      s += " failed " + std::to_string(c.consecutive_fail) + "x";
-    } else if (c.restored) {
-      s += " was down before restart";
-    } else {
-      s += " is down";
-    }
-    s += " on " + role;
-    if (c.recovering) {
-      s += " (recovered " + std::to_string(c.consecutive_ok) +
-           "x, withdrawn after hold_down " + FormatDuration(params_.hold_down) +
-           ")";
-    }
-    if (!c.applicable) s += " (held: not run in this role)";
-    return s;
-  };
-  if (d.flap_guard_engaged) {
-    return "flap guard: " + std::to_string(d.role_changes_in_window) +
-           " role changes within " + FormatDuration(params_.flap_window) +
-           "; holding " + std::to_string(held) + " (rules say " +
-           std::to_string(std::min(d.computed, params_.max)) + ")";
-  }
-  if (d.role == Role::kUnknown) {
-    return "role unknown; holding " + std::to_string(held);
-  }
-  std::vector<std::string> contributing, suppressed, observe_only;
-  for (const auto& c : d.checks) {
-    if (c.contributing) {
-      std::string s = describe(c);
-      if (c.scope == Scope::kUpstream) {
-        s += params_.upstream_failover == UpstreamFailover::kAlways
-                 ? " (upstream, upstream_failover always)"
-                 : " (upstream, " + d.peer.upstream_summary + ")";
-      }
-      contributing.push_back(s);
-    } else if (c.suppressed_by) {
-      std::string why;
-      if (*c.suppressed_by == Suppression::kPeerNotReady) {
-        why = d.peer.summary;
-      } else if (params_.upstream_failover == UpstreamFailover::kNever) {
-        why = "upstream_failover is never";
-      } else {
-        why = d.peer.upstream_summary.empty() ? d.peer.summary
-                                              : d.peer.upstream_summary;
-      }
-      suppressed.push_back(describe(c) + " but " + why);
-    } else if (c.down) {
-      observe_only.push_back(c.name);
-    }
-  }
-  if (d.desired > 0) {
-    std::string r = "demoting by " + std::to_string(d.desired) + ": " +
-                    Join(contributing, ", ");
-    r += d.role == Role::kMaster
-             ? ", " + d.peer.summary
-             : " (kept on " + role + " so the pair prefers the healthy node)";
-    if (d.suppressed.count(Suppression::kCap)) {
-      r += "; capped at max " + std::to_string(params_.max) + " (sum " +
-           std::to_string(d.computed) + ")";
-    }
-    if (!suppressed.empty()) r += "; not counted: " + Join(suppressed, ", ");
-    return r;
-  }
-  if (!suppressed.empty()) return "not demoting: " + Join(suppressed, "; ");
-  if (!observe_only.empty()) {
-    return "not demoting: " + Join(observe_only, ", ") +
-           " down but observe only (weight 0)";
-  }
-  return "not demoting: all weighted checks healthy";
+std::vector<std::int64_t> DemotionController::RoleChangesMs() const {
+  std::vector<std::int64_t> out;
+  for (auto t : role_changes_) out.push_back(ToMs(t));
+  return out;
 }
 
 }  // namespace ipv6ha

@@ -1,17 +1,19 @@
 #pragma once
 
-// The demotion controller: pure logic from check results, role, peer view
-// and a time point (passed in; tests use a fake clock) to the contribution
-// this node should add to its CARP/VRRP demotion. It never touches the OS.
+// The demotion controller: pure logic from one snapshot (the check results
+// published since the last evaluation, the role, the peer view and a time
+// point; tests use a fake clock) to the contribution this node should add
+// to its CARP/VRRP demotion. It never touches the OS and never reads a
+// clock of its own.
 //
-// Results are counted once per run: Observe() is given each check's run
-// counter (CheckRecord::runs) and ignores a run it has already seen, so the
-// same result may be offered several times (listener and periodic
-// snapshot) without double counting. A check that is not applicable in the
-// current role, or whose result is unknown, holds its state.
-//
-// The decision table (docs/demotion.md) is implemented in Evaluate().
-// Not thread safe: the DemotionService serialises calls.
+// Evidence lease: a down check's share counts only while fresh evidence
+// backs it. A failure (or, while recovering, a success) is fresh for one
+// run (`interval + timeout`); when the check turns unknown or not
+// applicable, or its next result is overdue, or it was restored after a
+// restart, its share is *held* for at most `unknown_hold`, then withdrawn
+// and the check is no longer down. The decision table (docs/demotion.md) is
+// implemented in Evaluate().
+// Not thread safe: the DemotionService calls it from its controller thread.
 
 #include <chrono>
 #include <cstdint>
@@ -24,8 +26,10 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "checks/check_registry.h"
 #include "checks/peer_view.h"
 #include "exporter/demotion/demotion_config.h"
+#include "exporter/demotion/demotion_state_store.h"
 #include "exporter/demotion/peer_assessment.h"
 
 namespace ipv6ha {
@@ -37,6 +41,7 @@ struct ControllerParams {
   int fall = 3;
   int rise = 5;
   std::chrono::milliseconds hold_down{std::chrono::seconds(30)};
+  std::chrono::milliseconds unknown_hold{std::chrono::minutes(5)};
   int max = 240;
   UpstreamFailover upstream_failover = UpstreamFailover::kPeerConfirmed;
   int flap_changes = 4;
@@ -65,32 +70,56 @@ inline constexpr Suppression kAllSuppressions[] = {
 
 std::string_view SuppressionName(Suppression s);
 
-// One check result as the controller sees it.
-struct CheckInput {
+// One published result as the controller sees it. A check marked not
+// applicable in the current role arrives as applicable = false.
+struct CheckEvent {
   std::string name;
-  Scope scope = Scope::kLocal;
-  int weight = 0;
   CheckStatus status = CheckStatus::kUnknown;
   bool applicable = true;
-  std::uint64_t run = 0;  // increases with every published result
+  ControllerTime at{};
 };
+
+// Everything one evaluation looks at, taken once.
+struct ControllerSnapshot {
+  std::vector<CheckEvent> events;  // published since the last one, in order
+  Role role = Role::kUnknown;
+  // Changes between two known roles so far (monotonic; its first value is
+  // the baseline), for the flap guard.
+  std::uint64_t role_changes = 0;
+  std::optional<PeerSnapshot> peer;
+  ControllerTime now{};
+};
+
+// What backs a check's share, by its latest result.
+enum class Evidence { kNone, kFail, kOk, kUnknown, kNotApplicable, kRestored };
+std::string_view EvidenceName(Evidence e);
 
 // A check's health as tracked by the controller.
 struct CheckHealth {
   std::string name;
   Scope scope = Scope::kLocal;
   int weight = 0;
-  bool applicable = true;
-  CheckStatus last_status = CheckStatus::kUnknown;
-  std::uint64_t last_run = 0;
+  std::chrono::milliseconds run{0};  // interval + timeout: one run
+  Evidence evidence = Evidence::kNone;
+  ControllerTime evidence_at{};    // its latest result, or the restart
+  ControllerTime unknown_since{};  // start of the run without fresh results
+  ControllerTime lease_until{};    // the share is withdrawn at this time
   int consecutive_fail = 0;
   int consecutive_ok = 0;
-  bool down = false;        // `fall` failures seen, not yet recovered
-  bool restored = false;    // down because the state file said so
+  bool down = false;        // `fall` failures seen, not recovered or expired
+  bool restored = false;    // down from the state file, not yet confirmed
   bool recovering = false;  // `rise` successes seen, hold_down running
   ControllerTime recovering_since{};
+  bool withdrawn = false;     // its lease expired (until the next ok/fail)
   bool contributing = false;  // its weight is in `desired`
   std::optional<Suppression> suppressed_by;
+
+  // True while its share lives: down, weighted, lease not expired.
+  bool Leased(ControllerTime now) const {
+    return down && weight > 0 && now < lease_until;
+  }
+  // True when no fresh result backs the share (it is held).
+  bool Held(ControllerTime now) const;
 };
 
 struct Decision {
@@ -103,33 +132,46 @@ struct Decision {
   Role role = Role::kUnknown;
   PeerAssessment peer;
   std::vector<CheckHealth> checks;
+  std::vector<std::string> expired;  // shares withdrawn by this evaluation
+  ControllerTime at{};
 };
 
 class DemotionController {
  public:
-  explicit DemotionController(ControllerParams params);
+  DemotionController(ControllerParams params,
+                     const std::vector<CheckSettings>& checks);
 
-  // After a restart: these checks were down and `contribution` was applied.
-  void Restore(const std::vector<std::string>& down_checks, int contribution);
-  void Observe(const CheckInput& input, ControllerTime now);
-  // Records a role change for the flap guard (Evaluate also calls it).
-  void ObserveRole(Role role, ControllerTime now);
-  Decision Evaluate(Role role, const std::optional<PeerSnapshot>& peer,
-                    ControllerTime now);
+  // After a restart: these shares were contributing, `applied` is in the
+  // sink, and these role changes (monotonic ms) happened. Only configured,
+  // weighted checks are restored; each must be confirmed by a fresh
+  // failure within its lease.
+  void Restore(const std::vector<RecordedShare>& shares,
+               const std::vector<std::int64_t>& role_changes_ms, int applied,
+               ControllerTime now);
+  Decision Evaluate(const ControllerSnapshot& snapshot);
 
-  std::vector<std::string> DownChecks() const;
+  // What must survive a restart: the contributing shares and the role
+  // changes in the flap window.
+  std::vector<RecordedShare> ContributingShares() const;
+  std::vector<std::int64_t> RoleChangesMs() const;
   const Decision& last() const { return last_; }
   const ControllerParams& params() const { return params_; }
 
  private:
+  void Observe(const CheckEvent& event);
+  void ObserveRoles(const ControllerSnapshot& s);
+  void Age(CheckHealth& c, ControllerTime now, bool frozen, Decision& d);
   void ApplyRule(CheckHealth& c, Role role, const PeerAssessment& peer,
-                 Decision& d) const;
+                 bool peer_never_heard, Decision& d) const;
   std::string Reason(const Decision& d, int held) const;
+  std::string HoldReason(const Decision& d, int held) const;
+  std::string Describe(const CheckHealth& c, const Decision& d) const;
 
   ControllerParams params_;
   std::map<std::string, CheckHealth> checks_;
   std::vector<std::string> order_;
-  std::optional<Role> last_role_;
+  std::optional<std::uint64_t> role_changes_seen_;
+  std::optional<Role> last_known_role_;
   std::deque<ControllerTime> role_changes_;
   Decision last_;
 };

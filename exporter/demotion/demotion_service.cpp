@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "exporter/config/duration.h"
 #include "exporter/demotion/carp_sysctl_sink.h"
 #include "exporter/demotion/command_sink.h"
 #include "exporter/demotion/track_file_sink.h"
@@ -9,47 +10,53 @@
 namespace ipv6ha {
 namespace {
 
-// What makes a decision different for the log: not the failure counts
-// (they grow with every run), but what counts, what is held back, and why.
+// Results queued while an evaluation is slow (a `command` sink runs up to
+// 10 s): far more than checks publish meanwhile; beyond it the oldest go.
+constexpr std::size_t kInboxLimit = 65536;
+
+// What makes a decision different for the log: not the failure counts or
+// the hold's age (they grow with every run), but what counts, what is held
+// or held back, and why.
 std::string DecisionKey(const Decision& d) {
-  std::string key =
-      std::to_string(d.desired) + "|" + std::string(RoleName(d.role)) + "|" +
-      (d.peer.ready ? "r" : "n") + (d.peer.upstream_ok ? "u" : "-") +
-      (d.flap_guard_engaged ? "F" : "-");
-  for (Suppression s : d.suppressed)
-    key += "|" + std::string(SuppressionName(s));
+  std::string key = std::to_string(d.desired);
+  key += '|';
+  key += RoleName(d.role);
+  key += d.peer.ready ? 'r' : 'n';
+  key += d.peer.upstream_ok ? 'u' : '-';
+  key += d.flap_guard_engaged ? 'F' : '-';
+  for (Suppression s : d.suppressed) {
+    key += '|';
+    key += SuppressionName(s);
+  }
   for (const auto& c : d.checks) {
-    key +=
-        "|" + c.name + (c.down ? "D" : "-") + (c.recovering ? "R" : "-") +
-        (c.contributing ? "C" : "-") + (c.applicable ? "A" : "-") +
-        (c.suppressed_by ? std::string(SuppressionName(*c.suppressed_by)) : "");
+    key += '|';
+    key += c.name;
+    for (bool flag :
+         {c.down, c.recovering, c.contributing, c.Held(d.at), c.withdrawn}) {
+      key += flag ? '1' : '0';
+    }
+    key += EvidenceName(c.evidence);
+    if (c.suppressed_by) key += SuppressionName(*c.suppressed_by);
   }
   return key;
-}
-
-CheckInput ToInput(const CheckRecord& r) {
-  CheckInput in;
-  in.name = r.settings.name;
-  in.scope = r.settings.scope;
-  in.weight = r.settings.weight;
-  in.status = r.status();
-  in.applicable = r.applicable;
-  in.run = r.runs;
-  return in;
 }
 
 }  // namespace
 
 std::unique_ptr<DemotionSink> MakeDemotionSink(const DemotionConfig& c) {
   if (c.sink == "carp_sysctl") {
-    return std::make_unique<CarpSysctlSink>(MakeKernelCarpDemotionCounter());
+    return std::make_unique<AdditiveSink>(c.sink,
+                                          MakeKernelCarpDemotionCounter());
   }
-  if (c.sink == "keepalived_track_file")
-    return std::make_unique<TrackFileSink>(c.track_file);
-  if (c.sink == "command") {
-    return std::make_unique<CommandSink>(c.command, std::chrono::seconds(10));
+  std::unique_ptr<DemotionValue> value;
+  if (c.sink == "keepalived_track_file") {
+    value = std::make_unique<TrackFileSink>(c.track_file);
+  } else if (c.sink == "command") {
+    value = std::make_unique<CommandSink>(c.command, std::chrono::seconds(10));
+  } else {
+    value = std::make_unique<NoneValue>();
   }
-  return std::make_unique<NoneSink>();
+  return std::make_unique<AbsoluteSink>(c.sink, std::move(value));
 }
 
 std::unique_ptr<DemotionStateStore> MakeDemotionStateStore(
@@ -64,231 +71,177 @@ DemotionService::DemotionService(DemotionConfig config, ControllerParams params,
                                  const std::vector<CheckSettings>& checks,
                                  DemotionInputs inputs)
     : config_(std::move(config)),
-      sink_(std::move(sink)),
-      store_(std::move(store)),
+      params_(params),
       inputs_(std::move(inputs)),
-      controller_(std::move(params)) {
-  for (const auto& s : checks) {
-    controller_.Observe(
-        {s.name, s.scope, s.weight, CheckStatus::kUnknown, true, 0}, {});
-  }
+      controller_(std::move(params), checks),
+      writer_(std::move(sink), std::move(store),
+              config_.enabled && !config_.dry_run) {
+  Decision before_start;
+  before_start.reason = "not evaluated yet: starting";
+  PublishLocked(before_start);
 }
 
-DemotionService::~DemotionService() { StopTimer(); }
+DemotionService::~DemotionService() { StopThread(); }
 
-void DemotionService::Start(ControllerTime now) {
-  std::lock_guard lock(mutex_);
-  ReconcileLocked();
-  if (inputs_.snapshot) {
-    for (const auto& r : inputs_.snapshot()) ObserveLocked(r, now);
-  }
-  EvaluateLocked(now);
+ControllerTime DemotionService::Now() const {
+  return inputs_.now ? inputs_.now() : ControllerClock::now();
 }
 
-void DemotionService::ReconcileLocked() {
-  if (auto e = sink_->Epoch()) epoch_ = *e;
-  if (!store_) return;
-  auto loaded = store_->Load();
-  if (!loaded) {
-    state_error_ = loaded.error().message;
-    reconcile_note_ =
-        "state file unreadable, assuming no contribution: " + state_error_;
-    spdlog::error("demotion: {}", reconcile_note_);
-    return;
+void DemotionService::Start() {
+  std::lock_guard lock(eval_mutex_);
+  if (auto record = writer_.Start()) {
+    controller_.Restore(record->contributing, record->role_changes_ms,
+                        writer_.report().applied.value_or(0), Now());
   }
-  if (!loaded->has_value()) {
-    reconcile_note_ = "no state file yet: no contribution recorded";
-  } else {
-    const DemotionState& rec = **loaded;
-    if (sink_->Additive()) {
-      const auto outcome =
-          ReconcileAdditive(rec, sink_->Epoch(), sink_->ReadBack());
-      applied_ = outcome.applied;
-      reconcile_note_ = outcome.note;
-    } else {
-      applied_ = rec.applied;
-      if (rec.pending) {
-        auto back = sink_->ReadBack();
-        applied_ = back ? static_cast<int>(*back) : *rec.pending;
-      }
-      reconcile_note_ = "recorded contribution " + std::to_string(applied_) +
-                        " will be rewritten to " + std::string(sink_->Name());
-      resync_ = true;
-    }
-    controller_.Restore(rec.down, applied_);
-    spdlog::info("demotion: reconciled from {}: {}", store_->path(),
-                 reconcile_note_);
-  }
-  if (!sink_->Additive()) resync_ = true;
-  if (WritesAllowed()) SaveLocked(std::nullopt, std::nullopt);
+  EvaluateLocked();
 }
 
-void DemotionService::StartTimer(std::chrono::milliseconds period) {
-  std::lock_guard lock(timer_mutex_);
-  if (timer_.joinable()) return;
-  timer_stop_ = false;
-  timer_ = std::thread([this, period] {
-    std::unique_lock tl(timer_mutex_);
-    while (!timer_stop_) {
-      if (timer_cv_.wait_for(tl, period, [this] { return timer_stop_; })) break;
-      tl.unlock();
-      Evaluate(ControllerClock::now());
-      tl.lock();
+void DemotionService::StartThread(std::chrono::milliseconds period) {
+  std::lock_guard lock(inbox_mutex_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this, period] {
+    std::unique_lock l(inbox_mutex_);
+    while (!stop_) {
+      inbox_cv_.wait_for(l, period, [this] { return stop_ || woken_; });
+      if (stop_) break;
+      woken_ = false;
+      l.unlock();
+      EvaluateNow();
+      l.lock();
     }
   });
 }
 
-void DemotionService::StopTimer() {
+void DemotionService::StopThread() {
+  std::thread thread;
   {
-    std::lock_guard lock(timer_mutex_);
-    timer_stop_ = true;
+    std::lock_guard lock(inbox_mutex_);
+    stop_ = true;
+    thread = std::move(thread_);
   }
-  timer_cv_.notify_all();
-  if (timer_.joinable()) timer_.join();
+  inbox_cv_.notify_all();
+  if (thread.joinable()) thread.join();
 }
 
 void DemotionService::OnResult(const CheckRecord& record) {
-  OnResultAt(record, ControllerClock::now());
-}
-
-void DemotionService::OnResultAt(const CheckRecord& record,
-                                 ControllerTime now) {
-  std::lock_guard lock(mutex_);
-  if (shut_down_) return;
-  ObserveLocked(record, now);
-  EvaluateLocked(now);
-}
-
-void DemotionService::OnRoleChange(Role role) {
-  std::lock_guard lock(mutex_);
-  controller_.ObserveRole(role, ControllerClock::now());
-}
-
-Decision DemotionService::Evaluate(ControllerTime now) {
-  std::lock_guard lock(mutex_);
-  if (inputs_.snapshot) {
-    for (const auto& r : inputs_.snapshot()) ObserveLocked(r, now);
+  CheckEvent e{record.settings.name, record.status(), record.applicable, Now()};
+  {
+    std::lock_guard lock(inbox_mutex_);
+    if (inbox_.size() >= kInboxLimit) {
+      inbox_.erase(inbox_.begin());
+      ++dropped_results_;
+    }
+    inbox_.push_back(std::move(e));
+    woken_ = true;
   }
-  return EvaluateLocked(now);
+  inbox_cv_.notify_one();
 }
 
-void DemotionService::ObserveLocked(const CheckRecord& record,
-                                    ControllerTime now) {
-  controller_.Observe(ToInput(record), now);
+void DemotionService::Wake() {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    woken_ = true;
+  }
+  inbox_cv_.notify_one();
 }
 
-Decision DemotionService::EvaluateLocked(ControllerTime now) {
-  const Role role = inputs_.role ? inputs_.role() : Role::kUnknown;
-  std::optional<PeerSnapshot> peer;
-  if (inputs_.peer) peer = inputs_.peer();
-  Decision d = controller_.Evaluate(role, peer, now);
+Decision DemotionService::EvaluateNow() {
+  std::lock_guard lock(eval_mutex_);
+  return EvaluateLocked();
+}
+
+Decision DemotionService::EvaluateLocked() {
+  ControllerSnapshot s;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    s.events.swap(inbox_);
+  }
+  const RoleSample role = inputs_.role ? inputs_.role() : RoleSample{};
+  s.role = role.role;
+  s.role_changes = role.changes;
+  if (inputs_.peer) s.peer = inputs_.peer();
+  s.now = Now();
+  Decision d = controller_.Evaluate(s);
   if (!WritesAllowed() && d.desired > 0)
     d.suppressed.insert(Suppression::kDryRun);
-  if (const std::string key = DecisionKey(d); key != last_logged_key_) {
-    const std::string prefix = WritesAllowed() ? "" : "(dry run) ";
-    if (d.desired != decision_.desired ||
-        d.suppressed != decision_.suppressed) {
-      spdlog::warn("demotion: {}{}", prefix, d.reason);
-    } else {
-      spdlog::info("demotion: {}{}", prefix, d.reason);
-    }
-    last_logged_key_ = key;
-  }
-  decision_ = d;
-  if (!shut_down_) ConvergeLocked(d.desired, d.reason);
+  LogLocked(d);
+  if (!shut_down_) writer_.Converge(d.desired, RecordLocked(), d.reason);
+  PublishLocked(d);
+  if (inputs_.published) inputs_.published(d);
   return d;
 }
 
-bool DemotionService::SaveLocked(std::optional<int> pending,
-                                 std::optional<std::int64_t> before) {
-  if (!store_) return true;
-  DemotionState s;
-  s.applied = applied_;
-  s.pending = pending;
-  s.before = before;
-  s.epoch = epoch_;
-  s.sink = std::string(sink_->Name());
-  // A clean stop withdraws and forgets; a crash keeps the down checks.
-  if (!shut_down_) s.down = controller_.DownChecks();
-  if (auto st = store_->Save(s); !st) {
-    ++state_errors_;
-    if (state_error_ != st.error().message) {
-      spdlog::error("demotion: cannot record state, not changing the sink: {}",
-                    st.error().message);
-    }
-    state_error_ = st.error().message;
-    return false;
-  }
-  if (!state_error_.empty())
-    spdlog::info("demotion: state file writable again");
-  state_error_.clear();
-  return true;
+ControllerRecord DemotionService::RecordLocked() const {
+  return {controller_.ContributingShares(), controller_.RoleChangesMs()};
 }
 
-void DemotionService::ConvergeLocked(int target, const std::string& reason) {
-  if (!WritesAllowed()) return;
-  target = std::clamp(target, 0, config_.max);
-  if (commit_pending_ && SaveLocked(std::nullopt, std::nullopt))
-    commit_pending_ = false;
-  if (target == applied_ && !resync_) return;
-  std::optional<std::int64_t> before;
-  if (sink_->Additive()) {
-    if (auto rb = sink_->ReadBack()) before = *rb;
+void DemotionService::LogLocked(const Decision& d) {
+  for (const auto& name : d.expired) {
+    ++expiries_[name];
+    spdlog::warn(
+        "demotion: withdrew the share of {}: no fresh result within its "
+        "lease (unknown_hold {})",
+        name, FormatDuration(params_.unknown_hold));
   }
-  // Intent first: after a crash from here on, the state file names the change.
-  if (!SaveLocked(target, before)) return;
-  const int from = applied_;
-  if (auto st = sink_->Apply(from, target); !st) {
-    ++sink_errors_;
-    if (sink_error_ != st.error().message) {
-      spdlog::error("demotion: {} sink failed: {}", sink_->Name(),
-                    st.error().message);
-    }
-    sink_error_ = st.error().message;
-    SaveLocked(std::nullopt, std::nullopt);
-    return;
+  const std::string key = DecisionKey(d);
+  if (key == last_logged_key_) return;
+  const std::string prefix = WritesAllowed() ? "" : "(dry run) ";
+  if (d.desired != last_desired_ || d.suppressed != last_suppressed_) {
+    spdlog::warn("demotion: {}{}", prefix, d.reason);
+  } else {
+    spdlog::info("demotion: {}{}", prefix, d.reason);
   }
-  if (!sink_error_.empty())
-    spdlog::info("demotion: {} sink works again", sink_->Name());
-  sink_error_.clear();
-  resync_ = false;
-  applied_ = target;
-  if (target > from) ++changes_up_;
-  if (target < from) ++changes_down_;
-  if (target != from) {
-    spdlog::warn("demotion: applied {} (was {}) via {}: {}", target, from,
-                 sink_->Name(), reason);
+  last_logged_key_ = key;
+  last_desired_ = d.desired;
+  last_suppressed_ = d.suppressed;
+}
+
+void DemotionService::PublishLocked(const Decision& d) {
+  std::uint64_t dropped = 0;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    dropped = dropped_results_;
   }
-  if (!SaveLocked(std::nullopt, std::nullopt)) commit_pending_ = true;
+  std::lock_guard lock(report_mutex_);
+  report_.decision = d;
+  report_.writer = writer_.report();
+  report_.expiries = expiries_;
+  report_.dropped_results = dropped;
 }
 
 void DemotionService::Shutdown() {
-  StopTimer();
-  std::lock_guard lock(mutex_);
+  StopThread();
+  std::lock_guard lock(eval_mutex_);
   if (shut_down_) return;
-  const bool withdraw = WritesAllowed() && !config_.keep_on_exit;
-  if (applied_ != 0 && !withdraw) {
-    spdlog::info("demotion: leaving contribution {} in place on stop",
-                 applied_);
-  }
   shut_down_ = true;
-  if (withdraw) {
-    if (applied_ != 0)
+  const auto applied = writer_.report().applied;
+  if (!WritesAllowed()) return;
+  if (config_.keep_on_exit) {
+    if (applied && *applied != 0)
+      spdlog::info("demotion: leaving contribution {} in place on stop",
+                   *applied);
+    // The shares stay recorded: the next start restores and re-confirms.
+    if (applied) writer_.Converge(*applied, RecordLocked(), "stop");
+  } else {
+    if (applied && *applied != 0)
       spdlog::info("demotion: withdrawing our contribution {} on stop",
-                   applied_);
-    ConvergeLocked(0, "clean stop");
+                   *applied);
+    // Even at 0: the record must not name a share for the next start.
+    writer_.Converge(0, ControllerRecord{}, "clean stop");
   }
+  PublishLocked(controller_.last());
 }
 
 void DemotionService::Release() {
-  StopTimer();
-  std::lock_guard lock(mutex_);
+  StopThread();
+  std::lock_guard lock(eval_mutex_);
   shut_down_ = true;
 }
 
 int DemotionService::applied() const {
-  std::lock_guard lock(mutex_);
-  return applied_;
+  std::lock_guard lock(report_mutex_);
+  return report_.writer.applied.value_or(0);
 }
 
 }  // namespace ipv6ha

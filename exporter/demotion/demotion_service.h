@@ -1,22 +1,29 @@
 #pragma once
 
-// Owns the demotion controller, the sink and the state file, and keeps the
-// sink in step with the controller's decision:
-//  - OnResult() is the ResultStore listener (one call per published result);
-//  - Evaluate() also runs on its own timer (hold_down expiry, peer and role
-//    changes);
-//  - Start() reconciles the sink with the state file (crash recovery);
-//  - Shutdown() withdraws our contribution unless keep_on_exit.
-// dry_run (or enabled: false) computes and reports but writes nothing, not
-// even the state file. When the state file cannot be written the sink is
-// not changed (the intent must be durable first); it retries on every
-// evaluation. Thread safe: every entry point takes one mutex.
+// Runs the demotion controller on one thread of its own and keeps the sink
+// in step with it through one ContributionWriter:
+//  - listeners only wake that thread: OnResult() (the ResultStore
+//    listener) queues the result, Wake() (role monitor, peer view) asks
+//    for an evaluation; neither touches the sink, the state file or the
+//    controller, so no check's worker ever waits for a sysctl write, an
+//    fsync or the `command` sink's 10 s timeout;
+//  - each evaluation takes one snapshot (the queued results, each exactly
+//    once, the role with its change count, the peer view, the clock),
+//    evaluates and hands the target to the writer;
+//  - the thread also evaluates every `period` (leases, hold_down and the
+//    flap window expire with time; a failed write is retried);
+//  - Start() reconciles with the state file and restores the shares that
+//    were contributing; Shutdown() withdraws unless keep_on_exit and
+//    records nothing contributing; Release() hands over (config reload).
+// dry_run (or enabled: false) computes and reports but writes nothing.
+// Thread safe: Status() and Collect() read the last published report.
 
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -26,18 +33,21 @@
 
 #include "checks/check_registry.h"
 #include "checks/peer_view.h"
+#include "exporter/demotion/contribution_writer.h"
 #include "exporter/demotion/demotion_config.h"
 #include "exporter/demotion/demotion_controller.h"
-#include "exporter/demotion/demotion_sink.h"
-#include "exporter/demotion/demotion_state_store.h"
 #include "exporter/result_store.h"
 
 namespace ipv6ha {
 
 struct DemotionInputs {
-  std::function<Role()> role;                          // required
-  std::function<std::optional<PeerSnapshot>()> peer;   // may be empty
-  std::function<std::vector<CheckRecord>()> snapshot;  // may be empty
+  std::function<RoleSample()> role;                   // required
+  std::function<std::optional<PeerSnapshot>()> peer;  // may be empty
+  std::function<ControllerTime()> now;                // empty: steady_clock
+  // May be empty. Called on the evaluating thread after each evaluation,
+  // once Status() shows it; must not block (the service status trigger
+  // only queues the decision).
+  std::function<void(const Decision&)> published;
 };
 
 class DemotionService : public prometheus::Collectable {
@@ -50,67 +60,76 @@ class DemotionService : public prometheus::Collectable {
                   DemotionInputs inputs);
   DemotionService(const DemotionService&) = delete;
   DemotionService& operator=(const DemotionService&) = delete;
-  ~DemotionService() override;  // stops the timer; does not withdraw
+  ~DemotionService() override;  // stops the thread; does not withdraw
 
-  // Reconciles with the state file, then applies the first decision.
-  void Start(ControllerTime now);
-  // Evaluates every `period` on a thread until Shutdown().
-  void StartTimer(std::chrono::milliseconds period);
+  // Reconciles with the state file, restores, applies the first decision.
+  void Start();
+  // Starts the controller thread (evaluates when woken, or every `period`).
+  void StartThread(std::chrono::milliseconds period);
+  // Queues one published result and wakes the controller thread.
   void OnResult(const CheckRecord& record);
-  // Same, at a given time (tests drive a fake clock through these).
-  void OnResultAt(const CheckRecord& record, ControllerTime now);
-  void OnRoleChange(Role role);
-  Decision Evaluate(ControllerTime now);
-  // Stops the timer; withdraws our contribution unless keep_on_exit.
+  // Something the snapshot reads (role, peer) changed.
+  void Wake();
+  // One evaluation on the caller's thread (tests, `check`); serialised with
+  // the controller thread.
+  Decision EvaluateNow();
+  // Stops the thread; withdraws our contribution unless keep_on_exit.
   void Shutdown();
-  // Stops the timer and all writing but leaves the contribution and the
+  // Stops the thread and all writing but leaves the contribution and the
   // state file for the next owner (config reload): it reconciles from them.
   void Release();
 
+  // Our contribution in the sink (0 while it cannot be told; see Status()).
   int applied() const;
   nlohmann::json Status() const;
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
+  // What Status() and Collect() show: copied after every evaluation.
+  struct Report {
+    Decision decision;
+    WriterReport writer;
+    std::map<std::string, std::uint64_t> expiries;  // per check
+    std::uint64_t dropped_results = 0;
+  };
+
   bool WritesAllowed() const { return config_.enabled && !config_.dry_run; }
-  void ObserveLocked(const CheckRecord& record, ControllerTime now);
-  Decision EvaluateLocked(ControllerTime now);
-  void ConvergeLocked(int target, const std::string& reason);
-  bool SaveLocked(std::optional<int> pending,
-                  std::optional<std::int64_t> before);
-  void ReconcileLocked();
-  void StopTimer();
+  ControllerTime Now() const;
+  Decision EvaluateLocked();
+  ControllerRecord RecordLocked() const;
+  void LogLocked(const Decision& d);
+  void PublishLocked(const Decision& d);
+  void StopThread();
 
   const DemotionConfig config_;
-  std::unique_ptr<DemotionSink> sink_;
-  std::unique_ptr<DemotionStateStore> store_;
-  DemotionInputs inputs_;
+  const ControllerParams params_;
+  const DemotionInputs inputs_;
 
-  mutable std::mutex mutex_;
+  // Evaluation: the controller, the writer and what only they touch.
+  std::mutex eval_mutex_;
   DemotionController controller_;
-  Decision decision_;
-  int applied_ = 0;
-  bool commit_pending_ = false;  // sink changed, commit record not yet written
-  bool resync_ = false;          // absolute sink: write once after start
-  std::string epoch_;
-  std::string reconcile_note_;
-  std::string sink_error_;
-  std::string state_error_;
-  std::uint64_t changes_up_ = 0;
-  std::uint64_t changes_down_ = 0;
-  std::uint64_t sink_errors_ = 0;
-  std::uint64_t state_errors_ = 0;
-  std::string last_logged_key_;  // decision last logged
+  ContributionWriter writer_;
+  std::map<std::string, std::uint64_t> expiries_;
+  std::string last_logged_key_;
+  int last_desired_ = 0;
+  std::set<Suppression> last_suppressed_;
   bool shut_down_ = false;
 
-  std::mutex timer_mutex_;
-  std::condition_variable timer_cv_;
-  bool timer_stop_ = false;
-  std::thread timer_;
+  // What listeners touch: the queue and the thread's wake-up.
+  std::mutex inbox_mutex_;
+  std::condition_variable inbox_cv_;
+  std::vector<CheckEvent> inbox_;
+  std::uint64_t dropped_results_ = 0;
+  bool woken_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+
+  mutable std::mutex report_mutex_;
+  Report report_;
 };
 
-// Builds the sink named in `config`: carp_sysctl on the kernel counter, the
-// track file, the command, or none.
+// Builds the sink named in `config`: carp_sysctl on the kernel counter
+// (additive), the track file, the command or none (absolute).
 std::unique_ptr<DemotionSink> MakeDemotionSink(const DemotionConfig& config);
 // The state store of `config`; null for sink none (nothing to record).
 std::unique_ptr<DemotionStateStore> MakeDemotionStateStore(

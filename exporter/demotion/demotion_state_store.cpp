@@ -20,11 +20,20 @@ bool IsServiceFlagMultiple(std::int64_t v) {
 }  // namespace
 
 std::string SerializeDemotionState(const DemotionState& s) {
-  nlohmann::json j{{"version", 1},
+  nlohmann::json shares = nlohmann::json::array();
+  for (const auto& c : s.contributing) {
+    nlohmann::json j{{"name", c.name}, {"weight", c.weight}};
+    if (c.unknown_since_ms)
+      j["unknown_since_monotonic_ms"] = *c.unknown_since_ms;
+    if (c.lease_until_ms) j["lease_until_monotonic_ms"] = *c.lease_until_ms;
+    shares.push_back(std::move(j));
+  }
+  nlohmann::json j{{"version", 2},
                    {"applied", s.applied},
                    {"epoch", s.epoch},
                    {"sink", s.sink},
-                   {"down", s.down}};
+                   {"contributing", std::move(shares)},
+                   {"role_changes_monotonic_ms", s.role_changes_ms}};
   if (s.pending) j["pending"] = *s.pending;
   if (s.before) j["before"] = *s.before;
   return j.dump() + "\n";
@@ -37,10 +46,28 @@ Expected<DemotionState> ParseDemotionState(const std::string& text) {
     s.applied = j.at("applied").get<int>();
     if (s.applied < 0) return Error{"recorded contribution is negative"};
     if (j.contains("pending")) s.pending = j.at("pending").get<int>();
+    if (s.pending && *s.pending < 0)
+      return Error{"recorded pending contribution is negative"};
     if (j.contains("before")) s.before = j.at("before").get<std::int64_t>();
     s.epoch = j.value("epoch", "");
     s.sink = j.value("sink", "");
-    s.down = j.value("down", std::vector<std::string>{});
+    for (const auto& c : j.value("contributing", nlohmann::json::array())) {
+      RecordedShare share;
+      share.name = c.at("name").get<std::string>();
+      share.weight = c.at("weight").get<int>();
+      if (c.contains("unknown_since_monotonic_ms")) {
+        share.unknown_since_ms =
+            c.at("unknown_since_monotonic_ms").get<std::int64_t>();
+      }
+      if (c.contains("lease_until_monotonic_ms")) {
+        share.lease_until_ms =
+            c.at("lease_until_monotonic_ms").get<std::int64_t>();
+      }
+      s.contributing.push_back(std::move(share));
+    }
+    s.role_changes_ms =
+        j.value("role_changes_monotonic_ms", std::vector<std::int64_t>{});
+    s.legacy_down = j.value("down", std::vector<std::string>{});
     return s;
   } catch (const nlohmann::json::exception& e) {
     return Error{std::string("not a demotion state document: ") + e.what()};

@@ -8,7 +8,7 @@ namespace ipv6ha {
 
 TrackFileSink::TrackFileSink(std::string path) : path_(std::move(path)) {}
 
-Status TrackFileSink::Apply(int, int to) {
+Status TrackFileSink::Write(int to, int) {
   return WriteFileAtomically(path_, std::to_string(to) + "\n");
 }
 

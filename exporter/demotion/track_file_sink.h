@@ -12,12 +12,11 @@
 
 namespace ipv6ha {
 
-class TrackFileSink : public DemotionSink {
+class TrackFileSink : public DemotionValue {
  public:
   explicit TrackFileSink(std::string path);
-  Status Apply(int from, int to) override;
+  Status Write(int to, int from) override;
   Expected<std::int64_t> ReadBack() override;
-  std::string_view Name() const override { return "keepalived_track_file"; }
 
  private:
   std::string path_;

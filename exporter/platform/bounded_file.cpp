@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "exporter/platform/unique_fd.h"
+#include "exporter/text/utf8.h"
 
 namespace ipv6ha {
 namespace {
@@ -17,10 +18,25 @@ Error Errno(const std::string& path, const std::string& what) {
   return Error{path + ": " + what + ": " + std::strerror(errno)};
 }
 
+// A file time as a time point, saturated where nanoseconds since the epoch
+// leave the 64-bit range (a touch -d 2300-01-01 must not wrap to 1677).
+std::chrono::system_clock::time_point FileTime(const struct timespec& t) {
+  using Clock = std::chrono::system_clock;
+  constexpr auto kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max())
+          .count() -
+      1;
+  if (t.tv_sec >= kMaxSeconds) return Clock::time_point::max();
+  if (t.tv_sec <= -kMaxSeconds) return Clock::time_point::min();
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+      std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec)));
+}
+
 }  // namespace
 
 Expected<BoundedFile> ReadBoundedFile(const std::string& path,
-                                      std::size_t max_bytes) {
+                                      std::size_t max_bytes,
+                                      FileContent content) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return Errno(path, "cannot open");
   struct stat st {};
@@ -37,16 +53,13 @@ Expected<BoundedFile> ReadBoundedFile(const std::string& path,
 #else
   const struct timespec mtime = st.st_mtim;
 #endif
-  out.mtime = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(mtime.tv_sec) +
-          std::chrono::nanoseconds(mtime.tv_nsec)));
+  out.mtime = FileTime(mtime);
   // Read up to one byte past the bound: the file may grow after fstat. The
   // buffer starts at the file's size and grows as needed, so a small file
   // never costs the whole bound in memory.
   std::size_t used = 0;
-  out.content.resize(std::min(max_bytes + 1,
-                              static_cast<std::size_t>(st.st_size) + 4096));
+  out.content.resize(
+      std::min(max_bytes + 1, static_cast<std::size_t>(st.st_size) + 4096));
   for (;;) {
     if (used == out.content.size()) {
       if (used > max_bytes) break;
@@ -66,6 +79,13 @@ Expected<BoundedFile> ReadBoundedFile(const std::string& path,
   out.content.resize(used);
   out.content.shrink_to_fit();
   out.size = used;
+  if (content == FileContent::kText) {
+    const std::size_t bad = FirstInvalidUtf8(out.content);
+    if (bad != std::string::npos) {
+      out.first_invalid_utf8 = bad;
+      RepairUtf8InPlace(out.content);
+    }
+  }
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "exporter/platform/unique_fd.h"
+#include "exporter/text/utf8.h"
 
 extern char** environ;
 
@@ -146,13 +147,16 @@ Expected<CommandOutput> RunCommand(const CommandSpec& spec) {
   for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   std::vector<char*> envp;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) envp.push_back(*e);
-  for (const auto& e : spec.extra_env) envp.push_back(const_cast<char*>(e.c_str()));
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+    envp.push_back(*e);
+  for (const auto& e : spec.extra_env)
+    envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
 
   const auto start = Clock::now();
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+  int rc =
+      ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -214,6 +218,8 @@ Expected<CommandOutput> RunCommand(const CommandSpec& spec) {
     pause = std::min(pause * 2, std::chrono::microseconds(10000));
   }
   result.duration = Clock::now() - start;
+  RepairUtf8InPlace(result.stdout_text);
+  RepairUtf8InPlace(result.stderr_text);
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {

@@ -21,11 +21,13 @@ struct CommandSpec {
 };
 
 struct CommandOutput {
-  int exit_code = -1;        // valid when !signaled
-  int signal = 0;            // terminating signal, 0 if exited
-  std::string stdout_text;   // at most max_output_bytes
-  std::string stderr_text;   // at most 64 KiB
-  bool truncated = false;    // stdout exceeded max_output_bytes
+  int exit_code = -1;  // valid when !signaled
+  int signal = 0;      // terminating signal, 0 if exited
+  // Both are valid UTF-8: bytes that are not (binary output, a multi-byte
+  // character cut by the cap) are replaced by U+FFFD (exporter/text/utf8.h).
+  std::string stdout_text;  // at most max_output_bytes (before repair)
+  std::string stderr_text;  // at most 64 KiB (before repair)
+  bool truncated = false;   // stdout exceeded max_output_bytes
   std::chrono::nanoseconds duration{0};
 };
 

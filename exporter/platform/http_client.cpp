@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exporter/platform/deadline.h"
+#include "exporter/platform/http_reply.h"
 #include "exporter/platform/tls_connection.h"
 #include "exporter/platform/unique_fd.h"
 
@@ -70,24 +71,6 @@ HttpFetchResult Failure(Outcome outcome, std::string error) {
   HttpFetchResult r;
   r.outcome = outcome;
   r.error = std::move(error);
-  return r;
-}
-
-// Splits "HTTP/1.1 200 OK\r\n...\r\n\r\nbody".
-HttpFetchResult ParseReply(const std::string& data) {
-  const auto end = data.find("\r\n\r\n");
-  if (data.rfind("HTTP/1.", 0) != 0 || end == std::string::npos ||
-      data.size() < 12) {
-    return Failure(Outcome::kBadReply, "the reply is not HTTP");
-  }
-  HttpFetchResult r;
-  try {
-    r.status = std::stoi(data.substr(9, 3));
-  } catch (...) {
-    return Failure(Outcome::kBadReply, "the reply has no HTTP status code");
-  }
-  r.outcome = Outcome::kOk;
-  r.body = data.substr(end + 4);
   return r;
 }
 
@@ -204,6 +187,10 @@ HttpFetchResult Exchange(Stream& stream, const std::string& request,
   const std::size_t cap = max_body_bytes + 16 * 1024;  // body plus headers
   std::string data;
   char buf[16384];
+  // Once the head is in, a Content-Length says where the reply ends: a peer
+  // that keeps the connection open after it is not waited for.
+  bool head_seen = false;
+  std::optional<std::size_t> announced;
   for (;;) {
     const StreamIo got = stream.Read(buf, sizeof buf, deadline);
     if (got.kind == Kind::kClosed) break;
@@ -219,15 +206,27 @@ HttpFetchResult Exchange(Stream& stream, const std::string& request,
     }
     data.append(buf, got.bytes);
     if (data.size() > cap) break;
+    if (!head_seen && data.find("\r\n\r\n") != std::string::npos) {
+      head_seen = true;
+      announced = AnnouncedReplySize(data);
+    }
+    if (announced && data.size() >= *announced) break;
   }
-  HttpFetchResult reply = ParseReply(data);
-  if (data.size() > cap ||
-      (reply.outcome == Outcome::kOk && reply.body.size() > max_body_bytes)) {
+  if (data.size() > cap) {
     return Failure(Outcome::kTooLarge, "the reply from " + url + " exceeds " +
                                            std::to_string(max_body_bytes) +
                                            " bytes");
   }
-  if (reply.outcome != Outcome::kOk) reply.error += " (from " + url + ")";
+  ParsedHttpReply parsed = ParseHttpReply(data, max_body_bytes);
+  if (!parsed.reply) {
+    return Failure(
+        parsed.error.too_large ? Outcome::kTooLarge : Outcome::kBadReply,
+        "the reply from " + url + " " + parsed.error.message);
+  }
+  HttpFetchResult reply;
+  reply.outcome = Outcome::kOk;
+  reply.status = parsed.reply->status;
+  reply.body = std::move(parsed.reply->body);
   return reply;
 }
 

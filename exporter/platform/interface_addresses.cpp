@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "exporter/text/utf8.h"
+
 namespace ipv6ha {
 
 Expected<std::map<std::string, std::vector<std::array<std::uint8_t, 16>>>>
@@ -28,7 +30,7 @@ ReadInterfaceAddresses() {
     const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(ifa->ifa_addr);
     std::array<std::uint8_t, 16> bytes{};
     std::memcpy(bytes.data(), &sin6->sin6_addr, 16);
-    out[ifa->ifa_name].push_back(bytes);
+    out[RepairUtf8(ifa->ifa_name)].push_back(bytes);  // names may hold any byte
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 // The node's HA role as read from CARP, VRRP (a virtual address) or config.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,14 @@ constexpr std::string_view RoleName(Role role) {
   }
   return "unknown";
 }
+
+// The role as read now, with the number of changes between two known roles
+// (master, backup, init) so far: a reader that samples now and then still
+// counts every flip (the demotion controller's flap guard).
+struct RoleSample {
+  Role role = Role::kUnknown;
+  std::uint64_t changes = 0;
+};
 
 inline std::optional<Role> ParseRole(std::string_view text) {
   for (Role r : kAllRoles) {

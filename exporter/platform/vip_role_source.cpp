@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "exporter/text/utf8.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -70,14 +72,14 @@ RoleReading VipRoleSource::Read() {
     if (is6 && i->ifa_addr->sa_family == AF_INET6) {
       const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
       if (std::memcmp(&sin6->sin6_addr, &want6, sizeof(want6)) == 0) {
-        found_on = i->ifa_name;
+        found_on = RepairUtf8(i->ifa_name);  // a name may hold any byte
         break;
       }
     }
     if (is4 && i->ifa_addr->sa_family == AF_INET) {
       const auto* sin = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
       if (sin->sin_addr.s_addr == want4.s_addr) {
-        found_on = i->ifa_name;
+        found_on = RepairUtf8(i->ifa_name);  // a name may hold any byte
         break;
       }
     }

@@ -5,9 +5,6 @@
 // service status (opnsense_hooks_test, opnsense_service_status_mode_test).
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <memory>
@@ -17,37 +14,9 @@
 #include <vector>
 
 #include "tests/support/exporter_process.h"
+#include "tests/support/ipv6_listener.h"
 
 namespace ipv6ha::testing {
-
-// A TCP socket listening on [::1] (the kernel completes connections from
-// its backlog, so a TCP probe succeeds); closed on destruction.
-class Ipv6Listener {
- public:
-  Ipv6Listener() {
-    fd_ = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in6 addr{};
-    addr.sin6_family = AF_INET6;
-    addr.sin6_addr = in6addr_loopback;
-    socklen_t len = sizeof(addr);
-    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        listen(fd_, 1024) != 0 ||
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      return;
-    }
-    port_ = ntohs(addr.sin6_port);
-  }
-  ~Ipv6Listener() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Ipv6Listener(const Ipv6Listener&) = delete;
-  Ipv6Listener& operator=(const Ipv6Listener&) = delete;
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 // The real exporter with one command check standing for a local fault.
 class CarpServiceStatusAgainstExporter : public ::testing::Test {

@@ -51,7 +51,7 @@ std::unique_ptr<DemotionService> MakeService(const Paths& p) {
   c.rise = 1;
   c.hold_down = std::chrono::milliseconds(0);
   DemotionInputs in;
-  in.role = [] { return Role::kMaster; };
+  in.role = [] { return RoleSample{Role::kMaster, 0}; };
   in.peer = [] {
     PeerSnapshot peer;
     peer.reachable = peer.api_ok = true;
@@ -61,8 +61,8 @@ std::unique_ptr<DemotionService> MakeService(const Paths& p) {
   };
   return std::make_unique<DemotionService>(
       c, ControllerParams::From(c, "fw2"),
-      std::make_unique<CarpSysctlSink>(
-          std::make_unique<FileDemotionCounter>(p.counter)),
+      std::make_unique<AdditiveSink>(
+          "carp_sysctl", std::make_unique<FileDemotionCounter>(p.counter)),
       std::make_unique<DemotionStateStore>(p.state),
       std::vector<CheckSettings>{Settings()}, in);
 }
@@ -71,17 +71,14 @@ std::unique_ptr<DemotionService> MakeService(const Paths& p) {
 [[noreturn]] void RunChild(const Paths& p) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   auto service = MakeService(p);
-  auto now = ControllerClock::now();
-  service->Start(now);
+  service->Start();
   CheckRecord r;
   r.settings = Settings();
-  r.runs = 0;
   for (;;) {
     for (CheckStatus s : {CheckStatus::kFail, CheckStatus::kOk}) {
       r.result = CheckResult{s, "", nlohmann::json::object(), {}};
-      ++r.runs;
-      now += std::chrono::seconds(1);
-      service->OnResultAt(r, now);
+      service->OnResult(r);
+      service->EvaluateNow();
     }
   }
 }
@@ -121,7 +118,7 @@ TEST(DemotionCrash, KillNineAtRandomPointsNeverLeaksNorDoublesTheContribution) {
 
     // Restart: reconcile from the state file alone.
     auto restarted = MakeService(paths);
-    restarted->Start(ControllerClock::now());
+    restarted->Start();
     const int applied = restarted->applied();
     ASSERT_TRUE(applied == 0 || applied == kWeight) << "iteration " << i;
     if (applied) ++found_applied;

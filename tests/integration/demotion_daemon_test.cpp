@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -60,10 +61,17 @@ TEST(DemotionDaemon, FailingCheckOnBackupDemotesAndSigtermWithdraws) {
   ExporterProcess p({"--config", config});
   ASSERT_TRUE(p.WaitReady(port)) << p.Log();
   ASSERT_TRUE(WaitFor([&] { return TrackFile(dir) == 50; }, 5s)) << p.Log();
-  auto status = HttpGet("127.0.0.1", port, "/api/v1/status");
-  ASSERT_TRUE(status && status->status == 200);
-  const auto doc = nlohmann::json::parse(status->body);
-  EXPECT_EQ(doc["controller"]["applied"], 50);
+  // The report follows the write at the end of the same evaluation.
+  nlohmann::json doc;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto status = HttpGet("127.0.0.1", port, "/api/v1/status");
+        if (!status || status->status != 200) return false;
+        doc = nlohmann::json::parse(status->body);
+        return doc["controller"]["applied"] == 50;
+      },
+      5s))
+      << doc.dump();
   EXPECT_NE(doc["controller"]["reason"].get<std::string>().find(
                 "demoting by 50: nptv6_rules failed"),
             std::string::npos)
@@ -119,6 +127,31 @@ TEST(DemotionDaemon, KillNineWhileFlippingNeverLeavesTheTrackFileOutOfStep) {
   EXPECT_EQ((*DemotionStateStore((dir.path() / "state.json").string()).Load())
                 ->applied,
             0);
+}
+
+TEST(DemotionDaemon, CheckSubcommandShowsTheLeaseOfEveryShare) {
+  TempDir dir;
+  const auto config = dir.Write(
+      "c.yml",
+      Config(dir, testing::FreePort(), "[/bin/false]", "  unknown_hold: 2m\n"));
+  auto text = testing::RunProgram({IPV6HA_BINARY, "check", "--config", config});
+  EXPECT_EQ(text.exit_code, 2) << text.err;
+  // interval 100ms + timeout 1s + unknown_hold 2m
+  EXPECT_NE(text.out.find("  lease nptv6_rules: weight 50, evidence fail, "
+                          "2m1s left (unknown_hold 2m), contributing\n"),
+            std::string::npos)
+      << text.out;
+  auto json = testing::RunProgram(
+      {IPV6HA_BINARY, "check", "--config", config, "--json"});
+  const auto doc = nlohmann::json::parse(json.out);
+  const auto& c = doc["controller"];
+  EXPECT_EQ(c["unknown_hold"], "2m");
+  ASSERT_EQ(c["checks"].size(), 1u) << c.dump();
+  EXPECT_EQ(c["checks"][0]["evidence"], "fail");
+  EXPECT_NEAR(c["checks"][0]["lease"]["remaining_seconds"].get<double>(), 121.1,
+              0.5);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "state.json"))
+      << "check writes nothing";
 }
 
 }  // namespace

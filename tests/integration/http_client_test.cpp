@@ -41,6 +41,44 @@ TEST(HttpClientTest, GarbageIsABadReply) {
   EXPECT_NE(r.error.find("not HTTP"), std::string::npos);
 }
 
+// A peer that lies about the length of its reply: the client takes what
+// Content-Length says and refuses values that are not a length.
+TEST(HttpClientTest, ContentLengthShorterThanTheBodyEndsTheBody) {
+  FakeHttpServer server(FakeHttpServer::Mode::kReply,
+                        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+                        R"({"role":"master","ready":true})");
+  auto r = HttpFetch(server.url(), milliseconds(1000), 1 << 20);
+  ASSERT_EQ(r.outcome, Outcome::kOk) << r.error;
+  EXPECT_EQ(r.body, R"({"rol)");
+}
+
+TEST(HttpClientTest, NegativeContentLengthIsABadReply) {
+  FakeHttpServer server(FakeHttpServer::Mode::kReply,
+                        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"
+                        R"({"role":"master","ready":true})");
+  auto r = HttpFetch(server.url(), milliseconds(1000), 1 << 20);
+  EXPECT_EQ(r.outcome, Outcome::kBadReply);
+  EXPECT_NE(r.error.find("invalid Content-Length \"-1\""), std::string::npos)
+      << r.error;
+}
+
+TEST(HttpClientTest, ReplyCutShortOfItsContentLengthIsABadReply) {
+  FakeHttpServer server(FakeHttpServer::Mode::kReply,
+                        "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{}");
+  auto r = HttpFetch(server.url(), milliseconds(1000), 1 << 20);
+  EXPECT_EQ(r.outcome, Outcome::kBadReply);
+  EXPECT_NE(r.error.find("ended after 2 of the 500 bytes"), std::string::npos)
+      << r.error;
+}
+
+TEST(HttpClientTest, AnnouncedLengthAboveTheCapIsTooLarge) {
+  FakeHttpServer server(FakeHttpServer::Mode::kReply,
+                        "HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n{}");
+  auto r = HttpFetch(server.url(), milliseconds(1000), 1024);
+  EXPECT_EQ(r.outcome, Outcome::kTooLarge);
+  EXPECT_NE(r.error.find("announces 2000 bytes"), std::string::npos) << r.error;
+}
+
 TEST(HttpClientTest, OversizedReplyStopsAtTheCap) {
   FakeHttpServer server(FakeHttpServer::Mode::kStream, "", 50u << 20);
   const auto start = std::chrono::steady_clock::now();

@@ -33,17 +33,17 @@ class ServiceStatusMode : public CarpServiceStatusAgainstExporter {
     fs::create_directories(calls_);
     const std::string status = (dir_.path() / "run" / "status.json").string();
     fs::create_directories(dir_.path() / "run");
-    const std::string fake =
-        dir_.Write("configctl",
-                   "#!/bin/sh\n"
-                   "n=$(ls '" +
-                       calls_.string() +
-                       "' | grep -c args)\n"
-                       "echo \"$*\" > '" +
-                       calls_.string() +
-                       "'/$n.args\n"
-                       "cp '" +
-                       status + "' '" + calls_.string() + "'/$n.status\n");
+    const std::string fake = dir_.Write("configctl",
+                                        "#!/bin/sh\n"
+                                        "n=$(ls '" +
+                                            calls_.string() +
+                                            "' | grep -c args)\n"
+                                            "echo \"$*\" > '" +
+                                            calls_.string() +
+                                            "'/$n.args\n"
+                                            "cp '" +
+                                            status + "' '" + calls_.string() +
+                                            "'/$n.status 2>/dev/null\n");
     chmod(fake.c_str(), 0755);
     status_file_ = status;
     Start("/bin/sh, -c, \"test ! -e " + fault_ + "\"", /*with_peer=*/true,
@@ -88,7 +88,8 @@ TEST_F(ServiceStatusMode, DecisionChangesRunTheTriggerAfterTheFileHasThem) {
   std::ofstream(fault_).put('x');  // a local fault: demote
   ASSERT_TRUE(testing::WaitFor([&] { return DesiredAtEachRun().size() == 2; },
                                std::chrono::seconds(10)))
-      << Status()["controller"].dump() << "\n" << exporter_->Log();
+      << Status()["controller"].dump() << "\n"
+      << exporter_->Log();
   EXPECT_EQ(DesiredAtEachRun()[1], 60)
       << "configctl ran before the status file had the new decision";
 
@@ -104,6 +105,17 @@ TEST_F(ServiceStatusMode, DecisionChangesRunTheTriggerAfterTheFileHasThem) {
                 "ipv6_ha_service_status_trigger_runs_total{result=\"ok\"} 3"),
             std::string::npos)
       << metrics->body;
+
+  // A clean stop removes the status file (the script then says "not
+  // demoting") and tells OPNsense once more, so it drops any 2^20 of ours.
+  std::ofstream(fault_).put('x');
+  ASSERT_TRUE(testing::WaitFor([&] { return DesiredAtEachRun().size() == 4; },
+                               std::chrono::seconds(10)));
+  EXPECT_EQ(DesiredAtEachRun()[3], 60);
+  EXPECT_EQ(exporter_->Stop(), 0) << exporter_->Log();
+  EXPECT_TRUE(fs::exists(calls_ / "4.args")) << exporter_->Log();
+  EXPECT_FALSE(fs::exists(calls_ / "4.status"))
+      << "the last run came before the status file was removed";
 }
 
 }  // namespace

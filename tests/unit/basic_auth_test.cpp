@@ -74,5 +74,53 @@ TEST(BasicAuthTest, GarbageHashNeverMatches) {
   EXPECT_FALSE(VerifyCryptHash("", ""));
 }
 
+// crypt() reads the password as a C string: "secret\0junk" used to pass.
+TEST(BasicAuthTest, PasswordWithANulByteIsRefused) {
+  BasicAuth auth({{"prometheus", BcryptHash("secret")}});
+  EXPECT_TRUE(auth.Verify(Header("prometheus:secret")));
+  EXPECT_FALSE(auth.Verify(Header(std::string("prometheus:secret\0junk", 23))));
+  EXPECT_FALSE(auth.Verify(Header(std::string("prome\0theus:secret", 18))));
+  EXPECT_FALSE(BasicAuth::ParseHeader(Header(std::string("a:b\0", 4))));
+}
+
+struct HashCase {
+  const char* hash;
+  const char* reason;  // "" = accepted
+};
+
+class BcryptHashCheck : public ::testing::TestWithParam<HashCase> {};
+
+TEST_P(BcryptHashCheck, AcceptsCostsUpToTwelveAndWellFormedHashesOnly) {
+  const Status st = CheckBcryptHash(GetParam().hash);
+  if (std::string(GetParam().reason).empty()) {
+    EXPECT_TRUE(st.ok()) << st.error().message;
+  } else {
+    ASSERT_FALSE(st.ok()) << GetParam().hash;
+    EXPECT_NE(st.error().message.find(GetParam().reason), std::string::npos)
+        << st.error().message;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Hashes, BcryptHashCheck,
+    ::testing::Values(
+        HashCase{"$2b$04$NO.6chsCGrE/QErbkxa/te1Th43EFAojEAvkNRS1tpfFa7ztrOq2G",
+                 ""},
+        HashCase{"$2b$12$xumqdkfGhQownvkdC99eF.eA/dSO6MaqCec2nNX4BpLa39tL9q462",
+                 ""},
+        HashCase{"$2y$31$xumqdkfGhQownvkdC99eF.eA/dSO6MaqCec2nNX4BpLa39tL9q462",
+                 "bcrypt cost 31, outside 4..12"},
+        HashCase{"$2y$13$xumqdkfGhQownvkdC99eF.eA/dSO6MaqCec2nNX4BpLa39tL9q462",
+                 "bcrypt cost 13"},
+        HashCase{"$2y$03$xumqdkfGhQownvkdC99eF.eA/dSO6MaqCec2nNX4BpLa39tL9q462",
+                 "bcrypt cost 3"},
+        HashCase{"$2y$10$tooshort", "must be a bcrypt hash"},
+        HashCase{"$2x$10$xumqdkfGhQownvkdC99eF.eA/dSO6MaqCec2nNX4BpLa39tL9q462",
+                 "must be a bcrypt hash"},
+        HashCase{"$2y$1a$xumqdkfGhQownvkdC99eF.eA/dSO6MaqCec2nNX4BpLa39tL9q462",
+                 "must be a bcrypt hash"},
+        HashCase{"$2y$10$xumqdkfGhQownvkdC99eF.eA/dSO6MaqCec2nNX4BpLa39tL9q46!",
+                 "must be a bcrypt hash"}));
+
 }  // namespace
 }  // namespace ipv6ha

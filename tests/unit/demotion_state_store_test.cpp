@@ -30,7 +30,9 @@ TEST(DemotionStateStore, SavedStateLoadsBackEqual) {
   EXPECT_FALSE(missing->has_value());
   DemotionState s = Pending(50, 80, 1000);
   s.sink = "carp_sysctl";
-  s.down = {"nptv6_rules", "prefix_freshness"};
+  s.contributing = {{"nptv6_rules", 50, std::nullopt},
+                    {"prefix_freshness", 100, std::int64_t{123456789}}};
+  s.role_changes_ms = {1000, 2000};
   ASSERT_TRUE(store.Save(s).ok());
   auto loaded = store.Load();
   ASSERT_TRUE(loaded.ok());
@@ -39,6 +41,17 @@ TEST(DemotionStateStore, SavedStateLoadsBackEqual) {
                 std::filesystem::perms::others_read,
             std::filesystem::perms::none);
   std::filesystem::remove_all(dir);
+}
+
+TEST(DemotionStateStore, VersionOneDownListIsReadButNeverAsContributing) {
+  auto s = ParseDemotionState(
+      R"({"version":1,"applied":100,"epoch":"e","sink":"keepalived_track_file",)"
+      R"("down":["prefix_freshness","ipv6_connectivity"]})");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->applied, 100);
+  EXPECT_TRUE(s->contributing.empty());
+  EXPECT_EQ(s->legacy_down, (std::vector<std::string>{"prefix_freshness",
+                                                      "ipv6_connectivity"}));
 }
 
 TEST(DemotionStateStore, GarbageIsAnErrorNamingTheFile) {

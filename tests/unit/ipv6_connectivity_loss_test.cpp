@@ -55,6 +55,16 @@ ControllerParams LabParams() {
   return p;
 }
 
+CheckSettings LabCheck() {
+  CheckSettings s;
+  s.name = s.type = "ipv6_connectivity";
+  s.scope = Scope::kUpstream;
+  s.weight = 100;
+  s.interval = kInterval;
+  s.timeout = milliseconds(150);
+  return s;
+}
+
 // fw1 of the lab: its check's targets behind a path with random loss, and
 // its controller, on MASTER with a vouching peer, one run every 200 ms.
 class LossyMaster {
@@ -62,7 +72,7 @@ class LossyMaster {
   LossyMaster(Ipv6ConnectivityConfig config, unsigned seed)
       : config_(std::move(config)),
         rng_(seed),
-        controller_(LabParams()),
+        controller_(LabParams(), {LabCheck()}),
         peer_(VouchingPeer(now_)) {
     for (std::size_t i = 0; i < config_.targets.size(); ++i) {
       stats_.emplace_back(static_cast<std::size_t>(config_.window));
@@ -75,11 +85,13 @@ class LossyMaster {
   std::optional<int> RunsUntilDemotion(int loss_percent, int runs) {
     for (int i = 0; i < runs; ++i) {
       now_ += kInterval;
-      controller_.Observe({"ipv6_connectivity", Scope::kUpstream, 100,
-                           RunCheck(loss_percent), true, ++run_},
-                          now_);
       peer_.fetched_at = now_;
-      if (controller_.Evaluate(Role::kMaster, peer_, now_).desired > 0) {
+      ControllerSnapshot s;
+      s.events = {{"ipv6_connectivity", RunCheck(loss_percent), true, now_}};
+      s.role = Role::kMaster;
+      s.peer = peer_;
+      s.now = now_;
+      if (controller_.Evaluate(s).desired > 0) {
         return i;
       }
     }
@@ -116,7 +128,6 @@ class LossyMaster {
   DemotionController controller_;
   ControllerTime now_ = ControllerTime{} + std::chrono::hours(1);
   PeerSnapshot peer_;
-  std::uint64_t run_ = 0;
 };
 
 TEST(Ipv6ConnectivityLossTest, ThirtyPercentLossNeverDemotesInTenHours) {

@@ -126,5 +126,28 @@ TEST(PdsStateParserTest, RecognisesLocalIsoTimestamps) {
   EXPECT_FALSE(IsLocalIsoTimestamp("yesterday"));
 }
 
+TEST(PdsStateParserTest, AnEntryWithoutAPrefixIsAnErrorNotNoPrefix) {
+  for (const char* text :
+       {R"({"0": {}})", R"({"0": {"prefix": ""}})",
+        R"({"0": {"junk": {"a": {}}}})",
+        R"({"prefix_delegations": {"0": {"status": "active"}}})",
+        R"({"prefix_delegations": {"0": {"junk": {}}}})"}) {
+    auto state = ParsePdsState(text);
+    ASSERT_FALSE(state.ok()) << text;
+    EXPECT_NE(state.error().message.find("entry 0 has no prefix"),
+              std::string::npos)
+        << state.error().message;
+  }
+}
+
+TEST(PdsStateParserTest, DeepNestingIsRefusedBeforeATreeIsBuilt) {
+  const std::string text = R"({"0": {"prefix": "2001:db8::/56", "x": )" +
+                           std::string(100000, '[') + std::string(100000, ']') +
+                           "}}";
+  auto state = ParsePdsState(text);
+  ASSERT_FALSE(state.ok());
+  EXPECT_NE(state.error().message.find("deeper than 16"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ipv6ha

@@ -232,5 +232,67 @@ TEST_F(PrefixFreshnessCheckTest, RelativePdsFileIsAConfigError) {
       << errors.ToString();
 }
 
+// A structurally valid file whose delegation has no prefix is not evidence
+// that the prefix is gone: it used to count as "0 active" and demote.
+TEST_F(PrefixFreshnessCheckTest, DelegationWithoutAPrefixIsUnknownNotFail) {
+  for (const char* fixture :
+       {"pds/entry_without_prefix.json", "pds/entry_nested_junk.json",
+        "pds/new_format_entry_without_prefix.json"}) {
+    check_.reset();
+    WritePds(ReadFixture(fixture));
+    auto r = Run();
+    EXPECT_EQ(r.status, CheckStatus::kUnknown) << fixture << ": " << r.summary;
+    EXPECT_NE(r.summary.find("entry 0 has no prefix"), std::string::npos)
+        << r.summary;
+  }
+}
+
+TEST_F(PrefixFreshnessCheckTest, MissingPrefixFileStatusMayLackAPrefix) {
+  WritePds(R"({"prefix_delegations": {"0": {"status": "prefix_file_missing"},
+               "1": {"prefix": "2001:db8:1::/56", "status": "active"}}})");
+  auto r = Run();
+  EXPECT_EQ(r.status, CheckStatus::kOk) << r.summary;
+}
+
+TEST_F(PrefixFreshnessCheckTest, MtimeInTheFutureIsUnknownWithTheReason) {
+  WritePds(ReadFixture("pds/new_format.json"));
+  auto r = Run(seconds(-3600));  // the file is dated an hour ahead
+  EXPECT_EQ(r.status, CheckStatus::kUnknown) << r.summary;
+  EXPECT_NE(r.summary.find("3600s in the future"), std::string::npos)
+      << r.summary;
+  // Within the tolerance it is read as fresh.
+  EXPECT_EQ(Run(seconds(-30)).status, CheckStatus::kOk);
+}
+
+// touch -d 2300-01-01: the mtime once wrapped to 1677, an age of 8.9e9 s.
+TEST_F(PrefixFreshnessCheckTest, MtimePast2262IsUnknownNotAncient) {
+  WritePds(ReadFixture("pds/new_format.json"));
+  const struct timespec times[2] = {{10413792000, 0}, {10413792000, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, config_.pds_file.c_str(), times, 0), 0);
+  auto r = Run();
+  EXPECT_EQ(r.status, CheckStatus::kUnknown) << r.summary;
+  EXPECT_NE(r.summary.find("in the future"), std::string::npos) << r.summary;
+}
+
+// A raw byte in an interface name once reached the status document and
+// aborted the daemon in the JSON dump.
+TEST_F(PrefixFreshnessCheckTest, InvalidUtf8InTheFileNeverLeavesTheCheck) {
+  WritePds(
+      "{\"0\": {\"prefix\": \"2001:db8:1::/56\", \"interface\": \"ig\xff\xfe"
+      "0\"}}");
+  auto r = Run();
+  EXPECT_EQ(r.status, CheckStatus::kOk) << r.summary;
+  const std::string dumped = r.details.dump();  // throws on invalid UTF-8
+  EXPECT_NE(dumped.find("ig\xEF\xBF\xBD\xEF\xBF\xBD"
+                        "0"),
+            std::string::npos);
+  WritePds(
+      "{\"0\": {\"interface\": ig\xff\xfe"
+      "0}}");  // and not JSON
+  r = Run();
+  EXPECT_EQ(r.status, CheckStatus::kUnknown);
+  EXPECT_NO_THROW((void)nlohmann::json(r.summary).dump());
+}
+
 }  // namespace
 }  // namespace ipv6ha

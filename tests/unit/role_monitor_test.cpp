@@ -70,6 +70,21 @@ TEST(RoleMonitor, CountsTransitionsAndTellsListeners) {
   EXPECT_EQ(Value(metrics, "ipv6_ha_role_transitions_total"), 2);
 }
 
+TEST(RoleMonitor, SampleCountsChangesBetweenKnownRolesOnly) {
+  RoleMonitor monitor(
+      std::make_unique<ScriptedRoleSource>(std::vector<RoleReading>{
+          Reading(Role::kMaster), Reading(Role::kUnknown),
+          Reading(Role::kMaster), Reading(Role::kUnknown),
+          Reading(Role::kBackup), Reading(Role::kMaster)}),
+      std::chrono::hours(1));
+  for (int i = 0; i < 6; ++i) monitor.PollOnce();
+  // master, (unreadable), master: no flip; (unreadable), backup, master: two.
+  const RoleSample s = monitor.Sample();
+  EXPECT_EQ(s.role, Role::kMaster);
+  EXPECT_EQ(s.changes, 2u);
+  EXPECT_EQ(monitor.Transitions(), 5u) << "every change of the reading";
+}
+
 TEST(RoleMonitor, PollsOnItsOwnThreadUntilStopped) {
   RoleMonitor monitor(
       std::make_unique<ScriptedRoleSource>(std::vector<RoleReading>{

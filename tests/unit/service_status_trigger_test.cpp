@@ -75,6 +75,40 @@ TEST_F(ServiceStatusTriggerTest, FirstDecisionRunsTheTriggerOnce) {
             std::vector<std::string>{"interface update carp service_status"});
 }
 
+// before_run makes the decision readable (the daemon writes the status
+// file): it runs first, every time.
+TEST_F(ServiceStatusTriggerTest, BeforeRunComesFirstEveryTime) {
+  const std::string marks = (dir_ / "marks").string();
+  Fake("echo run >> '" + marks + "'");
+  ServiceStatusTrigger trigger(
+      Argv(), milliseconds(2000), milliseconds(50),
+      [&] { std::ofstream(marks, std::ios::app) << "before\n"; });
+  trigger.Notify(0);
+  ASSERT_TRUE(WaitUntil([&] { return trigger.counts().ok == 1; }));
+  trigger.Notify(60);
+  ASSERT_TRUE(WaitUntil([&] { return trigger.counts().ok == 2; }));
+  std::ifstream in(marks);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"before", "run", "before", "run"}));
+}
+
+TEST_F(ServiceStatusTriggerTest, WaitIdleReturnsOnceTheLatestDecisionIsTold) {
+  const std::string gate = (dir_ / "gate").string();
+  Fake("while [ ! -e '" + gate + "' ]; do sleep 0.01; done");
+  ServiceStatusTrigger trigger(Argv(), milliseconds(5000), milliseconds(50));
+  trigger.Notify(60);
+  ASSERT_TRUE(WaitUntil([&] { return Calls().size() == 1; }));
+  std::thread opener([&] {
+    std::this_thread::sleep_for(milliseconds(100));  // WaitIdle must wait
+    std::ofstream(gate).put('x');
+  });
+  trigger.WaitIdle(milliseconds(5000));
+  EXPECT_EQ(trigger.counts().ok, 1u) << "WaitIdle returned before the run";
+  opener.join();
+}
+
 TEST_F(ServiceStatusTriggerTest, OnlyAChangedDecisionRunsItAgain) {
   Fake();
   ServiceStatusTrigger trigger(Argv(), milliseconds(2000), milliseconds(50));

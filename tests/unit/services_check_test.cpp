@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 namespace ipv6ha {
 namespace {
@@ -156,6 +158,20 @@ TEST_F(ServicesCheckTest, StalePidfileOfAnotherProcessDoesNotCountAsRunning) {
   ASSERT_NE(check, nullptr) << errors_->ToString();
   EXPECT_EQ(check->Run(As(Role::kBackup)).status, CheckStatus::kOk);
   EXPECT_EQ(check->Run(As(Role::kMaster)).status, CheckStatus::kFail);
+}
+
+// A pidfile that is a FIFO once blocked the check's worker in open().
+TEST_F(ServicesCheckTest, PidfileThatIsAFifoIsSkippedWithoutBlocking) {
+  const std::string name = "rv" + suffix_;
+  const fs::path pidfile = dir_ / "radvd.pid";
+  ASSERT_EQ(mkfifo(pidfile.c_str(), 0600), 0);
+  auto check = Build(OneService(name, ", pidfile: " + pidfile.string()));
+  ASSERT_NE(check, nullptr) << errors_->ToString();
+  auto run = std::async(std::launch::async,
+                        [&] { return check->Run(As(Role::kMaster)).status; });
+  ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+      << "reading the pidfile blocked";
+  EXPECT_EQ(run.get(), CheckStatus::kFail);  // not running: no such process
 }
 
 TEST_F(ServicesCheckTest, ExplicitAnyAcceptsBothStates) {

@@ -1,0 +1,44 @@
+#pragma once
+
+// The server side of TLS for the exporter's own endpoints: the certificate
+// chain and private key of tls_server_config (cert_file, key_file), read
+// through ReadBoundedFile (regular files only, size-checked, never
+// blocking) and parsed in memory. The config loader loads them to refuse a
+// missing, garbage or mismatched pair at --check-config and SIGHUP; the
+// HTTP server loads them again and installs them into civetweb's SSL_CTX,
+// so OpenSSL never opens the files itself.
+//
+// Thread safety: immutable after Load(); Install may be called from any
+// thread.
+
+#include <memory>
+#include <string>
+
+#include "exporter/platform/expected.h"
+
+struct ssl_ctx_st;  // SSL_CTX
+
+namespace ipv6ha {
+
+class TlsServerCredentials {
+ public:
+  // Errors start with "cert_file PATH: " or "key_file PATH: " and say what
+  // is wrong: "no PEM certificate in it", "the key does not match the
+  // certificate", "the key is encrypted; give an unencrypted key".
+  static Expected<std::shared_ptr<const TlsServerCredentials>> Load(
+      const std::string& cert_file, const std::string& key_file);
+  ~TlsServerCredentials();
+  TlsServerCredentials(const TlsServerCredentials&) = delete;
+  TlsServerCredentials& operator=(const TlsServerCredentials&) = delete;
+
+  // Makes `ctx` present this chain and key.
+  Status Install(ssl_ctx_st* ctx) const;
+
+  struct Impl;
+
+ private:
+  explicit TlsServerCredentials(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ipv6ha
