@@ -1,7 +1,5 @@
 #include "checks/peer_reachability_check.h"
 
-#include <arpa/inet.h>
-
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -20,12 +18,11 @@ using Outcome = HttpFetchResult::Outcome;
 std::string SourceMismatch(const std::string& source,
                            const std::string& address) {
   if (source.empty()) return "";
-  in_addr v4{};
-  const bool v4_from = inet_pton(AF_INET, source.c_str(), &v4) == 1;
-  if (!v4_from && !ParseIpv6Address(source))
-    return "\"" + source + "\" is not an IPv4 or IPv6 address";
+  auto from = ParseAddressLiteral(source);
+  if (!from) return from.error().message;
   auto to = ResolveHost(address);
   if (!to) return "";
+  const bool v4_from = IN6_IS_ADDR_V4MAPPED(&from->sin6_addr);
   const bool v4_to = IN6_IS_ADDR_V4MAPPED(&to->sin6_addr);
   if (v4_from == v4_to) return "";
   return "\"" + source + "\" is an " + (v4_from ? "IPv4" : "IPv6") +

@@ -48,6 +48,10 @@ struct DemotionInputs {
   std::function<ControllerTime()> now;                // empty: steady_clock
   // Wall time of the decision log; empty: system_clock.
   std::function<std::chrono::system_clock::time_point()> wall_now;
+  // May be empty. Called on the evaluating thread after each evaluation,
+  // once Status() shows it; must not block (the service status trigger
+  // only queues the decision).
+  std::function<void(const Decision&)> published;
 };
 
 // The decision log keeps this many changed decisions (the landing page and

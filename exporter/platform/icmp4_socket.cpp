@@ -2,8 +2,6 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <net/if.h>
-#include <netinet/ip_icmp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,40 +10,13 @@
 #include <random>
 
 #include "exporter/platform/icmp4_packet.h"
-
-#ifdef __linux__
-#include <linux/errqueue.h>
-#endif
+#include "exporter/platform/icmp6_receive.h"
 
 namespace ipv6ha {
 namespace {
 
 std::string Errno(const std::string& what) {
   return what + ": " + std::strerror(errno);
-}
-
-// Kernel receive time from the control messages, or now when absent.
-WallTime ReceiveTime(msghdr& msg) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
-       c = CMSG_NXTHDR(&msg, c)) {
-#ifdef SCM_TIMESTAMPNS
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-      timespec ts;
-      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      return WallTime(std::chrono::duration_cast<WallTime::duration>(
-          std::chrono::seconds(ts.tv_sec) +
-          std::chrono::nanoseconds(ts.tv_nsec)));
-    }
-#endif
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMP) {
-      timeval tv;
-      std::memcpy(&tv, CMSG_DATA(c), sizeof tv);
-      return WallTime(std::chrono::duration_cast<WallTime::duration>(
-          std::chrono::seconds(tv.tv_sec) +
-          std::chrono::microseconds(tv.tv_usec)));
-    }
-  }
-  return std::chrono::system_clock::now();
 }
 
 sockaddr_in Unmapped(const sockaddr_in6& mapped) {
@@ -56,7 +27,7 @@ sockaddr_in Unmapped(const sockaddr_in6& mapped) {
 }
 
 Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
-                 const std::string& interface) {
+                 const std::string& interface, InterfaceBinding binding) {
   const int on = 1;
 #ifdef SO_TIMESTAMPNS
   setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
@@ -65,21 +36,13 @@ Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
 #endif
   const int rcvbuf = 1 << 20;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-#ifdef IP_RECVERR
-  if (kind == IcmpSocketKind::kDatagram)
-    setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on);
-#endif
   if (!interface.empty()) {
-#ifdef SO_BINDTODEVICE
-    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
-                   interface.size()) != 0) {
-      return Error{Errno("cannot bind ICMP socket to interface " + interface)};
+    if (binding == InterfaceBinding::kBindToDevice) {
+      if (auto bound = BindToDevice(fd, interface); !bound) return bound;
+    } else if (source.empty()) {
+      return Error{"an IPv4 probe through interface " + interface +
+                   " needs `source` (an IPv4 address of " + interface + ")"};
     }
-#else
-    return Error{
-        "binding a probe to an interface is not supported on this "
-        "system; configure `source` instead"};
-#endif
   }
   sockaddr_in local{};
   local.sin_family = AF_INET;
@@ -98,26 +61,13 @@ Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
   return OkStatus();
 }
 
-struct RecvBuffers {
-  char data[1500];
-  alignas(cmsghdr) char control[512];
-  sockaddr_in peer{};
-  msghdr msg{};
-  iovec iov{};
-
-  ssize_t Receive(int fd, int flags) {
-    peer = {};
-    iov = {data, sizeof data};
-    msg = {};
-    msg.msg_name = &peer;
-    msg.msg_namelen = sizeof peer;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    return recvmsg(fd, &msg, flags);
-  }
-};
+// The sender of what Icmp6RecvBuffers received on an IPv4 socket (its
+// sockaddr_in6 room holds the sockaddr_in).
+in_addr Sender(const Icmp6RecvBuffers& buf) {
+  sockaddr_in from{};
+  std::memcpy(&from, &buf.peer, sizeof from);
+  return from.sin_addr;
+}
 
 }  // namespace
 
@@ -142,20 +92,10 @@ std::string FormatProbeAddress(const in6_addr& address) {
 
 Expected<Icmp4Socket> Icmp4Socket::Open(IcmpSocketKind kind,
                                         const std::string& source,
-                                        const std::string& interface) {
-  if (kind == IcmpSocketKind::kAuto) {
-    auto raw = Open(IcmpSocketKind::kRaw, source, interface);
-    if (raw) return raw;
-#ifdef __linux__
-    auto dgram = Open(IcmpSocketKind::kDatagram, source, interface);
-    if (dgram) return dgram;
-    return Error{raw.error().message + "; " + dgram.error().message +
-                 " (run as root, grant CAP_NET_RAW, or widen "
-                 "net.ipv4.ping_group_range)"};
-#else
-    return raw;
-#endif
-  }
+                                        const std::string& interface,
+                                        InterfaceBinding binding) {
+  if (kind == IcmpSocketKind::kAuto)
+    return OpenAutomatic(source, interface, binding);
   const bool raw = kind == IcmpSocketKind::kRaw;
   const int fd = socket(AF_INET, raw ? SOCK_RAW : SOCK_DGRAM, IPPROTO_ICMP);
   if (fd < 0) {
@@ -164,12 +104,14 @@ Expected<Icmp4Socket> Icmp4Socket::Open(IcmpSocketKind kind,
   }
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
-  if (auto configured = Configure(fd, kind, source, interface); !configured) {
+  if (auto configured = Configure(fd, kind, source, interface, binding);
+      !configured) {
     close(fd);
     return configured.error();
   }
   std::uint16_t identifier = 0;
   if (kind == IcmpSocketKind::kDatagram) {
+    EnableErrorQueue(fd);
     sockaddr_in bound{};
     socklen_t len = sizeof bound;
     getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
@@ -181,7 +123,10 @@ Expected<Icmp4Socket> Icmp4Socket::Open(IcmpSocketKind kind,
 }
 
 Icmp4Socket::Icmp4Socket(Icmp4Socket&& other) noexcept
-    : fd_(other.fd_), kind_(other.kind_), identifier_(other.identifier_) {
+    : fd_(other.fd_),
+      kind_(other.kind_),
+      identifier_(other.identifier_),
+      last_send_errno_(other.last_send_errno_) {
   other.fd_ = -1;
 }
 
@@ -191,6 +136,7 @@ Icmp4Socket& Icmp4Socket::operator=(Icmp4Socket&& other) noexcept {
     fd_ = other.fd_;
     kind_ = other.kind_;
     identifier_ = other.identifier_;
+    last_send_errno_ = other.last_send_errno_;
     other.fd_ = -1;
   }
   return *this;
@@ -210,14 +156,16 @@ Expected<WallTime> Icmp4Socket::SendEcho(const sockaddr_in6& to,
   const WallTime at = std::chrono::system_clock::now();
   if (sendto(fd_, packet.data(), packet.size(), 0,
              reinterpret_cast<const sockaddr*>(&target), sizeof target) < 0) {
-    return Error{std::strerror(errno)};
+    last_send_errno_ = errno;
+    return Error{std::strerror(last_send_errno_)};
   }
+  last_send_errno_ = 0;
   return at;
 }
 
 std::vector<Icmp6Received> Icmp4Socket::ReceiveAll() {
   std::vector<Icmp6Received> out;
-  RecvBuffers buf;
+  Icmp6RecvBuffers buf;
   for (;;) {
     const ssize_t n = buf.Receive(fd_, MSG_DONTWAIT);
     if (n < 0) {
@@ -228,45 +176,11 @@ std::vector<Icmp6Received> Icmp4Socket::ReceiveAll() {
     auto message = kind_ == IcmpSocketKind::kRaw ? ParseIcmp4Packet(bytes)
                                                  : ParseIcmp4Message(bytes);
     if (!message) continue;
-    out.push_back({std::move(*message), MapIpv4(buf.peer.sin_addr),
-                   ReceiveTime(buf.msg)});
+    out.push_back(
+        {std::move(*message), MapIpv4(Sender(buf)), Icmp6ReceiveTime(buf.msg)});
   }
   if (kind_ == IcmpSocketKind::kDatagram) ReceiveErrors(out);
   return out;
-}
-
-void Icmp4Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {
-#if defined(__linux__) && defined(MSG_ERRQUEUE)
-  RecvBuffers buf;
-  for (;;) {
-    const ssize_t n = buf.Receive(fd_, MSG_ERRQUEUE | MSG_DONTWAIT);
-    if (n < 0) return;
-    const sock_extended_err* ee = nullptr;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&buf.msg); c != nullptr;
-         c = CMSG_NXTHDR(&buf.msg, c)) {
-      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR)
-        ee = reinterpret_cast<const sock_extended_err*>(CMSG_DATA(c));
-    }
-    if (ee == nullptr) continue;
-    // Our request as sent, its identifier rewritten to the socket's.
-    auto message = ParseQuotedEcho4Request(
-        std::string_view(buf.data, static_cast<std::size_t>(n)));
-    if (!message) continue;
-    const in6_addr target = MapIpv4(buf.peer.sin_addr);
-    message->quoted_destination = target;
-    message->reason =
-        ee->ee_origin == SO_EE_ORIGIN_ICMP
-            ? Icmp4ErrorReason(ee->ee_type, ee->ee_code)
-            : std::string(std::strerror(static_cast<int>(ee->ee_errno)));
-    in6_addr offender = target;
-    const auto* off = reinterpret_cast<const sockaddr*>(SO_EE_OFFENDER(ee));
-    if (off->sa_family == AF_INET)
-      offender = MapIpv4(reinterpret_cast<const sockaddr_in*>(off)->sin_addr);
-    out.push_back({std::move(*message), offender, ReceiveTime(buf.msg)});
-  }
-#else
-  (void)out;
-#endif
 }
 
 }  // namespace ipv6ha

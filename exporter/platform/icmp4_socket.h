@@ -9,7 +9,13 @@
 // matches by identifier, sequence and cookie. kDatagram (Linux): the
 // unprivileged ping socket (SOCK_DGRAM/IPPROTO_ICMP, allowed by
 // net.ipv4.ping_group_range); the kernel sets the identifier and delivers
-// only its replies; errors arrive on the error queue (IP_RECVERR).
+// only its replies; errors arrive on the error queue (IP_RECVERR). The
+// per-OS halves are icmp4_socket_linux.cpp and icmp4_socket_freebsd.cpp
+// (raw only; errors reach the raw socket itself).
+//
+// `interface`: with kBindToDevice (Linux) the socket is bound to it; with
+// kSourceAndPktinfo (FreeBSD) IPV6_PKTINFO has no IPv4 counterpart here,
+// so `source` (an IPv4 address of that interface) must pick the path.
 //
 // Addresses are IPv4-mapped IPv6 addresses (::ffff:192.0.2.1) at this
 // interface, as everywhere in the prober; `source` is an IPv4 literal.
@@ -28,10 +34,11 @@ namespace ipv6ha {
 
 class Icmp4Socket {
  public:
-  // Opens and binds. kAuto tries raw, then datagram.
-  static Expected<Icmp4Socket> Open(IcmpSocketKind kind,
-                                    const std::string& source,
-                                    const std::string& interface);
+  // Opens and binds. kAuto tries raw, then (Linux) datagram.
+  static Expected<Icmp4Socket> Open(
+      IcmpSocketKind kind, const std::string& source,
+      const std::string& interface,
+      InterfaceBinding binding = DefaultInterfaceBinding());
   Icmp4Socket(Icmp4Socket&& other) noexcept;
   Icmp4Socket& operator=(Icmp4Socket&& other) noexcept;
   ~Icmp4Socket();
@@ -43,17 +50,25 @@ class Icmp4Socket {
   // `to` is IPv4-mapped. Returns the wall time just before sending.
   Expected<WallTime> SendEcho(const sockaddr_in6& to, std::uint16_t sequence,
                               std::uint64_t cookie, std::uint64_t serial);
+  // errno of the latest failed SendEcho (0 after a successful one).
+  int last_send_errno() const { return last_send_errno_; }
   // Everything queued (non-blocking), replies and errors; `from` mapped.
   std::vector<Icmp6Received> ReceiveAll();
 
  private:
   Icmp4Socket(int fd, IcmpSocketKind kind, std::uint16_t identifier)
       : fd_(fd), kind_(kind), identifier_(identifier) {}
+  // Per platform (icmp4_socket_linux.cpp, icmp4_socket_freebsd.cpp).
+  static Expected<Icmp4Socket> OpenAutomatic(const std::string& source,
+                                             const std::string& interface,
+                                             InterfaceBinding binding);
+  static void EnableErrorQueue(int fd);
   void ReceiveErrors(std::vector<Icmp6Received>& out);
 
   int fd_ = -1;
   IcmpSocketKind kind_ = IcmpSocketKind::kRaw;
   std::uint16_t identifier_ = 0;
+  int last_send_errno_ = 0;
 };
 
 // True for ::ffff:a.b.c.d; IPv4 targets travel through the prober so.

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -57,6 +58,10 @@ struct Prober::Engine {
     }
     std::vector<Icmp6Received> Receive() {
       return std::visit([](auto& s) { return s.ReceiveAll(); }, socket);
+    }
+    int last_send_errno() const {
+      return std::visit([](const auto& s) { return s.last_send_errno(); },
+                        socket);
     }
   };
   struct Pending {
@@ -142,10 +147,15 @@ struct Prober::Engine {
     p.done(outcome);
   }
 
+  // One socket per family, source and interface.
+  static std::string EndpointKey(const ProbeSpec& spec) {
+    const bool v4 = IsIpv4Mapped(spec.target.sin6_addr);
+    return (v4 ? "4|" : "") + spec.source + "%" + spec.interface;
+  }
+
   Expected<IcmpEndpoint*> Endpoint(const ProbeSpec& spec) {
     const bool v4 = IsIpv4Mapped(spec.target.sin6_addr);
-    const std::string key =
-        (v4 ? "4|" : "") + spec.source + "%" + spec.interface;
+    const std::string key = EndpointKey(spec);
     auto it = icmp_by_key.find(key);
     if (it != icmp_by_key.end()) return it->second.get();
     auto open = [&](auto opened) -> Expected<std::unique_ptr<IcmpEndpoint>> {
@@ -154,10 +164,11 @@ struct Prober::Engine {
       return std::make_unique<IcmpEndpoint>(
           IcmpEndpoint{std::move(*opened), EchoMatcher(identifier, cookie)});
     };
+    const InterfaceBinding binding = options.interface_binding;
     auto made = v4 ? open(Icmp4Socket::Open(options.icmp_socket, spec.source,
-                                            spec.interface))
+                                            spec.interface, binding))
                    : open(Icmp6Socket::Open(options.icmp_socket, spec.source,
-                                            spec.interface));
+                                            spec.interface, binding));
     if (!made) return made.error();
     auto ep = std::move(*made);
     auto added = poller.Add(ep->fd(), EventPoller::kReadable);
@@ -166,6 +177,15 @@ struct Prober::Engine {
     icmp_by_fd[raw->fd()] = raw;
     icmp_by_key[key] = std::move(ep);
     return raw;
+  }
+
+  void DropEndpoint(const ProbeSpec& spec) {
+    auto it = icmp_by_key.find(EndpointKey(spec));
+    if (it == icmp_by_key.end()) return;
+    const int fd = it->second->fd();
+    poller.Remove(fd);
+    icmp_by_fd.erase(fd);
+    icmp_by_key.erase(it);
   }
 
   void Start(Request r) {
@@ -186,6 +206,13 @@ struct Prober::Engine {
       auto sent = (*ep)->Send(r.spec.target, seq, cookie, serial);
       if (!sent) {
         (*ep)->matcher.Remove(seq);
+        // The source chosen when the socket opened is gone (a WAN was
+        // renumbered): the next probe opens a fresh socket and chooses
+        // again. Other errors keep the socket: on a datagram socket a
+        // pending ICMP error of another target also fails a send.
+        if ((*ep)->last_send_errno() == EADDRNOTAVAIL) {
+          DropEndpoint(r.spec);
+        }
         p.done({ProbeResult::kFailure,
                 {},
                 "cannot send: " + sent.error().message});
@@ -199,7 +226,8 @@ struct Prober::Engine {
       sockaddr_in6 to = r.spec.target;
       to.sin6_port = htons(static_cast<std::uint16_t>(r.spec.tcp_port));
       p.sent_steady = Steady::now();
-      auto start = StartTcpConnect(to, r.spec.source, r.spec.interface);
+      auto start = StartTcpConnect(to, r.spec.source, r.spec.interface,
+                                   options.interface_binding);
       if (!start) {
         p.done({ProbeResult::kError, {}, start.error().message});
         return;

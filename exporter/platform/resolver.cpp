@@ -44,15 +44,20 @@ Expected<sockaddr_in6> ResolveIpv6(const std::string& target) {
   return Lookup(target, AF_INET6);
 }
 
-Expected<sockaddr_in6> ResolveHost(const std::string& target) {
-  if (target.find(':') != std::string::npos) return ParseIpv6Address(target);
+Expected<sockaddr_in6> ParseAddressLiteral(const std::string& text) {
+  if (text.find(':') != std::string::npos) return ParseIpv6Address(text);
   in_addr v4{};
-  if (inet_pton(AF_INET, target.c_str(), &v4) == 1) {
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    a.sin6_addr = MapIpv4(v4);
-    return a;
-  }
+  if (inet_pton(AF_INET, text.c_str(), &v4) != 1)
+    return Error{"\"" + text + "\" is not an IPv4 or IPv6 address"};
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = MapIpv4(v4);
+  return a;
+}
+
+Expected<sockaddr_in6> ResolveHost(const std::string& target) {
+  if (auto literal = ParseAddressLiteral(target)) return literal;
+  if (target.find(':') != std::string::npos) return ParseIpv6Address(target);
   if (target.empty()) return Error{"no address given"};
   return Lookup(target, AF_UNSPEC);
 }

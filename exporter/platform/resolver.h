@@ -20,5 +20,7 @@ namespace ipv6ha {
 
 Expected<sockaddr_in6> ResolveIpv6(const std::string& target);
 Expected<sockaddr_in6> ResolveHost(const std::string& target);
+// An IPv6 or IPv4 literal (IPv4 mapped), never a name: no lookup.
+Expected<sockaddr_in6> ParseAddressLiteral(const std::string& text);
 
 }  // namespace ipv6ha

@@ -172,8 +172,14 @@ demotion: {sink: none}
       << p1.Log() << p2.Log();
 
   std::ofstream(local_fault) << "x";
-  ASSERT_TRUE(
-      WaitFor([&] { return track_value() == "50"; }, milliseconds(10000)))
+  // The status shows a decision once its evaluation ends, a moment after
+  // the track file is written: wait for both.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return track_value() == "50" &&
+               reason().find("demoting by 50") != std::string::npos;
+      },
+      milliseconds(10000)))
       << reason() << "\n"
       << p1.Log();
   EXPECT_NE(reason().find("demoting by 50: local_service failed"),
@@ -203,8 +209,12 @@ demotion: {sink: none}
 
   // fw2's own upstream fails: it is ready, but no better than fw1.
   std::ofstream(upstream_fault) << "x";
-  ASSERT_TRUE(
-      WaitFor([&] { return track_value() == "0"; }, milliseconds(10000)))
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return track_value() == "0" &&
+               reason().find("is no better") != std::string::npos;
+      },
+      milliseconds(10000)))
       << reason() << "\n"
       << p1.Log();
   EXPECT_NE(reason().find("not demoting: local_service failed"),
