@@ -1,14 +1,13 @@
 #include "exporter/platform/icmp4_socket.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
 
+#include "exporter/platform/echo_socket_setup.h"
 #include "exporter/platform/icmp4_packet.h"
 #include "exporter/platform/icmp6_receive.h"
 
@@ -28,14 +27,6 @@ sockaddr_in Unmapped(const sockaddr_in6& mapped) {
 
 Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
                  const std::string& interface, InterfaceBinding binding) {
-  const int on = 1;
-#ifdef SO_TIMESTAMPNS
-  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
-#else
-  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof on);
-#endif
-  const int rcvbuf = 1 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   if (!interface.empty()) {
     if (binding == InterfaceBinding::kBindToDevice) {
       if (auto bound = BindToDevice(fd, interface); !bound) return bound;
@@ -96,54 +87,21 @@ Expected<Icmp4Socket> Icmp4Socket::Open(IcmpSocketKind kind,
                                         InterfaceBinding binding) {
   if (kind == IcmpSocketKind::kAuto)
     return OpenAutomatic(source, interface, binding);
-  const bool raw = kind == IcmpSocketKind::kRaw;
-  const int fd = socket(AF_INET, raw ? SOCK_RAW : SOCK_DGRAM, IPPROTO_ICMP);
-  if (fd < 0) {
-    return Error{Errno(raw ? "cannot open raw ICMP socket"
-                           : "cannot open datagram ICMP socket")};
-  }
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  fcntl(fd, F_SETFD, FD_CLOEXEC);
-  if (auto configured = Configure(fd, kind, source, interface, binding);
-      !configured) {
-    close(fd);
-    return configured.error();
-  }
+  auto fd = OpenEchoFd(AF_INET, IPPROTO_ICMP, kind, "ICMP");
+  if (!fd) return fd.error();
+  auto configured = Configure(fd->get(), kind, source, interface, binding);
+  if (!configured) return configured.error();
   std::uint16_t identifier = 0;
   if (kind == IcmpSocketKind::kDatagram) {
-    EnableErrorQueue(fd);
+    EnableErrorQueue(fd->get());
     sockaddr_in bound{};
     socklen_t len = sizeof bound;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
+    getsockname(fd->get(), reinterpret_cast<sockaddr*>(&bound), &len);
     identifier = ntohs(bound.sin_port);
   } else {
     identifier = static_cast<std::uint16_t>(std::random_device{}());
   }
-  return Icmp4Socket(fd, kind, identifier);
-}
-
-Icmp4Socket::Icmp4Socket(Icmp4Socket&& other) noexcept
-    : fd_(other.fd_),
-      kind_(other.kind_),
-      identifier_(other.identifier_),
-      last_send_errno_(other.last_send_errno_) {
-  other.fd_ = -1;
-}
-
-Icmp4Socket& Icmp4Socket::operator=(Icmp4Socket&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = other.fd_;
-    kind_ = other.kind_;
-    identifier_ = other.identifier_;
-    last_send_errno_ = other.last_send_errno_;
-    other.fd_ = -1;
-  }
-  return *this;
-}
-
-Icmp4Socket::~Icmp4Socket() {
-  if (fd_ >= 0) close(fd_);
+  return Icmp4Socket(std::move(*fd), kind, identifier);
 }
 
 Expected<WallTime> Icmp4Socket::SendEcho(const sockaddr_in6& to,
@@ -154,7 +112,7 @@ Expected<WallTime> Icmp4Socket::SendEcho(const sockaddr_in6& to,
       BuildEcho4Request(identifier_, sequence, cookie, serial);
   const sockaddr_in target = Unmapped(to);
   const WallTime at = std::chrono::system_clock::now();
-  if (sendto(fd_, packet.data(), packet.size(), 0,
+  if (sendto(fd_.get(), packet.data(), packet.size(), 0,
              reinterpret_cast<const sockaddr*>(&target), sizeof target) < 0) {
     last_send_errno_ = errno;
     return Error{std::strerror(last_send_errno_)};
@@ -167,7 +125,7 @@ std::vector<Icmp6Received> Icmp4Socket::ReceiveAll() {
   std::vector<Icmp6Received> out;
   Icmp6RecvBuffers buf;
   for (;;) {
-    const ssize_t n = buf.Receive(fd_, MSG_DONTWAIT);
+    const ssize_t n = buf.Receive(fd_.get(), MSG_DONTWAIT);
     if (n < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK) ReceiveErrors(out);
       break;

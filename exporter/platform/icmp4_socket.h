@@ -29,6 +29,7 @@
 
 #include "exporter/platform/expected.h"
 #include "exporter/platform/icmp6_socket.h"
+#include "exporter/platform/unique_fd.h"
 
 namespace ipv6ha {
 
@@ -39,11 +40,7 @@ class Icmp4Socket {
       IcmpSocketKind kind, const std::string& source,
       const std::string& interface,
       InterfaceBinding binding = DefaultInterfaceBinding());
-  Icmp4Socket(Icmp4Socket&& other) noexcept;
-  Icmp4Socket& operator=(Icmp4Socket&& other) noexcept;
-  ~Icmp4Socket();
-
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   IcmpSocketKind kind() const { return kind_; }
   std::uint16_t identifier() const { return identifier_; }
 
@@ -56,8 +53,8 @@ class Icmp4Socket {
   std::vector<Icmp6Received> ReceiveAll();
 
  private:
-  Icmp4Socket(int fd, IcmpSocketKind kind, std::uint16_t identifier)
-      : fd_(fd), kind_(kind), identifier_(identifier) {}
+  Icmp4Socket(UniqueFd fd, IcmpSocketKind kind, std::uint16_t identifier)
+      : fd_(std::move(fd)), kind_(kind), identifier_(identifier) {}
   // Per platform (icmp4_socket_linux.cpp, icmp4_socket_freebsd.cpp).
   static Expected<Icmp4Socket> OpenAutomatic(const std::string& source,
                                              const std::string& interface,
@@ -65,7 +62,7 @@ class Icmp4Socket {
   static void EnableErrorQueue(int fd);
   void ReceiveErrors(std::vector<Icmp6Received>& out);
 
-  int fd_ = -1;
+  UniqueFd fd_;
   IcmpSocketKind kind_ = IcmpSocketKind::kRaw;
   std::uint16_t identifier_ = 0;
   int last_send_errno_ = 0;

@@ -10,6 +10,7 @@
 
 #include <cstring>
 
+#include "exporter/platform/echo_socket_setup.h"
 #include "exporter/platform/icmp4_packet.h"
 #include "exporter/platform/icmp4_socket.h"
 #include "exporter/platform/icmp6_receive.h"
@@ -19,13 +20,9 @@ namespace ipv6ha {
 Expected<Icmp4Socket> Icmp4Socket::OpenAutomatic(const std::string& source,
                                                  const std::string& interface,
                                                  InterfaceBinding binding) {
-  auto raw = Open(IcmpSocketKind::kRaw, source, interface, binding);
-  if (raw) return raw;
-  auto dgram = Open(IcmpSocketKind::kDatagram, source, interface, binding);
-  if (dgram) return dgram;
-  return Error{raw.error().message + "; " + dgram.error().message +
-               " (run as root, grant CAP_NET_RAW, or widen "
-               "net.ipv4.ping_group_range)"};
+  return OpenRawElseDatagram<Icmp4Socket>([&](IcmpSocketKind kind) {
+    return Open(kind, source, interface, binding);
+  });
 }
 
 void Icmp4Socket::EnableErrorQueue(int fd) {
@@ -36,7 +33,7 @@ void Icmp4Socket::EnableErrorQueue(int fd) {
 void Icmp4Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {
   Icmp6RecvBuffers buf;  // its sockaddr_in6 room holds the sockaddr_in
   for (;;) {
-    const ssize_t n = buf.Receive(fd_, MSG_ERRQUEUE | MSG_DONTWAIT);
+    const ssize_t n = buf.Receive(fd_.get(), MSG_ERRQUEUE | MSG_DONTWAIT);
     if (n < 0) return;
     const sock_extended_err* ee = nullptr;
     for (cmsghdr* c = CMSG_FIRSTHDR(&buf.msg); c != nullptr;
