@@ -7,8 +7,9 @@
 // never raw JSON keys, so the writer and every reader agree by
 // construction (tests/unit/peer_protocol_test.cpp: build, parse, assess).
 //
-// The JSON shape is an outside contract (docs/api.md): members may be
-// added, none renamed or removed.
+// The JSON shape is an outside contract (docs/demotion.md, "The peer
+// protocol", lists every member): members may be added, none renamed or
+// removed.
 //
 // Reading is defensive: the peer runs another build, may be half-upgraded
 // or misconfigured, and anything on the sync link may answer instead.
