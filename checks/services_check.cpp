@@ -93,7 +93,7 @@ std::string_view ExpectationName(ServiceExpectation e) {
 }
 
 ServiceExpectation ServiceRule::For(Role role) const {
-  switch (role) {
+  switch (ExpectationRole(role)) {
     case Role::kMaster:
       return master;
     case Role::kBackup:
@@ -149,10 +149,11 @@ ServiceObservation ServicesCheck::Observe(
 }
 
 CheckResult ServicesCheck::Run(const RunContext& context) {
-  if (context.role != Role::kMaster && context.role != Role::kBackup) {
+  const Role expected = ExpectationRole(context.role);
+  if (expected != Role::kMaster && expected != Role::kBackup) {
     return CheckResult::Unknown(
         "role is " + std::string(RoleName(context.role)) +
-        "; services are only checked on MASTER or BACKUP");
+        "; services are only checked on MASTER, BACKUP or FAULT");
   }
   auto table = processes_.List();
   if (!table) return CheckResult::Unknown(table.error().message);

@@ -109,8 +109,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   const std::string node = loaded->config.node_name;
   const RoleConfig& rc = loaded->config.role;
   const RoleReading reading =
-      MakeRoleSource(rc.source, rc.vip, rc.static_role, loaded->config.commands)
-          ->Read();
+      MakeRoleSource(rc, loaded->config.commands)->Read();
   const Role role = reading.role;
   const Config config = loaded->config;
   std::vector<CheckRecord> records = RunOnce(*loaded, role);
