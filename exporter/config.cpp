@@ -89,14 +89,17 @@ WebConfig ParseWebConfig(ConfigReader& r) {
   return web;
 }
 
-// `role.fifo`, `role.instances`, `role.record_file` (source keepalived).
+// `role.fifo`, `role.instances`, `role.record_file`, `role.vrrp_pid_file`
+// (source keepalived).
 void ParseKeepalivedRole(ConfigReader& r, RoleConfig& role) {
   KeepalivedRoleConfig& k = role.keepalived;
   k.fifo = r.String("fifo", "");
   k.instances = r.StringList("instances");
   k.record_file = r.String("record_file", kDefaultKeepalivedRecordFile);
+  k.vrrp_pid_file = r.String("vrrp_pid_file", k.vrrp_pid_file);
   for (const auto& [key, value] :
-       {std::pair{"fifo", k.fifo}, std::pair{"record_file", k.record_file}}) {
+       {std::pair{"fifo", k.fifo}, std::pair{"record_file", k.record_file},
+        std::pair{"vrrp_pid_file", k.vrrp_pid_file}}) {
     if (!value.empty() && value[0] != '/') {
       r.Fail(key, r.path() + "." + key + " must be an absolute path, not \"" +
                       value + "\"");

@@ -7,6 +7,7 @@
 
 #include "exporter/platform/atomic_file.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/platform/process_table.h"
 
 namespace ipv6ha {
 namespace {
@@ -69,18 +70,44 @@ std::unique_ptr<RoleFollow> KeepalivedRoleSource::Follow(Changed changed) {
   return follow;
 }
 
+std::int64_t KeepalivedRoleSource::VrrpPid() const {
+  if (config_.vrrp_pid_file.empty()) return 0;
+  const pid_t pid = ProcessTable::ReadPidfile(config_.vrrp_pid_file);
+  if (pid <= 0 || !ProcessTable::Alive(pid)) return 0;
+  const auto name = ProcessTable().NameOf(pid);
+  if (!name || !ProcessTable::NameMatches(*name, "keepalived")) return 0;
+  return pid;
+}
+
+bool KeepalivedRoleSource::RecordHolds(const VrrpRecord& record,
+                                       const FifoIdentity& identity,
+                                       std::int64_t pid_now) const {
+  if (!(record.fifo == identity)) return false;
+  // Recorded with a pid: that very process must still run. Without one the
+  // pid file never worked here, and the FIFO's identity is all we have.
+  return record.vrrp_pid == 0 || record.vrrp_pid == pid_now;
+}
+
 void KeepalivedRoleSource::OnFeed(const NotifyFifoReader::Feed& feed) {
   Changed changed;
   {
     std::lock_guard lock(mutex_);
-    table_.Forget();
     if (feed.open) {
-      // Only a record of this very FIFO still holds: see the header.
-      if (auto record = LoadRecord(config_.record_file);
-          record && record->fifo == feed.identity) {
-        table_.Restore(record->instances);
+      const std::int64_t pid = VrrpPid();
+      if (!ever_open_) {
+        auto record = LoadRecord(config_.record_file);
+        if (record && RecordHolds(*record, feed.identity, pid)) {
+          table_.Restore(record->instances);
+        }
+      } else if (writer_pid_ != 0 && pid == writer_pid_) {
+        table_.Restore(table_.Reported());  // a reload: see the header
+      } else {
+        table_.Forget();
       }
+      ever_open_ = true;
+      writer_pid_ = pid;
     }
+    // Closed or missing: the states stay until the FIFO is back (above).
     feed_ = feed;
     WriteRecordLocked();
     changed = changed_;
@@ -110,6 +137,7 @@ void KeepalivedRoleSource::WriteRecordLocked() {
   VrrpRecord record;
   if (feed_.open) {
     record.fifo = feed_.identity;
+    record.vrrp_pid = writer_pid_;
     record.instances = table_.Reported();
   }
   // Closed: an empty record, so that nothing stale is restored later.
@@ -148,10 +176,11 @@ RoleReading KeepalivedRoleSource::ReadRecordOnly() const {
   }
   const FifoIdentity now{static_cast<std::uint64_t>(st.st_dev),
                          static_cast<std::uint64_t>(st.st_ino)};
-  if (!(record->fifo == now)) {
+  if (!RecordHolds(*record, now, VrrpPid())) {
     return table.Derive("the record " + config_.record_file +
                         " is of another notify FIFO than " + config_.fifo +
-                        " (keepalived restarted or reloaded since)");
+                        " or another keepalived process (keepalived "
+                        "restarted or reloaded since)");
   }
   table.Restore(record->instances);
   RoleReading r = table.Derive("");

@@ -77,7 +77,12 @@ void NotifyFifoReader::TryOpen() {
                       "global_defs lack \"vrrp_notify_fifo " +
                       path_ + "\""
                 : "cannot open keepalived's notify FIFO " + path_ + ": " +
-                      std::strerror(err)});
+                      std::strerror(err) +
+                      (err == EACCES
+                           ? " (keepalived makes it readable by its owner "
+                             "only; give it our group and a umask that lets "
+                             "the group read, see docs/keepalived.md)"
+                           : "")});
     return;
   }
   UniqueFd owned(fd);

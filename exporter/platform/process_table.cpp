@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #ifdef __FreeBSD__
@@ -16,6 +17,8 @@
 
 #include <fstream>
 #endif
+
+#include "exporter/platform/bounded_file.h"
 
 namespace ipv6ha {
 namespace {
@@ -89,6 +92,16 @@ std::vector<ProcessInfo> ProcessTable::LiveProcesses(
 
 ProcessTable::ProcessTable(std::string proc_root)
     : proc_root_(std::move(proc_root)) {}
+
+pid_t ProcessTable::ReadPidfile(const std::string& path) {
+  auto file = ReadBoundedFile(path, 4096);  // a FIFO here must not block
+  if (!file) return 0;
+  const std::string line = file->content.substr(0, file->content.find('\n'));
+  char* end = nullptr;
+  const long pid = std::strtol(line.c_str(), &end, 10);
+  if (end == line.c_str() || pid <= 0 || pid > 0x7fffffff) return 0;
+  return static_cast<pid_t>(pid);
+}
 
 bool ProcessTable::Alive(pid_t pid) {
   if (pid <= 0) return false;

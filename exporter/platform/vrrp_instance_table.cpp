@@ -42,6 +42,9 @@ std::string FormatVrrpRecord(const VrrpRecord& record) {
       "notify FIFO\n";
   out += "fifo " + std::to_string(record.fifo.device) + " " +
          std::to_string(record.fifo.inode) + "\n";
+  if (record.vrrp_pid > 0) {
+    out += "pid " + std::to_string(record.vrrp_pid) + "\n";
+  }
   for (const auto& i : record.instances) {
     if (i.state != VrrpState::kUnknown) out += FormatNotifyLine(i) + "\n";
   }
@@ -59,6 +62,14 @@ Expected<VrrpRecord> ParseVrrpRecord(std::string_view text) {
     ++number;
     const std::string where = "line " + std::to_string(number) + ": ";
     if (line.empty() || line.front() == '#') continue;
+    if (line.starts_with("pid ")) {
+      std::uint64_t pid = 0;
+      if (!ParseU64(line.substr(4), pid) || pid == 0 || pid > 0x7fffffff) {
+        return Error{where + "\"pid\" line is not \"pid PID\""};
+      }
+      record.vrrp_pid = static_cast<std::int64_t>(pid);
+      continue;
+    }
     if (line.starts_with("fifo ")) {
       auto id = ParseFifoLine(line.substr(5));
       if (!id) return Error{where + id.error().message};

@@ -36,12 +36,14 @@ struct FifoIdentity {
 // (keepalived writes a line on each transition only).
 struct VrrpRecord {
   FifoIdentity fifo;
+  // keepalived's VRRP process that had the FIFO open (0: not known).
+  std::int64_t vrrp_pid = 0;
   std::vector<VrrpInstance> instances;
 };
 
-// Text of a record: a comment, `fifo DEVICE INODE`, then one notify line per
-// instance (FormatNotifyLine). ParseVrrpRecord reads it back, instances
-// marked restored; errors name the line that is wrong.
+// Text of a record: a comment, `fifo DEVICE INODE`, `pid PID` when known,
+// then one notify line per instance (FormatNotifyLine). ParseVrrpRecord
+// reads it back, instances marked restored; errors name the wrong line.
 std::string FormatVrrpRecord(const VrrpRecord& record);
 Expected<VrrpRecord> ParseVrrpRecord(std::string_view text);
 
@@ -55,7 +57,8 @@ class VrrpInstanceTable {
   // keepalived closed the FIFO (it stopped, restarts, reloads or died):
   // nothing it said before holds any more.
   void Forget();
-  // States recorded by an earlier run, for the same FIFO.
+  // States recorded by an earlier run, for the same FIFO, or kept across a
+  // reload of keepalived: marked restored until keepalived reports them.
   void Restore(const std::vector<VrrpInstance>& instances);
 
   // Every reported instance (followed or not), by name.

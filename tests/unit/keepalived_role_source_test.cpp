@@ -4,7 +4,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -65,6 +67,40 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
 }
 
+// A process whose kernel name is "keepalived" (a copy of sleep), standing
+// for keepalived's VRRP child in its pid file.
+class FakeVrrpProcess {
+ public:
+  explicit FakeVrrpProcess(const fs::path& dir) {
+    static int n = 0;  // a running executable cannot be overwritten
+    const fs::path exe = dir / ("vrrp" + std::to_string(++n)) / "keepalived";
+    fs::create_directories(exe.parent_path());
+    fs::copy_file("/bin/sleep", exe);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execl(exe.c_str(), "keepalived", "600", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Until the child has exec'd, its name is still ours.
+    EXPECT_TRUE(Eventually([this] {
+      std::ifstream comm("/proc/" + std::to_string(pid_) + "/comm");
+      std::string name;
+      return std::getline(comm, name) && name == "keepalived";
+    }));
+  }
+  ~FakeVrrpProcess() {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+  void WritePidfile(const std::string& path) const {
+    std::ofstream(path) << pid_ << "\n";
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
 class KeepalivedRoleSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -75,6 +111,7 @@ class KeepalivedRoleSourceTest : public ::testing::Test {
     fs::create_directories(dir_);
     config_.fifo = (dir_ / "notify.fifo").string();
     config_.record_file = (dir_ / "run" / "keepalived.states").string();
+    config_.vrrp_pid_file = (dir_ / "vrrp.pid").string();
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -147,6 +184,74 @@ TEST_F(KeepalivedRoleSourceTest, RestartOfKeepalivedIsUnknownThenRecovers) {
   ka->Say("INSTANCE \"LAN6\" BACKUP 150");
   ASSERT_TRUE(Eventually([&] { return RoleOf(*source) == Role::kBackup; }))
       << source->Read().error;
+}
+
+TEST_F(KeepalivedRoleSourceTest, AReloadOfKeepalivedKeepsWhatItDoesNotRepeat) {
+  FakeVrrpProcess vrrp(dir_);
+  vrrp.WritePidfile(config_.vrrp_pid_file);
+  auto ka = std::make_unique<FakeKeepalived>(config_.fifo);
+  ka->Say("INSTANCE \"LAN6\" MASTER 150");
+  auto source = Source();
+  auto follow = source->Follow(Count());
+  ASSERT_EQ(RoleOf(*source), Role::kMaster);
+  // A reload closes, unlinks and recreates the FIFO and does not repeat the
+  // state of an instance that stays MASTER; the VRRP process stays.
+  ka->Stop();
+  ASSERT_TRUE(Eventually([&] { return RoleOf(*source) == Role::kUnknown; }));
+  ka->Start();
+  ASSERT_TRUE(Eventually([&] { return RoleOf(*source) == Role::kMaster; }))
+      << source->Read().error;
+  EXPECT_TRUE(source->Read().instances.at(0).restored);
+}
+
+TEST_F(KeepalivedRoleSourceTest, ANewKeepalivedProcessStartsFromNothing) {
+  config_.instances = {"LAN6"};
+  auto vrrp = std::make_unique<FakeVrrpProcess>(dir_);
+  vrrp->WritePidfile(config_.vrrp_pid_file);
+  auto ka = std::make_unique<FakeKeepalived>(config_.fifo);
+  ka->Say("INSTANCE \"LAN6\" MASTER 150");
+  auto source = Source();
+  auto follow = source->Follow(Count());
+  ASSERT_EQ(RoleOf(*source), Role::kMaster);
+  ka->Stop();  // died: another VRRP process comes up
+  vrrp = std::make_unique<FakeVrrpProcess>(dir_);
+  vrrp->WritePidfile(config_.vrrp_pid_file);
+  ASSERT_TRUE(Eventually([&] { return RoleOf(*source) == Role::kUnknown; }));
+  ka->Start();
+  ASSERT_TRUE(Eventually([&] {
+    return source->Read().error.find("has not reported instance") !=
+           std::string::npos;
+  })) << source->Read().error;
+  ka->Say("INSTANCE \"LAN6\" BACKUP 150");
+  ASSERT_TRUE(Eventually([&] { return RoleOf(*source) == Role::kBackup; }));
+}
+
+TEST_F(KeepalivedRoleSourceTest,
+       TheRecordOfAKeepalivedThatIsGoneIsNotRestored) {
+  config_.instances = {"LAN6"};
+  auto vrrp = std::make_unique<FakeVrrpProcess>(dir_);
+  vrrp->WritePidfile(config_.vrrp_pid_file);
+  FakeKeepalived ka(config_.fifo);
+  ka.Say("INSTANCE \"LAN6\" MASTER 150");
+  {
+    auto first = Source();
+    auto follow = first->Follow(Count());
+    ASSERT_EQ(RoleOf(*first), Role::kMaster);
+  }
+  std::ifstream in(config_.record_file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("pid " + std::to_string(vrrp->pid())), std::string::npos)
+      << text;
+  // keepalived killed while the exporter was down; its FIFO stays.
+  vrrp.reset();
+  auto second = Source();
+  EXPECT_EQ(RoleOf(*second), Role::kUnknown) << "check refuses it too";
+  auto follow = second->Follow(Count());
+  const RoleReading r = second->Read();
+  EXPECT_EQ(r.role, Role::kUnknown);
+  EXPECT_NE(r.error.find("has not reported instance \"LAN6\""),
+            std::string::npos)
+      << r.error;
 }
 
 TEST_F(KeepalivedRoleSourceTest, AMissingFifoIsUnknownAndFoundWhenItAppears) {

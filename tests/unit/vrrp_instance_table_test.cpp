@@ -145,14 +145,16 @@ TEST(VrrpInstanceTable, RestoredStatesAreMarkedUntilKeepalivedSpeaks) {
 
 TEST(VrrpRecord, RoundTripsThroughItsText) {
   VrrpRecord record{{2049, 123456},
+                    4242,
                     {{"A", VrrpState::kMaster, 100, false},
                      {"B", VrrpState::kFault, 0, false}}};
   const std::string text = FormatVrrpRecord(record);
-  EXPECT_NE(text.find("fifo 2049 123456\n"), std::string::npos);
+  EXPECT_NE(text.find("fifo 2049 123456\npid 4242\n"), std::string::npos);
   EXPECT_NE(text.find("INSTANCE \"B\" FAULT 0\n"), std::string::npos);
   auto back = ParseVrrpRecord(text);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->fifo, record.fifo);
+  EXPECT_EQ(back->vrrp_pid, 4242);
   ASSERT_EQ(back->instances.size(), 2u);
   EXPECT_EQ(back->instances[1],
             (VrrpInstance{"B", VrrpState::kFault, 0, true}));
@@ -166,6 +168,7 @@ TEST(VrrpRecord, BrokenRecordsSayWhichLine) {
       {"# c\nfifo 1 2\nINSTANCE \"A\" MASTER_PRIORITY 1\n",
        "line 3: not the state of an instance"},
       {"fifo 1 2\ngarbage\n", "line 2: not a keepalived notify line"},
+      {"fifo 1 2\npid 0\n", "line 2: \"pid\" line is not"},
   };
   for (const auto& [text, why] : cases) {
     auto r = ParseVrrpRecord(text);
