@@ -79,9 +79,17 @@ TEST(VrrpNotifyParser, RefusesWhatKeepalivedDoesNotWrite) {
       ParseNotifyLine("INSTANCE \"" + std::string(600, 'x') + "\" MASTER 1"));
 }
 
+// lab_fw1.fifo, lab_fw2.fifo: what keepalived 2.2.7 (Debian 12) wrote to its
+// vrrp_notify_fifo in the two-node lab (tests/lab): start, fw1's track file
+// at 60 (fw1 BACKUP at priority 90) and back at 0, fw1's LAN link down
+// (FAULT) and up, a reload of fw1 (nothing written: it stayed MASTER), both
+// stopped (STOP). sync_group.fifo: lines in vrrp_notify.c's format for what
+// the lab does not produce (GROUP, MASTER_RX_LOWER_PRI). They also seed the
+// vrrp_notify fuzz target.
 TEST(VrrpNotifyParser, EveryLineOfTheRecordedFixturesParses) {
   for (const char* fixture :
-       {"keepalived/transitions.fifo", "keepalived/sync_group.fifo"}) {
+       {"keepalived/lab_fw1.fifo", "keepalived/lab_fw2.fifo",
+        "keepalived/sync_group.fifo"}) {
     std::istringstream in(testing::ReadFixture(fixture));
     std::string line;
     int lines = 0;
