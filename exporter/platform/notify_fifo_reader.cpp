@@ -47,6 +47,15 @@ NotifyFifoReader::~NotifyFifoReader() {
 
 void NotifyFifoReader::Start() {
   if (thread_.joinable()) return;
+  if (stop_write_.get() < 0) {
+    // Without the stop pipe the thread could not be stopped: do not start.
+    Report({false,
+            {},
+            std::string("cannot follow keepalived's notify FIFO: pipe() "
+                        "failed: ") +
+                std::strerror(errno)});
+    return;
+  }
   TryOpen();
   if (fifo_.get() >= 0) {
     if (auto problem = Drain(); !problem.empty()) Close(problem);
@@ -162,7 +171,11 @@ void NotifyFifoReader::Loop() {
     }
     pollfd fds[2] = {{stop_read_.get(), POLLIN, 0}, {fifo_.get(), POLLIN, 0}};
     const int ready = ::poll(fds, fifo_.get() >= 0 ? 2 : 1, timeout);
-    if (ready < 0 && errno != EINTR) return;
+    if (ready < 0 && errno != EINTR) {
+      Close(std::string("cannot wait for keepalived's notify FIFO: ") +
+            std::strerror(errno));
+      return;
+    }
     if (fds[0].revents != 0) return;
     if (fifo_.get() < 0) continue;
     if (fds[1].revents != 0) {

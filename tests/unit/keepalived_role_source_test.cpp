@@ -17,89 +17,22 @@
 #include <functional>
 #include <thread>
 
-#include "exporter/platform/unique_fd.h"
-#include "exporter/role_monitor.h"
+#include "tests/support/fake_keepalived.h"
 
 namespace ipv6ha {
 namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
-
-// keepalived's side: mkfifo, open O_RDWR | O_NONBLOCK, write lines.
-class FakeKeepalived {
- public:
-  explicit FakeKeepalived(const std::string& path) : path_(path) { Start(); }
-  void Start() {
-    ::mkfifo(path_.c_str(), 0644);  // EEXIST: reused, as keepalived does
-    fd_ = UniqueFd(::open(path_.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
-  }
-  void Say(const std::string& line) {
-    const std::string text = line + "\n";
-    ASSERT_EQ(::write(fd_.get(), text.data(), text.size()),
-              static_cast<ssize_t>(text.size()));
-  }
-  // A clean stop: STOP lines, close, unlink (it created the FIFO).
-  void Stop(bool unlink = true) {
-    fd_.Reset();
-    if (unlink) ::unlink(path_.c_str());
-  }
-
- private:
-  std::string path_;
-  UniqueFd fd_;
-};
-
-// Polls `ok` until it holds or `deadline` passes.
-bool Eventually(const std::function<bool()>& ok,
-                milliseconds deadline = milliseconds(3000)) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return ok();
-}
+using testing::Eventually;
+using testing::FakeKeepalived;
+using testing::FakeVrrpProcess;
 
 double CpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
 }
-
-// A process whose kernel name is "keepalived" (a copy of sleep), standing
-// for keepalived's VRRP child in its pid file.
-class FakeVrrpProcess {
- public:
-  explicit FakeVrrpProcess(const fs::path& dir) {
-    static int n = 0;  // a running executable cannot be overwritten
-    const fs::path exe = dir / ("vrrp" + std::to_string(++n)) / "keepalived";
-    fs::create_directories(exe.parent_path());
-    fs::copy_file("/bin/sleep", exe);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execl(exe.c_str(), "keepalived", "600", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    // Until the child has exec'd, its name is still ours.
-    EXPECT_TRUE(Eventually([this] {
-      std::ifstream comm("/proc/" + std::to_string(pid_) + "/comm");
-      std::string name;
-      return std::getline(comm, name) && name == "keepalived";
-    }));
-  }
-  ~FakeVrrpProcess() {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  pid_t pid() const { return pid_; }
-  void WritePidfile(const std::string& path) const {
-    std::ofstream(path) << pid_ << "\n";
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 class KeepalivedRoleSourceTest : public ::testing::Test {
  protected:
@@ -358,73 +291,6 @@ TEST_F(KeepalivedRoleSourceTest, OnlyOneFollowerReadsTheFifo) {
   auto source = Source();
   auto follow = source->Follow(Count());
   EXPECT_EQ(source->Follow(Count()), nullptr);
-}
-
-double Sample(const std::vector<prometheus::MetricFamily>& families,
-              const std::string& name, const std::string& state) {
-  for (const auto& f : families) {
-    if (f.name != name) continue;
-    for (const auto& m : f.metric) {
-      if (m.label.size() == 2 && m.label[1].value == state)  // instance, state
-        return m.gauge.value;
-    }
-  }
-  return -1;
-}
-
-TEST_F(KeepalivedRoleSourceTest,
-       TheMonitorLearnsATransitionAtOnceNotAtItsPoll) {
-  FakeKeepalived ka(config_.fifo);
-  ka.Say("INSTANCE \"LAN6\" BACKUP 150");
-  config_.instances = {"LAN6"};
-  RoleMonitor monitor(Source(), std::chrono::hours(1));
-  std::atomic<int> calls{0};
-  monitor.AddListener([&](Role, Role) { ++calls; });
-  monitor.Start();
-  ASSERT_EQ(monitor.CurrentRole(), Role::kBackup);
-  ka.Say("INSTANCE \"LAN6\" MASTER 150");
-  ASSERT_TRUE(Eventually([&] { return monitor.CurrentRole() == Role::kMaster; },
-                         milliseconds(200)));
-  ASSERT_TRUE(Eventually([&] { return calls == 1; }));
-  auto metrics = monitor.Collect();
-  EXPECT_EQ(Sample(metrics, "ipv6_ha_vrrp_instance_state", "master"), 1);
-  EXPECT_EQ(Sample(metrics, "ipv6_ha_vrrp_instance_state", "backup"), 0);
-  EXPECT_EQ(Sample(metrics, "ipv6_ha_vrrp_instance_state", "fault"), 0);
-  ka.Say("INSTANCE \"LAN6\" FAULT 150");
-  ASSERT_TRUE(Eventually([&] { return monitor.CurrentRole() == Role::kFault; },
-                         milliseconds(200)));
-  metrics = monitor.Collect();
-  EXPECT_EQ(Sample(metrics, "ipv6_ha_vrrp_instance_state", "fault"), 1);
-  for (const auto& f : metrics) {
-    if (f.name != "ipv6_ha_role") continue;
-    for (const auto& m : f.metric) {
-      EXPECT_EQ(m.gauge.value, m.label[0].value == "fault" ? 1 : 0)
-          << m.label[0].value;
-    }
-  }
-  EXPECT_EQ(monitor.Detail()["instances"][0]["state"], "fault");
-  monitor.Stop();
-  const int before = calls;
-  ka.Say("INSTANCE \"LAN6\" BACKUP 150");
-  std::this_thread::sleep_for(milliseconds(100));  // nothing may arrive
-  EXPECT_EQ(calls, before) << "no listener after Stop()";
-}
-
-TEST_F(KeepalivedRoleSourceTest,
-       ATransitionThatKeepsTheRoleStillCallsListeners) {
-  FakeKeepalived ka(config_.fifo);
-  ka.Say("INSTANCE \"A\" BACKUP 150");
-  ka.Say("INSTANCE \"B\" BACKUP 150");
-  RoleMonitor monitor(Source(), std::chrono::hours(1));
-  std::atomic<int> calls{0};
-  monitor.AddListener([&](Role from, Role to) {
-    if (from == Role::kBackup && to == Role::kBackup) ++calls;
-  });
-  monitor.Start();
-  ka.Say("INSTANCE \"A\" MASTER 150");  // B is BACKUP: the node stays BACKUP
-  ASSERT_TRUE(Eventually([&] { return calls == 1; }, milliseconds(200)));
-  EXPECT_EQ(monitor.CurrentRole(), Role::kBackup);
-  EXPECT_EQ(monitor.Transitions(), 0u);
 }
 
 }  // namespace
