@@ -186,7 +186,11 @@ class Transition:
         if not self.v.expect(ok, f"{label}: keepalived logged {self.state} and the "
                                  f"exporter changed to {self.role_name}"):
             return None
-        latency = max(0.0, changed_to(self.exporter, self.role_name, t_k) - t_k)
+        raw = changed_to(self.exporter, self.role_name, t_k) - t_k
+        if raw < 0:  # its line reached us after the exporter logged
+            self.v.note(f"{label}: the exporter logged {-raw * 1000:.0f} ms before "
+                        "keepalived's log line reached the lab; counted as 0")
+        latency = max(0.0, raw)
         self.v.measure(f"{label}: keepalived log -> exporter role", latency)
         self.v.expect(latency <= LATENCY_LIMIT,
                       f"{label}: within {LATENCY_LIMIT * 1000:.0f} ms "
