@@ -123,6 +123,7 @@ class DemotionService : public prometheus::Collectable {
   ContributionWriter writer_;
   std::map<std::string, std::uint64_t> expiries_;
   std::string last_logged_key_;
+  std::string last_history_key_;  // of the decision history's newest entry
   std::deque<StatusDecision> decisions_;
   int last_desired_ = 0;
   std::set<Suppression> last_suppressed_;
