@@ -18,7 +18,7 @@
 #include "exporter/platform/atomic_file.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/fake_http_server.h"
-#include "tests/support/ipv6_listener.h"
+#include "tests/support/loopback_listener.h"
 
 namespace ipv6ha {
 namespace {

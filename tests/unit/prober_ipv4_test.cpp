@@ -13,6 +13,7 @@
 #include "exporter/platform/icmp4_socket.h"
 #include "exporter/platform/prober.h"
 #include "exporter/platform/resolver.h"
+#include "tests/support/loopback_listener.h"
 
 namespace ipv6ha {
 namespace {
@@ -29,28 +30,6 @@ ProbeSpec Target(const std::string& address, int tcp_port = 0) {
 bool CanOpen4(IcmpSocketKind kind) {
   return Icmp4Socket::Open(kind, "", "").ok();
 }
-
-// A listening TCP socket on 127.0.0.1, closed at scope exit.
-class Listener4 {
- public:
-  Listener4() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 16);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-  }
-  ~Listener4() { close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_;
-  int port_;
-};
 
 TEST(ProberIpv4Test, HostAddressesResolveAsMappedIpv4) {
   auto a = ResolveHost("192.168.105.2");
@@ -127,10 +106,10 @@ TEST(ProberIpv4Test, EchoFromAnIpv4SourceSucceedsAndFromAForeignOneIsAnError) {
 TEST(ProberIpv4Test, TcpConnectOverIpv4SucceedsAndARefusalFails) {
   int closed_port = 0;
   {
-    Listener4 gone;
+    testing::LoopbackListener gone(AF_INET);
     closed_port = gone.port();
   }
-  Listener4 listener;
+  testing::LoopbackListener listener(AF_INET);
   Prober prober;
   ProbeSpec from = Target("127.0.0.1", listener.port());
   from.source = "127.0.0.1";
