@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "checks/npt_rule.h"
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 

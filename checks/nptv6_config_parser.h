@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "checks/ipv6_prefix.h"
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 

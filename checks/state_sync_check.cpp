@@ -4,7 +4,7 @@
 
 #include "checks/metric_samples.h"
 #include "checks/prefix_freshness_check.h"
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/text/bounded_json.h"
 

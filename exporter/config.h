@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "checks/check_registry.h"
+#include "exporter/base/expected.h"
 #include "exporter/config/config_reader.h"
 #include "exporter/demotion/demotion_config.h"
 #include "exporter/peer_config.h"
-#include "exporter/platform/expected.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/service_status_trigger.h"

@@ -22,8 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "exporter/base/expected.h"
 #include "exporter/config/ha_singleton_parser.h"
-#include "exporter/platform/expected.h"
 
 namespace ipv6ha {
 

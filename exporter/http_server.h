@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "exporter/base/expected.h"
 #include "exporter/basic_auth.h"
 #include "exporter/config.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/listen_address.h"
-#include "exporter/platform/expected.h"
 
 namespace ipv6ha {
 

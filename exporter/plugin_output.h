@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "exporter/platform/role.h"
+#include "exporter/base/role.h"
 #include "exporter/result_store.h"
 
 namespace ipv6ha {

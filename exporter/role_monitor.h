@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "checks/check_registry.h"
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 #include "exporter/platform/keepalived_role_source.h"
 #include "exporter/platform/role_source.h"
 

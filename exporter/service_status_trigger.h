@@ -35,8 +35,8 @@
 #include <thread>
 #include <vector>
 
+#include "exporter/base/duration.h"
 #include "exporter/config/config_reader.h"
-#include "exporter/config/duration.h"
 
 namespace ipv6ha {
 

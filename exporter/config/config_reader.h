@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 
 namespace ipv6ha {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "exporter/platform/role.h"
+#include "exporter/base/role.h"
 
 namespace ipv6ha {
 
