@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "checks/metric_samples.h"
-#include "checks/prefix_freshness_check.h"
+#include "checks/pds/pds_digest.h"
 #include "exporter/base/duration.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/text/bounded_json.h"

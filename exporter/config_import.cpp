@@ -6,7 +6,7 @@
 #include <optional>
 #include <sstream>
 
-#include "checks/nptv6_config_parser.h"
+#include "checks/nptv6/nptv6_config_parser.h"
 #include "checks/services_check.h"
 #include "exporter/config.h"
 #include "exporter/text/utf8.h"

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "checks/pds_state_parser.h"
+#include "checks/pds/pds_state_parser.h"
 #include "exporter/base/duration.h"
 #include "exporter/basic_auth.h"
 #include "exporter/config.h"

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "checks/probe/probe_method.h"
 #include "exporter/config.h"
 
 namespace ipv6ha {

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "checks/ipv6_prefix.h"
+#include "checks/pds/ipv6_prefix.h"
 
 namespace ipv6ha {
 

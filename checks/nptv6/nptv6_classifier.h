@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/npt_rule.h"
-#include "checks/nptv6_expectation.h"
+#include "checks/nptv6/npt_rule.h"
+#include "checks/nptv6/nptv6_expectation.h"
 
 namespace ipv6ha {
 

@@ -1,4 +1,4 @@
-#include "checks/nptv6_classifier.h"
+#include "checks/nptv6/nptv6_classifier.h"
 
 namespace ipv6ha {
 namespace {

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/ipv6_prefix.h"
+#include "checks/pds/ipv6_prefix.h"
 #include "exporter/base/expected.h"
 
 namespace ipv6ha {

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/npt_rule.h"
+#include "checks/nptv6/npt_rule.h"
 #include "exporter/base/expected.h"
 
 namespace ipv6ha {

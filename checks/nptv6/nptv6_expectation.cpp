@@ -1,4 +1,4 @@
-#include "checks/nptv6_expectation.h"
+#include "checks/nptv6/nptv6_expectation.h"
 
 namespace ipv6ha {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "checks/probe_stats.h"
+#include "checks/probe/probe_stats.h"
 
 namespace ipv6ha {
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "checks/ipv6_prefix.h"
-#include "checks/nptv6_config_parser.h"
-#include "checks/pds_state_parser.h"
+#include "checks/nptv6/nptv6_config_parser.h"
+#include "checks/pds/ipv6_prefix.h"
+#include "checks/pds/pds_state_parser.h"
 
 namespace ipv6ha {
 

@@ -1,4 +1,4 @@
-#include "checks/probe_series.h"
+#include "checks/probe/probe_series.h"
 
 #include "checks/metric_samples.h"
 
