@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include "exporter/base/duration.h"
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/plugin_output.h"

@@ -16,7 +16,7 @@
 
 #include "exporter/base/expected.h"
 #include "exporter/basic_auth.h"
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/listen_address.h"
 

@@ -36,7 +36,7 @@
 #include <vector>
 
 #include "exporter/base/duration.h"
-#include "exporter/config/config_reader.h"
+#include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "checks/probe/probe_method.h"
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 
 namespace ipv6ha {
 namespace {

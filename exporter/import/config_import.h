@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "exporter/base/expected.h"
-#include "exporter/config/ha_singleton_parser.h"
+#include "exporter/import/ha_singleton_parser.h"
 
 namespace ipv6ha {
 

@@ -1,4 +1,4 @@
-#include "exporter/config/strict_yaml.h"
+#include "exporter/yaml/strict_yaml.h"
 
 #include <yaml-cpp/eventhandler.h>
 

@@ -1,4 +1,4 @@
-#include "exporter/config_import.h"
+#include "exporter/import/config_import.h"
 
 #include <cctype>
 #include <filesystem>
@@ -8,7 +8,7 @@
 
 #include "checks/nptv6/nptv6_config_parser.h"
 #include "checks/services_check.h"
-#include "exporter/config.h"
+#include "exporter/platform/bounded_file.h"
 #include "exporter/text/utf8.h"
 
 namespace ipv6ha {

@@ -18,8 +18,8 @@
 
 #include <string>
 
-#include "exporter/config/config_reader.h"
 #include "exporter/platform/http_client.h"
+#include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
 

@@ -1,4 +1,4 @@
-#include "exporter/peer_config.h"
+#include "exporter/config/peer_config.h"
 
 #include "exporter/platform/bounded_file.h"
 

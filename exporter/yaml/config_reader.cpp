@@ -1,4 +1,4 @@
-#include "exporter/config/config_reader.h"
+#include "exporter/yaml/config_reader.h"
 
 #include <algorithm>
 #include <sstream>

@@ -9,12 +9,12 @@
 
 #include "checks/check_registry.h"
 #include "exporter/base/expected.h"
-#include "exporter/config/config_reader.h"
+#include "exporter/config/peer_config.h"
 #include "exporter/demotion/demotion_config.h"
-#include "exporter/peer_config.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/service_status_trigger.h"
+#include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
 
@@ -68,11 +68,6 @@ Expected<LoadedConfig> LoadConfig(const std::string& path, const CheckEnv& env);
 Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
                                             const std::string& name,
                                             const CheckEnv& env);
-// Reads a file the operator gives us (a config, a file to import) through
-// ReadBoundedFile: a regular file of at most 1 MiB, as it is on disk.
-// Errors read "FILE: cannot read: No such file or directory", "FILE: not a
-// regular file", "FILE: is N bytes, more than the 1048576 allowed".
-Expected<std::string> ReadOperatorFile(const std::string& path);
 
 // Reads a web config file in exporter-toolkit format (--web.config.file).
 Expected<WebConfig> LoadWebConfig(const std::string& path);

@@ -1,4 +1,4 @@
-#include "exporter/config/ha_singleton_parser.h"
+#include "exporter/import/ha_singleton_parser.h"
 
 #include <algorithm>
 #include <cctype>

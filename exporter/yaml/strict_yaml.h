@@ -16,7 +16,7 @@
 #include <optional>
 #include <string_view>
 
-#include "exporter/config/config_reader.h"
+#include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
 

@@ -1,6 +1,6 @@
 // The configuration defaults of Linux (Debian layout).
-#include "exporter/config.h"
-#include "exporter/config_defaults.h"
+#include "exporter/config/config.h"
+#include "exporter/config/config_defaults.h"
 
 namespace ipv6ha {
 

@@ -1,40 +1,17 @@
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 
 #include <unistd.h>
 
 #include <filesystem>
 
 #include "exporter/basic_auth.h"
-#include "exporter/config/strict_yaml.h"
 #include "exporter/listen_address.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/tls_server_credentials.h"
 #include "exporter/text/utf8.h"
+#include "exporter/yaml/strict_yaml.h"
 
 namespace ipv6ha {
-namespace {
-
-constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
-
-}  // namespace
-
-// Through the bounded reader: a FIFO, /dev/zero or a 50 MB file is refused
-// before anything waits or allocates. Text comes back as it is on disk: a
-// config that is not UTF-8 is refused by LoadStrictYaml with its place.
-Expected<std::string> ReadOperatorFile(const std::string& path) {
-  auto file = ReadBoundedFile(path, kMaxConfigBytes, FileContent::kBytes);
-  if (!file) {
-    // "FILE: cannot read: No such file or directory", as before.
-    std::string why = file.error().message;
-    const std::string open = path + ": cannot open: ";
-    if (why.rfind(open, 0) == 0) {
-      why = path + ": cannot read: " + why.substr(open.size());
-    }
-    return Error{why};
-  }
-  return std::move(file->content);
-}
-
 namespace {
 
 std::string Hostname() {

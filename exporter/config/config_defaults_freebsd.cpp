@@ -1,6 +1,6 @@
 // The configuration defaults of FreeBSD and OPNsense (base system layout).
-#include "exporter/config.h"
-#include "exporter/config_defaults.h"
+#include "exporter/config/config.h"
+#include "exporter/config/config_defaults.h"
 
 namespace ipv6ha {
 

@@ -1,6 +1,6 @@
-#include "exporter/config_defaults.h"
+#include "exporter/config/config_defaults.h"
 
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 
 namespace ipv6ha {
 
