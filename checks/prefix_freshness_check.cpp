@@ -10,20 +10,12 @@
 #include "checks/nptv6/nptv6_config_parser.h"
 #include "checks/pds/pds_digest.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/platform/local_time.h"
 
 namespace ipv6ha {
 namespace {
 
 constexpr const char* kKnownStatuses[] = {"active", "prefix_file_missing"};
-
-std::string FormatLocalIso(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  localtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &tm);
-  return buffer;
-}
 
 std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               const CheckSettings& settings) {

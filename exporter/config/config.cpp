@@ -1,25 +1,16 @@
 #include "exporter/config/config.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 
 #include "exporter/basic_auth.h"
 #include "exporter/listen_address.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/platform/host_name.h"
 #include "exporter/platform/tls_server_credentials.h"
-#include "exporter/text/utf8.h"
 #include "exporter/yaml/strict_yaml.h"
 
 namespace ipv6ha {
 namespace {
-
-std::string Hostname() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof(buf) - 1) != 0) return "localhost";
-  std::string name(buf);
-  return RepairUtf8(name.substr(0, name.find('.')));
-}
 
 // Both files of tls_server_config, loaded as the HTTP server will load them.
 void CheckTlsFiles(ConfigReader& tls, const WebConfig& web) {
@@ -301,7 +292,7 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
     c.node_name = node->String("name", "");
     node->RejectUnknownKeys();
   }
-  if (c.node_name.empty()) c.node_name = Hostname();
+  if (c.node_name.empty()) c.node_name = ShortHostName();
   if (auto role = r.Map("role")) ParseRoleConfig(*role, c.role);
   if (auto commands = r.Map("commands")) ParseCommands(*commands, c.commands);
   if (auto peer = r.Map("peer")) c.peer = ParsePeerConfig(*peer);
