@@ -147,18 +147,24 @@ def s2_shared_outage(lab):
 
 def s3_singleton_wan(lab):
     v = Verdict(3, "singleton WAN: upstream fault holds, local fault fails over")
-    # The singleton setup: the BACKUP's WAN is down by design, so it does not
-    # probe upstream while BACKUP (backup_policy unknown) and cannot vouch.
-    singleton = {"checks": {CONNECTIVITY: {"backup_policy": "unknown"}}}
+    # The singleton setup: the BACKUP's WAN is down by design. With the
+    # default backup_policy (auto) it finds no upstream path, reports its
+    # upstream check unknown, and so cannot vouch.
     lab.reset()
     lab.topo.link("fw2", "wan", False)
-    if not _start(lab, v, {"fw2": singleton}, reset=False):
+    if not _start(lab, v, reset=False):
         return v
     o = lab.observer
-    v.expect(_wait(lambda: st.check_status(lab.exporters["fw2"].status(),
-                                           CONNECTIVITY) in ("fail", "unknown"), 10),
+
+    def fw2_connectivity():
+        s = lab.exporters["fw2"].status()
+        return st.check_status(s, CONNECTIVITY), st.check_summary(s, CONNECTIVITY)
+    v.expect(_wait(lambda: fw2_connectivity()[0] == "unknown", 10),
              "fw2 (BACKUP, WAN down) cannot vouch for an upstream "
-             f"({CONNECTIVITY} = {st.check_status(lab.exporters['fw2'].status(), CONNECTIVITY)})")
+             f"({CONNECTIVITY} = {fw2_connectivity()[0]})")
+    summary = fw2_connectivity()[1]
+    v.expect(summary.startswith("no upstream path in BACKUP: no route to "),
+             f"fw2 says what it lacks: {summary!r}")
     t0 = o.now()
     lab.faults.drop_upstream("fw1")
     time.sleep(fall_seconds(lab) + 3)
