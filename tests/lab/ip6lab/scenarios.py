@@ -102,6 +102,18 @@ def s0_track_file_contract(lab):
     return v
 
 
+def expect_failover(lab, v, t0, fault="fault"):
+    """After a fault on fw1 injected at t0: fw1 writes a demotion and fw2
+    takes the VIP, each within 10 s (measured as `fault -> ...`)."""
+    o = lab.observer
+    t_dem = o.wait_event("track", "fw1", _positive, t0, 10)
+    t_fail = o.wait_event("vip", "fw2", bool, t0, 10)
+    if v.expect(t_dem is not None, "fw1 writes a demotion into its track file"):
+        v.measure(f"{fault} -> demotion written", t_dem - t0)
+    if v.expect(t_fail is not None, "fw2 becomes MASTER"):
+        v.measure(f"{fault} -> fw2 MASTER", t_fail - t0)
+
+
 def s1_local_fault(lab, v=None):
     """fw1 loses IPv6 to the isp; the peer vouches; fw2 takes over."""
     v = v or Verdict(1, "node-local IPv6 fault on the MASTER fails over")
@@ -110,12 +122,7 @@ def s1_local_fault(lab, v=None):
     o = lab.observer
     t0 = o.now()
     lab.faults.drop_upstream("fw1")
-    t_dem = o.wait_event("track", "fw1", _positive, t0, 10)
-    t_fail = o.wait_event("vip", "fw2", bool, t0, 10)
-    if v.expect(t_dem is not None, "fw1 writes a demotion into its track file"):
-        v.measure("fault -> demotion written", t_dem - t0)
-    if v.expect(t_fail is not None, "fw2 becomes MASTER"):
-        v.measure("fault -> fw2 MASTER", t_fail - t0)
+    expect_failover(lab, v, t0)
     v.expect(_wait(lambda: o.master() == "fw2", 2), "fw1 no longer holds the VIP")
     return v
 
