@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 #include "exporter/platform/prober.h"
 
@@ -120,15 +121,39 @@ std::string MissingUpstreamPaths(const std::vector<std::string>& missing,
                                  int quorum) {
   const auto usable = std::count(missing.begin(), missing.end(), "");
   if (usable >= quorum) return "";
-  std::vector<std::string> distinct;
+  // Distinct reasons in order; "no route to a" and "no route to c" (with
+  // the same " via igc0", if any) become one "no route to a, c".
+  static constexpr std::string_view kNoRoute = "no route to ";
+  struct Reason {
+    bool route = false;
+    std::string text;     // the reason, or for a route the " via ..." part
+    std::string targets;  // route: "a, c"
+  };
+  std::vector<Reason> reasons;
   for (const auto& m : missing) {
-    if (!m.empty() &&
-        std::find(distinct.begin(), distinct.end(), m) == distinct.end()) {
-      distinct.push_back(m);
+    if (m.empty()) continue;
+    Reason r;
+    if (m.rfind(kNoRoute, 0) == 0) {
+      const std::string rest = m.substr(kNoRoute.size());
+      const auto space = std::min(rest.find(' '), rest.size());
+      r = {true, rest.substr(space), rest.substr(0, space)};
+    } else {
+      r.text = m;
+    }
+    auto same = std::find_if(
+        reasons.begin(), reasons.end(),
+        [&](const auto& x) { return x.route == r.route && x.text == r.text; });
+    if (same == reasons.end()) {
+      reasons.push_back(std::move(r));
+    } else if (r.route) {
+      same->targets += ", " + r.targets;
     }
   }
   std::string out;
-  for (const auto& m : distinct) out += (out.empty() ? "" : "; ") + m;
+  for (const auto& r : reasons) {
+    out += (out.empty() ? "" : "; ") +
+           (r.route ? std::string(kNoRoute) + r.targets + r.text : r.text);
+  }
   return out;
 }
 

@@ -54,7 +54,9 @@ std::string MissingUpstreamPath(const std::string& target_name,
 
 // Over all targets (one entry of MissingUpstreamPath per target): "" when
 // at least `quorum` targets have a usable path, so the check could pass and
-// its result is evidence; else the distinct reasons, joined by "; ".
+// its result is evidence; else the distinct reasons, joined by "; ", the
+// targets without a route named once: "no route to 2001:db8::1,
+// 2001:db8::2; no global address on igc0".
 std::string MissingUpstreamPaths(const std::vector<std::string>& missing,
                                  int quorum);
 

@@ -152,8 +152,8 @@ TEST_F(UpstreamPathLab, BackupEvaluatesOnlyWithAnUpstreamPath) {
       runner.WaitForStreak(CheckStatus::kUnknown, 2, milliseconds(3000)));
   const auto without = *runner.Latest();
   EXPECT_EQ(without.summary.rfind(
-                "no upstream path in BACKUP: no route to 2001:db8:100::1; no "
-                "route to 2001:db8:100::2 (",
+                "no upstream path in BACKUP: no route to 2001:db8:100::1, "
+                "2001:db8:100::2 (",
                 0),
             0u)
       << without.summary;

@@ -159,7 +159,13 @@ TEST(MissingUpstreamPathsTest, QuorumOfUsablePathsIsEnough) {
 
 TEST(MissingUpstreamPathsTest, BelowQuorumListsDistinctReasons) {
   EXPECT_EQ(MissingUpstreamPaths({"", "no route to b", "no route to c"}, 2),
-            "no route to b; no route to c");
+            "no route to b, c");
+  EXPECT_EQ(MissingUpstreamPaths({"no route to a via igc0", "no route to b",
+                                  "source x is not an address of this node",
+                                  "no route to c via igc0"},
+                                 1),
+            "no route to a, c via igc0; no route to b; source x is not an "
+            "address of this node");
   EXPECT_EQ(MissingUpstreamPaths(
                 {"no global address on igc0", "no global address on igc0"}, 1),
             "no global address on igc0");
