@@ -70,6 +70,10 @@ struct RunContext {
   // The scheduler reports kUnknown ("timed out") after this; a check that
   // spawns commands or waits on sockets should not wait past it.
   std::chrono::steady_clock::time_point deadline;
+  // CARP vhids disagree (some MASTER, some BACKUP or INIT). `role` is then
+  // kBackup (OPNsense's rule: MASTER only when every vhid is MASTER); a check
+  // whose expectation depends on the role may say it cannot tell.
+  bool role_mixed = false;
 };
 
 // Which roles a check applies in; a check that does not apply in the current

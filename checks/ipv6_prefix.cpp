@@ -1,6 +1,7 @@
 #include "checks/ipv6_prefix.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>

@@ -17,12 +17,6 @@ namespace {
 
 constexpr char kDefaultPdsFile[] = "/var/db/dhcp6c-pds.json";
 
-#ifdef __FreeBSD__
-constexpr char kDefaultBackend[] = "pf";
-#else
-constexpr char kDefaultBackend[] = "nft";
-#endif
-
 std::optional<Ipv6Prefix> PrefixSetting(ConfigReader& config,
                                         const YAML::Node& node,
                                         const std::string& where) {
@@ -44,7 +38,8 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   Nptv6RulesConfig parsed;
   parsed.nptv6_config = config.String("nptv6_config", parsed.nptv6_config);
   parsed.pds_file = config.String("pds_file", "");
-  parsed.backend = config.Enum("backend", {"pf", "nft"}, kDefaultBackend);
+  parsed.backend =
+      config.Enum("backend", {"pf", "nft"}, DefaultNptv6Backend());
   parsed.timeout = settings.timeout;
   parsed.max_file_bytes = static_cast<std::size_t>(config.Int(
       "max_file_bytes", static_cast<std::int64_t>(parsed.max_file_bytes), 1,
@@ -208,6 +203,11 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
   const bool only_master = config_.apply_rules_only_on_master.value_or(
       nptv6->ha.apply_rules_only_on_master);
   const bool wanted = context.role == Role::kMaster || !only_master;
+  // Mixed CARP (some vhids MASTER, some not) is a failover in progress or a
+  // split between the nodes: rules may rightly be loaded or not, and which
+  // node should hold them cannot be told from here. So neither presence nor
+  // absence is judged (docs/checks.md).
+  const bool judged = !(context.role_mixed && only_master);
 
   std::vector<std::string> failures, unknowns;
   std::map<MappingState, int> counts;
@@ -224,6 +224,8 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
         e.mapping.lan + (e.mapping.wan.empty() ? "" : "/" + e.mapping.wan);
     if (m.state == MappingState::kUnknown) {
       unknowns.push_back(name + ": " + m.reason);
+    } else if (!judged) {
+      // reported in the summary below
     } else if (wanted && m.state != MappingState::kPresent) {
       failures.push_back(name + ": " + m.reason);
     } else if (!wanted && !m.rules.empty()) {
@@ -261,6 +263,12 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
     result = CheckResult::Fail(Join(failures));
   } else if (!unknowns.empty()) {
     result = CheckResult::Unknown(Join(unknowns));
+  } else if (!judged) {
+    result = CheckResult::Unknown(
+        "CARP is mixed (some vhids MASTER, some not): whether NPTv6 rules "
+        "belong on this node is not judged until every vhid agrees; " +
+        std::to_string(counts[MappingState::kPresent]) + " of " +
+        std::to_string(c.mappings.size()) + " mapping(s) loaded");
   } else if (wanted) {
     result = CheckResult::Ok(std::to_string(counts[MappingState::kPresent]) +
                              " NPTv6 mapping(s) loaded as expected on " + role);
@@ -274,7 +282,8 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
   }
   result.details = {{"backend", config_.backend},
                     {"role", role},
-                    {"rules_wanted", wanted},
+                    {"rules_wanted", wanted && judged},
+                    {"role_mixed", context.role_mixed},
                     {"apply_rules_only_on_master", only_master},
                     {"mappings", mappings},
                     {"unexpected_rules", unexpected},

@@ -59,4 +59,8 @@ class Nptv6RulesCheck : public Check {
 
 CheckRegistration Nptv6RulesCheckRegistration();
 
+// `backend` when the config names none: "pf" on FreeBSD, "nft" on Linux
+// (nptv6_rules_check_{freebsd,linux}.cpp).
+const char* DefaultNptv6Backend();
+
 }  // namespace ipv6ha

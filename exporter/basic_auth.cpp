@@ -1,8 +1,12 @@
 #include "exporter/basic_auth.h"
 
-#include <crypt.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#if __has_include(<crypt.h>)
+#include <crypt.h>  // libxcrypt (Linux): crypt_r and struct crypt_data
+#else
+#include <unistd.h>  // FreeBSD declares both in <unistd.h> (crypt(3))
+#endif
 
 #include <cctype>
 #include <memory>

@@ -23,7 +23,7 @@ constexpr int kExitUnknown = 3;
 
 // Runs every check once on the scheduler (so timeouts behave exactly as in
 // the daemon) and returns when each has a result.
-std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role) {
+std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed) {
   auto store = std::make_shared<ResultStore>(loaded.config.check_settings);
   std::mutex mutex;
   std::condition_variable done;
@@ -35,7 +35,8 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role) {
   for (const auto& s : loaded.config.check_settings) {
     longest = std::max(longest, s.timeout);
   }
-  Scheduler scheduler(std::move(loaded.checks), store, [role] { return role; });
+  Scheduler scheduler(std::move(loaded.checks), store, [role] { return role; },
+                      [mixed] { return mixed; });
   scheduler.Start();
   {
     std::unique_lock lock(mutex);
@@ -113,7 +114,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
           ->Read();
   const Role role = reading.role;
   const Config config = loaded->config;
-  std::vector<CheckRecord> records = RunOnce(*loaded, role);
+  std::vector<CheckRecord> records = RunOnce(*loaded, role, reading.mixed);
 
   int fails = 0, unknowns = 0, oks = 0;
   for (const auto& r : records) {

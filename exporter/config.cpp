@@ -272,23 +272,6 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
 
 }  // namespace
 
-const CommandPaths& DefaultCommandPaths() {
-#ifdef __FreeBSD__
-  static const CommandPaths kDefaults = {{"ifconfig", "/sbin/ifconfig"},
-                                         {"pfctl", "/sbin/pfctl"},
-                                         {"nft", "/usr/sbin/nft"},
-                                         {"sysctl", "/sbin/sysctl"},
-                                         {"ip", "/sbin/ip"},
-                                         {"pgrep", "/bin/pgrep"}};
-#else
-  static const CommandPaths kDefaults = {
-      {"ifconfig", "/sbin/ifconfig"}, {"pfctl", "/sbin/pfctl"},
-      {"nft", "/usr/sbin/nft"},       {"sysctl", "/sbin/sysctl"},
-      {"ip", "/usr/sbin/ip"},         {"pgrep", "/usr/bin/pgrep"}};
-#endif
-  return kDefaults;
-}
-
 Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
                                             const std::string& name,
                                             const CheckEnv& base_env) {
@@ -322,6 +305,9 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
     demotion->RejectUnknownKeys();
   }
   ParseStatusFile(r, c);  // after demotion: compared with its files
+  if (auto trigger = r.Map("service_status_trigger")) {
+    c.service_status_trigger = ParseServiceStatusTriggerConfig(*trigger);
+  }
   CheckEnv env = base_env;
   env.commands = c.commands;
   env.node_name = c.node_name;

@@ -13,19 +13,16 @@
 #include "exporter/peer_config.h"
 #include "exporter/platform/expected.h"
 #include "exporter/scheduler.h"
+#include "exporter/service_status_trigger.h"
 
 namespace ipv6ha {
 
 inline constexpr char kDefaultListen[] = "[::]:9646";
 // Where the status document is kept for local readers (StatusFileWriter).
 // On FreeBSD the OPNsense CARP service status script reads it there; on
-// Linux nothing reads it unless configured, so it is off.
-#ifdef __FreeBSD__
-inline constexpr char kDefaultStatusFile[] =
-    "/var/run/ipv6_ha_exporter/status.json";
-#else
-inline constexpr char kDefaultStatusFile[] = "";
-#endif
+// Linux nothing reads it unless configured, so it is off. Defined with the
+// other per-OS defaults in config_defaults_{linux,freebsd}.cpp.
+extern const char kDefaultStatusFile[];
 
 struct RoleConfig {
   std::string source = "static";  // carp | vip | static
@@ -55,6 +52,7 @@ struct Config {
   PeerConfig peer;
   DemotionConfig demotion;
   WebConfig web;
+  ServiceStatusTriggerConfig service_status_trigger;
   std::vector<CheckSettings> check_settings;  // in file order
 };
 
@@ -80,7 +78,8 @@ Expected<std::string> ReadOperatorFile(const std::string& path);
 // Reads a web config file in exporter-toolkit format (--web.config.file).
 Expected<WebConfig> LoadWebConfig(const std::string& path);
 
-// The command names `commands:` accepts, with their defaults on this OS.
+// The command names `commands:` accepts, with their defaults on this OS
+// (config_defaults.cpp, config_defaults_{linux,freebsd}.cpp).
 const CommandPaths& DefaultCommandPaths();
 
 }  // namespace ipv6ha

@@ -79,6 +79,11 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   DemotionInputs inputs;
   inputs.role = [role] { return role->Sample(); };
   inputs.peer = [peer = peer_view_] { return peer->Latest(); };
+  // The controller thread hands each decision to the service status
+  // trigger (it only queues it; see UpdateServiceStatusTrigger).
+  inputs.published = [this](const Decision& d) {
+    NotifyServiceStatusTrigger(d.desired);
+  };
   gen->demotion = std::make_shared<DemotionService>(
       c.demotion, ControllerParams::From(c.demotion, c.peer.name),
       MakeDemotionSink(c.demotion), MakeDemotionStateStore(c.demotion),
@@ -89,9 +94,10 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
     NotifyStatusFile();
   });
   // Generation-owned: the scheduler asks its own role monitor.
-  gen->scheduler =
-      std::make_unique<Scheduler>(std::move(loaded->checks), gen->store,
-                                  [role] { return role->CurrentRole(); });
+  gen->scheduler = std::make_unique<Scheduler>(
+      std::move(loaded->checks), gen->store,
+      [role] { return role->CurrentRole(); },
+      [role] { return role->Latest().mixed; });
   Scheduler* scheduler = gen->scheduler.get();
   gen->role->AddListener([this, demotion, scheduler](Role, Role) {
     if (auto d = demotion.lock()) d->Wake();  // it reads the role itself
@@ -168,6 +174,10 @@ std::string Daemon::RenderMetrics() {
     collect(*gen->role);
     collect(*gen->demotion);
   }
+  {
+    std::lock_guard lock(trigger_mutex_);
+    if (trigger_) collect(*trigger_);
+  }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);
   return out.str();
@@ -203,6 +213,66 @@ void Daemon::UpdateStatusFile(const std::string& path) {
     }
   }
   old.reset();  // outside the lock: joins its thread, removes its file
+}
+
+void Daemon::UpdateServiceStatusTrigger(const Config& c) {
+  std::vector<std::string> argv;
+  if (InServiceStatusMode(c.demotion.enabled, c.demotion.sink, c.status_file,
+                          c.service_status_trigger)) {
+    argv = {c.commands.at("configctl")};
+    argv.insert(argv.end(), c.service_status_trigger.args.begin(),
+                c.service_status_trigger.args.end());
+  }
+  const auto& t = c.service_status_trigger;
+  std::unique_ptr<ServiceStatusTrigger> old;
+  {
+    std::lock_guard lock(trigger_mutex_);
+    if (argv == trigger_argv_ && t.timeout == trigger_config_.timeout &&
+        t.retry == trigger_config_.retry) {
+      return;  // unchanged: keep what it told OPNsense
+    }
+    old = std::move(trigger_);
+    trigger_argv_ = argv;
+    trigger_config_ = t;
+    if (!argv.empty()) {
+      // Before each run the status file is rewritten, so the script that
+      // configctl makes OPNsense run reads the new decision.
+      trigger_ = std::make_unique<ServiceStatusTrigger>(
+          argv, t.timeout, t.retry, [this] { WriteStatusFileNow(); });
+      spdlog::info(
+          "OPNsense service status mode: {} runs when the decision "
+          "changes",
+          DescribeCommand(argv));
+    }
+  }
+  old.reset();  // outside the lock: joins its thread
+}
+
+void Daemon::NotifyServiceStatusTrigger(std::int64_t desired) {
+  std::lock_guard lock(trigger_mutex_);
+  if (trigger_) trigger_->Notify(desired);
+}
+
+void Daemon::WriteStatusFileNow() {
+  std::lock_guard lock(status_file_mutex_);
+  if (status_file_) status_file_->WriteNow();
+}
+
+void Daemon::TellServiceStatusOfStop() {
+  std::unique_ptr<ServiceStatusTrigger> trigger;
+  {
+    std::lock_guard lock(trigger_mutex_);
+    trigger = std::move(trigger_);
+    trigger_argv_.clear();
+  }
+  if (!trigger) return;
+  // The status file is gone, so the script answers "not demoting": let
+  // OPNsense drop its 2^20 now, within the shutdown's budget.
+  trigger->Notify(0);
+  trigger->WaitIdle(std::chrono::seconds(1));
+  // Still running past that: stopping waits for nobody (its destructor
+  // joins once the killed command returns).
+  KillRunningCommands();
 }
 
 void Daemon::NotifyStatusFile() {
@@ -258,6 +328,7 @@ void Daemon::ApplyReload(std::unique_ptr<Generation> gen) {
   }
   StartGeneration(*current_);
   UpdateStatusFile(current_->config.status_file);
+  UpdateServiceStatusTrigger(current_->config);
   spdlog::info("configuration reloaded: {} checks",
                current_->config.check_settings.size());
 }
@@ -298,6 +369,7 @@ bool Daemon::Shutdown() {
   // First: from here on the daemon's answer is going away. Without the file
   // a reader asks the HTTP API, which answers nothing either.
   UpdateStatusFile("");
+  TellServiceStatusOfStop();
   http_.reset();
   // A hung command must not hold up the exit or outlive us.
   KillRunningCommands();
@@ -326,6 +398,7 @@ int Daemon::Run() {
   metrics_->RecordReload(true);
   StartGeneration(*current_);
   UpdateStatusFile(current_->config.status_file);
+  UpdateServiceStatusTrigger(current_->config);
   spdlog::info("ipv6_ha_exporter {} started as node {} with {} checks",
                VersionString(), current_->config.node_name,
                current_->config.check_settings.size());

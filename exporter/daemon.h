@@ -24,6 +24,7 @@
 #include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
+#include "exporter/service_status_trigger.h"
 #include "exporter/status_document.h"
 #include "exporter/status_file_writer.h"
 
@@ -82,6 +83,16 @@ class Daemon {
   // Starts, moves or stops (path "") the status file writer.
   void UpdateStatusFile(const std::string& path);
   void NotifyStatusFile();
+  // OPNsense's service status mode (service_status_trigger.h): starts,
+  // replaces or stops the trigger for `config` (kept when unchanged).
+  void UpdateServiceStatusTrigger(const Config& config);
+  // From the controller thread of any generation: its latest decision.
+  void NotifyServiceStatusTrigger(std::int64_t desired);
+  // Before a trigger run: the status file holds the current decision.
+  void WriteStatusFileNow();
+  // On shutdown, after the status file is removed: one last run so
+  // OPNsense drops its demotion (bounded), then the trigger stops.
+  void TellServiceStatusOfStop();
 
   DaemonOptions options_;
   std::shared_ptr<ExporterMetrics> metrics_;
@@ -98,6 +109,14 @@ class Daemon {
   // generation listeners notify it from checker threads.
   std::mutex status_file_mutex_;
   std::unique_ptr<StatusFileWriter> status_file_;
+  // Null outside OPNsense's service status mode. Owned here, not by a
+  // generation: a reload with the same settings keeps it (and what it told
+  // OPNsense), and its thread never holds the last reference to a
+  // generation. Guarded by trigger_mutex_ (never held while it is joined).
+  std::mutex trigger_mutex_;
+  std::unique_ptr<ServiceStatusTrigger> trigger_;
+  std::vector<std::string> trigger_argv_;
+  ServiceStatusTriggerConfig trigger_config_;
   // Held while a reload is applied and while shutting down, so the two
   // never interleave. Loading (reading files, building checks) runs
   // outside it: shutdown never waits for a slow load.

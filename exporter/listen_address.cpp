@@ -1,6 +1,8 @@
 #include "exporter/listen_address.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <civetweb.h>
 
 namespace ipv6ha {

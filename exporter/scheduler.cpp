@@ -36,6 +36,7 @@ struct Scheduler::Shared {
   std::vector<std::unique_ptr<Worker>> workers;
   std::shared_ptr<ResultStore> store;
   RoleFn role;
+  MixedFn mixed;
   int running_threads = 0;
   std::condition_variable exited;
 };
@@ -85,7 +86,8 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
     shared->wake.notify_all();  // the supervisor learns the new deadline
     lock.unlock();
 
-    RunContext context{role, start + timeout};
+    const bool mixed = shared->mixed ? shared->mixed() : false;
+    RunContext context{role, start + timeout, mixed};
     CheckResult result = RunGuarded(*w->check.check, context);
     const auto took = Clock::now() - start;
 
@@ -147,10 +149,12 @@ void SupervisorLoop(SharedPtr shared) {
 }  // namespace
 
 Scheduler::Scheduler(std::vector<ScheduledCheck> checks,
-                     std::shared_ptr<ResultStore> store, RoleFn role)
+                     std::shared_ptr<ResultStore> store, RoleFn role,
+                     MixedFn mixed)
     : shared_(std::make_shared<Shared>()) {
   shared_->store = std::move(store);
   shared_->role = std::move(role);
+  shared_->mixed = std::move(mixed);
   for (auto& c : checks) {
     auto w = std::make_unique<Worker>();
     w->check = std::move(c);

@@ -37,9 +37,12 @@ SteadyTime NextRunDue(SteadyTime last_start, std::chrono::milliseconds interval,
 class Scheduler {
  public:
   using RoleFn = std::function<Role()>;
+  // Whether the CARP vhids disagree (RunContext::role_mixed); may be null.
+  using MixedFn = std::function<bool()>;
 
   Scheduler(std::vector<ScheduledCheck> checks,
-            std::shared_ptr<ResultStore> store, RoleFn role);
+            std::shared_ptr<ResultStore> store, RoleFn role,
+            MixedFn mixed = nullptr);
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
   ~Scheduler();  // Stop(0) if still running

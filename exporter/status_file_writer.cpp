@@ -21,6 +21,15 @@ StatusFileWriter::StatusFileWriter(std::string path, Build build,
 
 StatusFileWriter::~StatusFileWriter() { Stop(); }
 
+void StatusFileWriter::WriteNow() {
+  std::lock_guard write_lock(write_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    if (stop_) return;  // a stopped writer has removed its file for good
+  }
+  WriteOnce();
+}
+
 void StatusFileWriter::Start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stop_) return;
@@ -45,6 +54,7 @@ void StatusFileWriter::Stop() {
   }
   cv_.notify_all();
   if (thread.joinable()) thread.join();
+  std::lock_guard write_lock(write_mutex_);  // no WriteNow() after this
   // A reader that finds no file falls back to asking the HTTP API, which a
   // stopped daemon does not answer either: both say "not running".
   if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
@@ -69,7 +79,10 @@ void StatusFileWriter::Loop() {
   while (!stop_) {
     notified_ = false;
     lock.unlock();
-    WriteOnce();
+    {
+      std::lock_guard write_lock(write_mutex_);
+      WriteOnce();
+    }
     lock.lock();
     const auto written = Clock::now();
     // Rate limit first: nothing, not even a notification, writes sooner.

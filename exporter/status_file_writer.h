@@ -40,6 +40,10 @@ class StatusFileWriter {
   StatusFileWriter& operator=(const StatusFileWriter&) = delete;
 
   void Start();
+  // Writes the file now, on the caller's thread (outside the rate limit):
+  // when it returns, readers see the current document. Thread safe; does
+  // nothing after Stop().
+  void WriteNow();
   // Something changed (a result, the role): write soon.
   void Notify();
   // Ends the thread and removes the file. Idempotent.
@@ -58,6 +62,9 @@ class StatusFileWriter {
   const std::chrono::milliseconds min_interval_;
   const std::chrono::milliseconds heartbeat_;
 
+  // One WriteOnce at a time (the thread, WriteNow); Stop() removes the file
+  // under it, so no WriteNow() writes it back.
+  std::mutex write_mutex_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -31,6 +31,7 @@ readonly PACKAGES=(
   prometheus-cpp-dev libcivetweb-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev
   googletest libgmock-dev libgtest-dev libcrypt-dev libssl-dev openssl
   clang libclang-rt-14-dev shellcheck python3
+  clang-16 libc++-16-dev libc++abi-16-dev
   prometheus prometheus-node-exporter prometheus-blackbox-exporter
   iproute2 nftables keepalived iputils-ping wrk curl
 )

@@ -5,7 +5,9 @@
 #      keepalived lab, load and fault tests, rule and script lints;
 #   2. the unit and integration suites under ASan+UBSan, and the threaded
 #      ones (scheduler, prober, HTTP, the daemon) under TSan;
-#   3. every libFuzzer target for a bounded time (FUZZ_SECONDS, default 10).
+#   3. every libFuzzer target for a bounded time (FUZZ_SECONDS, default 10);
+#   4. with FREEBSD_SYSROOT set, the FreeBSD compile check
+#      (scripts/check-freebsd.sh); without it, a line saying it was skipped.
 # Run as root on Debian 12 (tests that need root skip visibly otherwise).
 # SKIP_DEPS=1 skips install-deps.sh; SKIP_SANITIZERS=1 / SKIP_FUZZ=1 skip 2 / 3.
 set -euo pipefail
@@ -34,5 +36,11 @@ fi
 if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
   stage "fuzzing"
   JOBS="$(nproc)" sh scripts/run-fuzz.sh "${FUZZ_SECONDS:-10}"
+fi
+if [[ -n "${FREEBSD_SYSROOT:-}" ]]; then
+  stage "FreeBSD compile check"
+  JOBS="$(nproc)" bash scripts/check-freebsd.sh
+else
+  stage "FreeBSD compile check SKIPPED: FREEBSD_SYSROOT is not set (see docs/development.md)"
 fi
 stage "all tests passed"

@@ -168,6 +168,7 @@ Decision DemotionService::EvaluateLocked() {
   LogLocked(d);
   if (!shut_down_) writer_.Converge(d.desired, RecordLocked(), d.reason);
   PublishLocked(d);
+  if (inputs_.published) inputs_.published(d);
   return d;
 }
 

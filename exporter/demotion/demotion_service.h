@@ -44,6 +44,10 @@ struct DemotionInputs {
   std::function<RoleSample()> role;                   // required
   std::function<std::optional<PeerSnapshot>()> peer;  // may be empty
   std::function<ControllerTime()> now;                // empty: steady_clock
+  // May be empty. Called on the evaluating thread after each evaluation,
+  // once Status() shows it; must not block (the service status trigger
+  // only queues the decision).
+  std::function<void(const Decision&)> published;
 };
 
 class DemotionService : public prometheus::Collectable {

@@ -48,11 +48,7 @@ Expected<BoundedFile> ReadBoundedFile(const std::string& path,
                  " allowed"};
   }
   BoundedFile out;
-#ifdef __APPLE__
-  const struct timespec mtime = st.st_mtimespec;
-#else
-  const struct timespec mtime = st.st_mtim;
-#endif
+  const struct timespec mtime = st.st_mtim;  // POSIX.1-2008: Linux, FreeBSD
   out.mtime = FileTime(mtime);
   // Read up to one byte past the bound: the file may grow after fstat. The
   // buffer starts at the file's size and grows as needed, so a small file

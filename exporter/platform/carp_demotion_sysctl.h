@@ -4,8 +4,10 @@
 // gives the total of every contributor; writing N *adds* N (negative N
 // subtracts). On other systems ReadCarpDemotion, AddCarpDemotion and
 // CarpDemotionEpoch return an Error saying so.
-// The only file that calls sysctlbyname. The pure helpers below are built
-// and unit-tested on every system; only the sysctl calls are FreeBSD-only.
+// carp_demotion_sysctl_freebsd.cpp is the only file that calls
+// sysctlbyname; carp_demotion_sysctl_linux.cpp says "not FreeBSD". The pure
+// helpers below (carp_demotion_sysctl.cpp) are built and unit-tested on
+// every system.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,8 @@
 #pragma once
 
 // Waits for readiness on many file descriptors from one thread: epoll on
-// Linux, poll(2) elsewhere (FreeBSD). The poller does not own the fds; the
+// Linux (event_poller_linux.cpp), poll(2) on FreeBSD
+// (event_poller_freebsd.cpp). The poller does not own the fds; the
 // caller removes an fd before closing it. Not thread safe: one thread uses it.
 
 #include <chrono>
@@ -31,8 +32,8 @@ class EventPoller {
   std::vector<Event> Wait(std::chrono::milliseconds timeout);
 
  private:
-  int epoll_fd_ = -1;                               // Linux
-  std::vector<std::pair<int, std::uint32_t>> fds_;  // poll(2) fallback
+  int epoll_fd_ = -1;                               // Linux: the epoll fd
+  std::vector<std::pair<int, std::uint32_t>> fds_;  // FreeBSD: poll(2) set
 };
 
 }  // namespace ipv6ha

@@ -4,8 +4,9 @@
 // Programs that write state files atomically (temp file + rename) replace
 // the inode, so the watcher watches the file's *directory* and filters by
 // name: inotify IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE on
-// Linux; on FreeBSD a kqueue EVFILT_VNODE watch on the directory plus the
-// file, compared against a stat() snapshot.
+// Linux (file_watcher_linux.cpp); on FreeBSD a kqueue EVFILT_VNODE watch on
+// the directory plus the file, compared against a stat() snapshot
+// (file_watcher_freebsd.cpp, file_snapshot.h).
 //
 // One background thread per FileWatcher runs every callback, one at a time;
 // callbacks must be quick (e.g. Scheduler::TriggerNow) and must not call

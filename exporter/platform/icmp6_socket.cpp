@@ -11,9 +11,8 @@
 #include <cstring>
 #include <random>
 
-#ifdef __linux__
-#include <linux/errqueue.h>
-#endif
+#include "exporter/platform/icmp6_receive.h"
+#include "exporter/platform/interface_binding.h"
 
 namespace ipv6ha {
 namespace {
@@ -25,28 +24,6 @@ std::string Errno(const std::string& what) {
 WallTime FromTimespec(const timespec& ts) {
   return WallTime(std::chrono::duration_cast<WallTime::duration>(
       std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
-}
-
-// Kernel receive time from the control messages, or now when absent.
-WallTime ReceiveTime(msghdr& msg) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
-       c = CMSG_NXTHDR(&msg, c)) {
-#ifdef SCM_TIMESTAMPNS
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-      timespec ts;
-      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      return FromTimespec(ts);
-    }
-#endif
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMP) {
-      timeval tv;
-      std::memcpy(&tv, CMSG_DATA(c), sizeof tv);
-      return WallTime(std::chrono::duration_cast<WallTime::duration>(
-          std::chrono::seconds(tv.tv_sec) +
-          std::chrono::microseconds(tv.tv_usec)));
-    }
-  }
-  return std::chrono::system_clock::now();
 }
 
 Expected<int> OpenFd(IcmpSocketKind kind) {
@@ -62,8 +39,8 @@ Expected<int> OpenFd(IcmpSocketKind kind) {
   return fd;
 }
 
-Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
-                 const std::string& interface) {
+Status Configure(int fd, IcmpSocketKind kind, std::string source,
+                 const std::string& interface, InterfaceBinding binding) {
   const int on = 1;
 #ifdef SO_TIMESTAMPNS
   setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
@@ -90,17 +67,10 @@ Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
 #endif
   }
   if (!interface.empty()) {
-#ifdef SO_BINDTODEVICE
-    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
-                   interface.size()) != 0) {
-      return Error{
-          Errno("cannot bind ICMPv6 socket to interface " + interface)};
-    }
-#else
-    return Error{
-        "binding a probe to an interface is not supported on this "
-        "system; configure `source` instead"};
-#endif
+    auto chosen = BindProbeToInterface(fd, ProbeSocketType::kIcmp, binding,
+                                       interface, source);
+    if (!chosen) return chosen.error();
+    source = *chosen;
   }
   sockaddr_in6 local{};
   local.sin6_family = AF_INET6;
@@ -122,50 +92,39 @@ Status Configure(int fd, IcmpSocketKind kind, const std::string& source,
   return OkStatus();
 }
 
-// Buffers for one recvmsg() of an ICMPv6 packet with its ancillary data
-// (receive timestamp; on the error queue, the extended error as well).
-struct Icmp6RecvBuffers {
-  char data[1500];
-  alignas(cmsghdr) char control[512];
-  sockaddr_in6 peer{};
-  msghdr msg{};
-  iovec iov{};
-
-  ssize_t Receive(int fd, int flags) {
-    peer = {};
-    iov = {data, sizeof data};
-    msg = {};
-    msg.msg_name = &peer;
-    msg.msg_namelen = sizeof peer;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    return recvmsg(fd, &msg, flags);
-  }
-};
-
 }  // namespace
+
+WallTime Icmp6ReceiveTime(msghdr& msg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(&msg, c)) {
+#ifdef SCM_TIMESTAMPNS
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec ts;
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      return FromTimespec(ts);
+    }
+#endif
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMP) {
+      timeval tv;
+      std::memcpy(&tv, CMSG_DATA(c), sizeof tv);
+      return WallTime(std::chrono::duration_cast<WallTime::duration>(
+          std::chrono::seconds(tv.tv_sec) +
+          std::chrono::microseconds(tv.tv_usec)));
+    }
+  }
+  return std::chrono::system_clock::now();
+}
 
 Expected<Icmp6Socket> Icmp6Socket::Open(IcmpSocketKind kind,
                                         const std::string& source,
-                                        const std::string& interface) {
+                                        const std::string& interface,
+                                        InterfaceBinding binding) {
   if (kind == IcmpSocketKind::kAuto) {
-    auto raw = Open(IcmpSocketKind::kRaw, source, interface);
-    if (raw) return raw;
-#ifdef __linux__
-    auto dgram = Open(IcmpSocketKind::kDatagram, source, interface);
-    if (dgram) return dgram;
-    return Error{raw.error().message + "; " + dgram.error().message +
-                 " (run as root, grant CAP_NET_RAW, or widen "
-                 "net.ipv4.ping_group_range)"};
-#else
-    return raw;
-#endif
+    return OpenAutomatic(source, interface, binding);
   }
   auto fd = OpenFd(kind);
   if (!fd) return fd.error();
-  auto configured = Configure(*fd, kind, source, interface);
+  auto configured = Configure(*fd, kind, source, interface, binding);
   if (!configured) {
     close(*fd);
     return configured.error();
@@ -183,7 +142,10 @@ Expected<Icmp6Socket> Icmp6Socket::Open(IcmpSocketKind kind,
 }
 
 Icmp6Socket::Icmp6Socket(Icmp6Socket&& other) noexcept
-    : fd_(other.fd_), kind_(other.kind_), identifier_(other.identifier_) {
+    : fd_(other.fd_),
+      kind_(other.kind_),
+      identifier_(other.identifier_),
+      last_send_errno_(other.last_send_errno_) {
   other.fd_ = -1;
 }
 
@@ -193,6 +155,7 @@ Icmp6Socket& Icmp6Socket::operator=(Icmp6Socket&& other) noexcept {
     fd_ = other.fd_;
     kind_ = other.kind_;
     identifier_ = other.identifier_;
+    last_send_errno_ = other.last_send_errno_;
     other.fd_ = -1;
   }
   return *this;
@@ -211,8 +174,10 @@ Expected<WallTime> Icmp6Socket::SendEcho(const sockaddr_in6& to,
   const WallTime at = std::chrono::system_clock::now();
   if (sendto(fd_, packet.data(), packet.size(), 0,
              reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
-    return Error{std::strerror(errno)};
+    last_send_errno_ = errno;
+    return Error{std::strerror(last_send_errno_)};
   }
+  last_send_errno_ = 0;
   return at;
 }
 
@@ -230,48 +195,10 @@ std::vector<Icmp6Received> Icmp6Socket::ReceiveAll() {
         std::string_view(buf.data, static_cast<std::size_t>(n)));
     if (!message) continue;
     out.push_back(
-        {std::move(*message), buf.peer.sin6_addr, ReceiveTime(buf.msg)});
+        {std::move(*message), buf.peer.sin6_addr, Icmp6ReceiveTime(buf.msg)});
   }
   if (kind_ == IcmpSocketKind::kDatagram) ReceiveErrors(out);
   return out;
-}
-
-void Icmp6Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {
-#if defined(__linux__) && defined(MSG_ERRQUEUE)
-  Icmp6RecvBuffers buf;
-  for (;;) {
-    const ssize_t n = buf.Receive(fd_, MSG_ERRQUEUE | MSG_DONTWAIT);
-    if (n < 0) return;
-    msghdr& msg = buf.msg;
-    const sockaddr_in6& target = buf.peer;
-    const sock_extended_err* ee = nullptr;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
-         c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR) {
-        ee = reinterpret_cast<const sock_extended_err*>(CMSG_DATA(c));
-      }
-    }
-    if (ee == nullptr) continue;
-    // The error queue returns our request as sent; the kernel rewrote its
-    // identifier to ours, so it matches like a reply does.
-    auto message = ParseQuotedEchoRequest(
-        std::string_view(buf.data, static_cast<std::size_t>(n)));
-    if (!message) continue;
-    message->quoted_destination = target.sin6_addr;
-    message->reason =
-        ee->ee_origin == SO_EE_ORIGIN_ICMP6
-            ? Icmp6ErrorReason(ee->ee_type, ee->ee_code)
-            : std::string(std::strerror(static_cast<int>(ee->ee_errno)));
-    in6_addr offender = target.sin6_addr;
-    const auto* off = reinterpret_cast<const sockaddr*>(SO_EE_OFFENDER(ee));
-    if (off->sa_family == AF_INET6) {
-      offender = reinterpret_cast<const sockaddr_in6*>(off)->sin6_addr;
-    }
-    out.push_back({std::move(*message), offender, ReceiveTime(msg)});
-  }
-#else
-  (void)out;
-#endif
 }
 
 }  // namespace ipv6ha

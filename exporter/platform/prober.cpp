@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -130,8 +131,8 @@ struct Prober::Engine {
     const std::string key = spec.source + "%" + spec.interface;
     auto it = icmp_by_key.find(key);
     if (it != icmp_by_key.end()) return it->second.get();
-    auto socket =
-        Icmp6Socket::Open(options.icmp_socket, spec.source, spec.interface);
+    auto socket = Icmp6Socket::Open(options.icmp_socket, spec.source,
+                                    spec.interface, options.interface_binding);
     if (!socket) return socket.error();
     const std::uint16_t identifier = socket->identifier();
     auto ep = std::make_unique<IcmpEndpoint>(
@@ -142,6 +143,15 @@ struct Prober::Engine {
     icmp_by_fd[raw->socket.fd()] = raw;
     icmp_by_key[key] = std::move(ep);
     return raw;
+  }
+
+  void DropEndpoint(const ProbeSpec& spec) {
+    auto it = icmp_by_key.find(spec.source + "%" + spec.interface);
+    if (it == icmp_by_key.end()) return;
+    const int fd = it->second->socket.fd();
+    poller.Remove(fd);
+    icmp_by_fd.erase(fd);
+    icmp_by_key.erase(it);
   }
 
   void Start(Request r) {
@@ -162,6 +172,13 @@ struct Prober::Engine {
       auto sent = (*ep)->socket.SendEcho(r.spec.target, seq, cookie, serial);
       if (!sent) {
         (*ep)->matcher.Remove(seq);
+        // The source chosen when the socket opened is gone (a WAN was
+        // renumbered): the next probe opens a fresh socket and chooses
+        // again. Other errors keep the socket: on a datagram socket a
+        // pending ICMP error of another target also fails a send.
+        if ((*ep)->socket.last_send_errno() == EADDRNOTAVAIL) {
+          DropEndpoint(r.spec);
+        }
         p.done({ProbeResult::kFailure,
                 {},
                 "cannot send: " + sent.error().message});
@@ -175,7 +192,8 @@ struct Prober::Engine {
       sockaddr_in6 to = r.spec.target;
       to.sin6_port = htons(static_cast<std::uint16_t>(r.spec.tcp_port));
       p.sent_steady = Steady::now();
-      auto start = StartTcpConnect(to, r.spec.source, r.spec.interface);
+      auto start = StartTcpConnect(to, r.spec.source, r.spec.interface,
+                                   options.interface_binding);
       if (!start) {
         p.done({ProbeResult::kError, {}, start.error().message});
         return;

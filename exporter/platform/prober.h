@@ -56,6 +56,9 @@ class Prober {
  public:
   struct Options {
     IcmpSocketKind icmp_socket = IcmpSocketKind::kAuto;
+    // How a spec's `interface` is applied (interface_binding.h); tests pick
+    // kSourceAndPktinfo on Linux to exercise FreeBSD's method.
+    InterfaceBinding interface_binding = DefaultInterfaceBinding();
   };
   using Callback = std::function<void(const ProbeOutcome&)>;
 

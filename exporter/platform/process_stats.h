@@ -1,9 +1,11 @@
 #pragma once
 
 // CPU, memory and file descriptors of this process, for the standard
-// process_* metrics. Linux reads /proc/self; FreeBSD uses getrusage,
-// kinfo_proc and kern.proc.nfds (behind #ifdef __FreeBSD__). The unit
-// conversions from kinfo_proc are portable and unit-tested everywhere.
+// process_* metrics. Linux reads /proc/self (process_stats_linux.cpp);
+// FreeBSD uses getrusage, kinfo_proc and kern.proc.nfds
+// (process_stats_freebsd.cpp). The unit conversions from kinfo_proc and the
+// rusage/rlimit readings are portable (process_stats.cpp) and unit-tested
+// everywhere.
 
 #include <cstdint>
 #include <optional>
@@ -20,6 +22,11 @@ struct ProcessStats {
 };
 
 std::optional<ProcessStats> ReadProcessStats();
+
+// CPU time (user + system) of this process from getrusage(2), and the soft
+// RLIMIT_NOFILE; both POSIX, shared by both platforms.
+double ProcessCpuSeconds();
+double ProcessMaxFds();
 
 // The fields of FreeBSD's struct kinfo_proc (sys/sys/user.h) that feed
 // ProcessStats, in their own units.

@@ -1,7 +1,9 @@
 #pragma once
 
-// The processes running on this host, by pid and short name: /proc on Linux,
-// sysctl(KERN_PROC) on FreeBSD. The name is the kernel's command name
+// The processes running on this host, by pid and short name: /proc on Linux
+// (process_table_linux.cpp), sysctl(KERN_PROC) on FreeBSD
+// (process_table_freebsd.cpp); the name matching and zombie selection are
+// portable (process_table.cpp). The name is the kernel's command name
 // (Linux /proc/PID/comm, at most 15 characters; FreeBSD ki_comm, at most
 // COMMLEN = 19),
 // not argv[0], so a process cannot rename itself into a match by argv.
@@ -10,6 +12,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +42,10 @@ class ProcessTable {
   // Whether a kernel command name stands for `wanted`: equal, or `name` is
   // the kernel's truncation of a longer `wanted`.
   static bool NameMatches(const std::string& name, const std::string& wanted);
+  // The longest command name the kernel keeps: 15 on Linux
+  // (TASK_COMM_LEN - 1), COMMLEN = 19 on FreeBSD (checked by static_assert
+  // in process_table_freebsd.cpp). Defined by the platform's file.
+  static const std::size_t kCommandNameMax;
 
   // One entry of FreeBSD's kinfo_proc table, reduced to what List() needs;
   // portable so the selection below is unit-tested on every system.

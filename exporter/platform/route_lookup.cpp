@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -19,6 +20,22 @@ RouteLookup Failed(RouteState state, int err) {
 }
 
 }  // namespace
+
+RouteLookup CheckInterface(const std::string& interface) {
+  RouteLookup r;
+  r.state = RouteState::kFound;
+  if (!interface.empty() && if_nametoindex(interface.c_str()) == 0) {
+    r.state = RouteState::kNoInterface;
+    r.error = "no such interface";
+  }
+  return r;
+}
+
+RouteLookup CannotOpen() {
+  RouteLookup r;
+  r.error = std::string("cannot open a UDP socket: ") + std::strerror(errno);
+  return r;
+}
 
 int OpenDatagramSocket() {
   const int fd = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);

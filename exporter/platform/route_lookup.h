@@ -8,15 +8,18 @@
 //
 // The lookup mirrors how the prober sends (source, interface):
 // - Linux (route_lookup_linux.cpp): `interface` binds the socket with
-//   SO_BINDTODEVICE, so only routes through it count; a configured `source`
+//   SO_BINDTODEVICE (BindToDevice, interface_binding.h, as the probes are
+//   bound), so only routes through it count; a configured `source`
 //   is bound first, so source-based policy routing applies as for a probe.
 // - FreeBSD (route_lookup_freebsd.cpp): the route depends on the
 //   destination alone, and connect() on a socket bound to a source skips
 //   the route lookup (in6_selectsrc returns the bound address), so the
 //   route is looked up on an unbound socket and a configured `source` is
 //   checked on its own. FreeBSD has no SO_BINDTODEVICE: a probe through an
-//   interface sends from that interface's global address, which the caller
-//   checks with ReadInterfaceAddresses().
+//   interface sends from that interface's global address with
+//   IPV6_PKTINFO (interface_binding.h), and OPNsense routes it by that
+//   source, so the caller checks the interface's addresses
+//   (ReadInterfaceAddresses()) and the lookup only that it exists.
 //
 // Thread safe; the lookup happens in the calling thread's network
 // namespace. Nothing is sent.
@@ -48,6 +51,11 @@ RouteLookup LookUpRoute(const sockaddr_in6& target, const std::string& source,
 
 // The parts both systems share (route_lookup.cpp).
 namespace route_lookup {
+
+// kFound when `interface` is empty or exists, else kNoInterface.
+RouteLookup CheckInterface(const std::string& interface);
+// kError "cannot open a UDP socket: ..." from errno.
+RouteLookup CannotOpen();
 
 // A non-blocking, close-on-exec AF_INET6 datagram socket, or -1 (errno set).
 int OpenDatagramSocket();

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "exporter/platform/interface_binding.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -19,8 +21,9 @@ std::string Reason(int err) {
 }  // namespace
 
 Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
-                                          const std::string& source,
-                                          const std::string& interface) {
+                                          std::string source,
+                                          const std::string& interface,
+                                          InterfaceBinding binding) {
   const int fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
   if (fd < 0)
     return Error{std::string("cannot open TCP socket: ") +
@@ -28,20 +31,13 @@ Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   if (!interface.empty()) {
-#ifdef SO_BINDTODEVICE
-    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
-                   interface.size()) != 0) {
-      const std::string why = std::strerror(errno);
+    auto chosen = BindProbeToInterface(fd, ProbeSocketType::kTcp, binding,
+                                       interface, source);
+    if (!chosen) {
       close(fd);
-      return Error{"cannot bind TCP probe to interface " + interface + ": " +
-                   why};
+      return chosen.error();
     }
-#else
-    close(fd);
-    return Error{
-        "binding a probe to an interface is not supported on this "
-        "system; configure `source` instead"};
-#endif
+    source = *chosen;
   }
   if (!source.empty()) {
     sockaddr_in6 local{};

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "exporter/platform/expected.h"
+#include "exporter/platform/interface_binding.h"
 
 namespace ipv6ha {
 
@@ -23,9 +24,11 @@ struct TcpConnectStart {
 
 // Errors opening, binding or routing are returned as Error when nothing was
 // sent (the probe could not run); a connection failure is a done start.
-Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
-                                          const std::string& source,
-                                          const std::string& interface);
+// `binding` says how the socket is tied to `interface` (interface_binding.h).
+Expected<TcpConnectStart> StartTcpConnect(
+    const sockaddr_in6& target, std::string source,
+    const std::string& interface,
+    InterfaceBinding binding = DefaultInterfaceBinding());
 // After the fd became writable: empty on success, else the reason.
 std::string FinishTcpConnect(int fd);
 void CloseTcpProbe(int fd);

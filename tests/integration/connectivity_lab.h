@@ -8,6 +8,8 @@
 // Scheduler and records every published result.
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <memory>
 #include <mutex>
@@ -87,6 +89,28 @@ class CheckRunner {
   std::vector<Published> history_;
   std::shared_ptr<ResultStore> store_;
   std::unique_ptr<Scheduler> scheduler_;
+};
+
+// A listening socket created inside a namespace; closed at scope exit.
+class NsListener {
+ public:
+  NsListener(const NetNs& ns, const std::string& address, int port) {
+    ns.RunIn([&] {
+      fd_ = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in6 a = *ParseIpv6Address(address);
+      a.sin6_port = htons(static_cast<std::uint16_t>(port));
+      if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+          listen(fd_, 64) != 0) {
+        ADD_FAILURE() << "cannot listen on [" << address << "]:" << port;
+      }
+    });
+  }
+  ~NsListener() {
+    if (fd_ >= 0) close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
 };
 
 class ConnectivityLab : public ::testing::Test {

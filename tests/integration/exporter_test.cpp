@@ -2,7 +2,6 @@
 // shutdown, --check-config and the check subcommand.
 
 #include <civetweb.h>
-#include <crypt.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -10,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "tests/support/bcrypt_hash.h"
 #include "tests/support/exporter_process.h"
 
 namespace ipv6ha::testing {
@@ -139,10 +139,7 @@ TEST_F(ExporterTest, SighupAppliesAGoodConfigAndRejectsABadOne) {
 }
 
 std::string Bcrypt(const std::string& password) {
-  char salt[64];
-  crypt_gensalt_rn("$2y$", 4, nullptr, 0, salt, sizeof(salt));
-  crypt_data data{};
-  return crypt_r(password.c_str(), salt, &data);
+  return ::ipv6ha::testing::BcryptHash(password);
 }
 
 TEST_F(ExporterTest, BasicAuthRejectsWrongPasswordsAndAcceptsTheRightOne) {

@@ -190,28 +190,6 @@ TEST_F(ConnectivityLab, DatagramPingSocketsWorkWithoutRawSockets) {
       << latest.summary;
 }
 
-// A listening socket created inside a namespace; closed at scope exit.
-class NsListener {
- public:
-  NsListener(const NetNs& ns, const std::string& address, int port) {
-    ns.RunIn([&] {
-      fd_ = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      sockaddr_in6 a = *ParseIpv6Address(address);
-      a.sin6_port = htons(static_cast<std::uint16_t>(port));
-      if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-          listen(fd_, 64) != 0) {
-        ADD_FAILURE() << "cannot listen on [" << address << "]:" << port;
-      }
-    });
-  }
-  ~NsListener() {
-    if (fd_ >= 0) close(fd_);
-  }
-
- private:
-  int fd_ = -1;
-};
-
 TEST_F(ConnectivityLab, TcpMethodConnectsToAListenerInTheIsp) {
   NsListener listener(*isp_, "2001:db8:100::1", 8443);
   CheckRunner runner(*router_,

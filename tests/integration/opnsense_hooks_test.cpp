@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,12 +27,14 @@
 #include <thread>
 
 #include "checks/check_registry.h"
+#include "tests/integration/carp_status_exporter.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/ipv6_listener.h"
 
 namespace ipv6ha {
 namespace {
 
+using testing::CarpServiceStatusAgainstExporter;
 using testing::RunProgram;
 using testing::RunResult;
 using testing::TempDir;
@@ -92,8 +95,6 @@ class CannedStatusServer {
   std::thread thread_;
 };
 
-using testing::Ipv6Listener;
-
 // A status file path that does not exist: the script then asks HTTP, and a
 // status file of a real exporter on the test machine never interferes.
 const std::string kNoStatusFile = "/nonexistent/ipv6_ha_exporter/status.json";
@@ -133,6 +134,43 @@ TEST_P(CarpServiceStatus, HealthyControllerExitsZero) {
 
 TEST_P(CarpServiceStatus, ControllerWantingToDemoteExitsNonZero) {
   CannedStatusServer server(StatusWithDesired(60));
+  auto r = RunStatusScript(server.port(), GetParam());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("demote this node by 60"), std::string::npos) << r.out;
+}
+
+// The exporter's own carp_sysctl sink and this script never both act: with
+// that sink the script stays out, says why, and logs it.
+std::string StatusWithSink(int desired, const std::string& sink) {
+  std::string s = StatusWithDesired(desired);
+  s.insert(s.rfind(R"("desired": )"), R"("sink": ")" + sink + R"(", )");
+  return s;
+}
+
+TEST_P(CarpServiceStatus, CarpSysctlSinkKeepsTheScriptOutAndLogsWhy) {
+  CannedStatusServer server(StatusWithSink(60, "carp_sysctl"));
+  testing::TempDir dir;
+  const std::string log = (dir.path() / "logged").string();
+  const std::string logger = dir.Write(
+      "logger", "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + log + "'\n");
+  chmod(logger.c_str(), 0755);
+  auto r = RunStatusScript(server.port(), GetParam(), kNoStatusFile,
+                           {"IPV6_HA_EXPORTER_LOGGER=" + logger});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("carp_sysctl sink applies its demotion itself"),
+            std::string::npos)
+      << r.out;
+  std::ifstream in(log);
+  std::string logged((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(logged.find("-t ipv6_ha_exporter -p daemon.notice -- "
+                        "rc.carp_service_status.d: the exporter's carp_sysctl "
+                        "sink"),
+            std::string::npos)
+      << logged;
+}
+
+TEST_P(CarpServiceStatus, SinkNoneLeavesTheDemotionToTheScript) {
+  CannedStatusServer server(StatusWithSink(60, "none"));
   auto r = RunStatusScript(server.port(), GetParam());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("demote this node by 60"), std::string::npos) << r.out;
@@ -245,115 +283,6 @@ INSTANTIATE_TEST_SUITE_P(JsonReaders, CarpServiceStatus,
                          ::testing::Values(true, false), [](const auto& info) {
                            return info.param ? "jq" : "awk";
                          });
-
-// The real exporter with one command check standing for a local fault.
-class CarpServiceStatusAgainstExporter : public ::testing::Test {
- protected:
-  // `with_peer`: a second, healthy exporter as the HA peer, so the
-  // controller has somewhere better to go and may demote this node.
-  // `secured`: HTTPS and basic auth on the API (web:), and a status file.
-  void Start(const std::string& program, bool with_peer = false,
-             bool secured = false) {
-    port_ = testing::FreePort();
-    std::string web_section;
-    if (secured) {
-      const std::string cert = (dir_.path() / "cert.pem").string();
-      const std::string key = (dir_.path() / "key.pem").string();
-      auto made = RunProgram({"/usr/bin/openssl", "req", "-x509", "-newkey",
-                              "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                              "-nodes", "-keyout", key, "-out", cert, "-days",
-                              "1", "-subj", "/CN=127.0.0.1", "-addext",
-                              "subjectAltName=IP:127.0.0.1"});
-      ASSERT_EQ(made.exit_code, 0) << made.err;
-      status_file_ = (dir_.path() / "run" / "status.json").string();
-      // bcrypt("secret") at cost 4: the hook never learns it.
-      web_section =
-          "status_file: " + status_file_ +
-          "\nweb:\n  tls_server_config: {cert_file: " + cert +
-          ", key_file: " + key +
-          "}\n  basic_auth_users:\n    prometheus: "
-          "\"$2b$04$NO.6chsCGrE/QErbkxa/te1Th43EFAojEAvkNRS1tpfFa7ztrOq2G\"\n";
-    }
-    std::string peer_section, peer_check;
-    if (with_peer) {
-      const int peer_port = testing::FreePort();
-      const std::string peer_config = dir_.Write(
-          "peer.yml", "listen: [\"127.0.0.1:" + std::to_string(peer_port) +
-                          "\"]\n"
-                          "node: {name: fw2}\n"
-                          "role: {source: static, static: backup}\n"
-                          "checks:\n  radvd_running: {type: command, argv: "
-                          "[/bin/true], interval: 200ms}\n"
-                          "demotion: {enabled: true, sink: none}\n");
-      peer_ = std::make_unique<testing::ExporterProcess>(
-          std::vector<std::string>{"--config", peer_config});
-      ASSERT_TRUE(peer_->WaitReady(peer_port)) << peer_->Log();
-      peer_section =
-          "peer: {name: fw2, address: \"::1\", api: \"http://127.0.0.1:" +
-          std::to_string(peer_port) + "\"}\n";
-      // The peer's address must answer the probe: Debian's civetweb cannot
-      // listen on ::1, so a listening socket of the test stands in for it.
-      peer_probe_ = std::make_unique<Ipv6Listener>();
-      ASSERT_GT(peer_probe_->port(), 0) << "cannot listen on [::1]";
-      peer_check = "  peer_reachability: {interval: 200ms, method: \"tcp:" +
-                   std::to_string(peer_probe_->port()) + "\"}\n";
-    }
-    const std::string config = dir_.Write(
-        "ipv6_ha_exporter.yml",
-        "listen: [\"127.0.0.1:" + std::to_string(port_) +
-            "\"]\n"
-            "node: {name: fw1}\n"
-            "role: {source: static, static: master}\n" +
-            web_section + peer_section +
-            "checks:\n"
-            "  radvd_running: {type: command, argv: [" +
-            program + "], interval: 200ms, weight: 60}\n" + peer_check +
-            "demotion: {enabled: true, sink: none, fall: 1, rise: 1, "
-            "hold_down: 1s}\n");
-    exporter_ = std::make_unique<testing::ExporterProcess>(
-        std::vector<std::string>{"--config", config});
-    if (secured) {
-      // Plain HTTP gets no answer now: wait for the status file instead.
-      ASSERT_TRUE(testing::WaitFor(
-          [&] {
-            return exporter_->Running() && Status().contains("controller");
-          },
-          std::chrono::seconds(10)))
-          << exporter_->Log();
-      return;
-    }
-    ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
-  }
-  // The exporter's status: from its status file when it has one.
-  nlohmann::json Status() {
-    if (!status_file_.empty()) {
-      std::ifstream in(status_file_);
-      std::stringstream buf;
-      buf << in.rdbuf();
-      auto doc = nlohmann::json::parse(buf.str(), nullptr, false);
-      return doc.is_object() ? doc : nlohmann::json::object();
-    }
-    auto r = testing::HttpGet("127.0.0.1", port_, "/api/v1/status");
-    if (!r || r->status != 200) return nlohmann::json::object();
-    return nlohmann::json::parse(r->body, nullptr, false);
-  }
-  bool WaitForCheck(const std::string& status) {
-    return testing::WaitFor(
-        [&] {
-          auto doc = Status();
-          return doc.contains("checks") && !doc["checks"].empty() &&
-                 doc["checks"][0].value("status", "") == status;
-        },
-        std::chrono::seconds(10));
-  }
-
-  TempDir dir_;
-  int port_ = 0;
-  std::string status_file_;
-  std::unique_ptr<Ipv6Listener> peer_probe_;
-  std::unique_ptr<testing::ExporterProcess> peer_;
-  std::unique_ptr<testing::ExporterProcess> exporter_;
-};
 
 TEST_F(CarpServiceStatusAgainstExporter, HealthyExporterExitsZero) {
   Start("/bin/true");

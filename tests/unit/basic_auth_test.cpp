@@ -1,17 +1,13 @@
 #include "exporter/basic_auth.h"
 
-#include <crypt.h>
 #include <gtest/gtest.h>
+
+#include "tests/support/bcrypt_hash.h"
 
 namespace ipv6ha {
 namespace {
 
-std::string BcryptHash(const std::string& password) {
-  char salt[64];
-  crypt_gensalt_rn("$2y$", 4, nullptr, 0, salt, sizeof(salt));
-  crypt_data data{};
-  return crypt_r(password.c_str(), salt, &data);
-}
+using ::ipv6ha::testing::BcryptHash;
 
 // "Basic " + base64("user:password")
 std::string Header(const std::string& user_password) {

@@ -36,13 +36,5 @@ TEST(CarpDemotionEpochFormat, BoottimeUsesWholeSecondsOnly) {
   EXPECT_EQ(FormatBoottimeEpoch(1767225600), "boot:1767225600");
 }
 
-#ifndef __FreeBSD__
-TEST(CarpDemotionSysctl, SaysItIsNotAvailableOffFreeBsd) {
-  EXPECT_FALSE(ReadCarpDemotion().ok());
-  EXPECT_FALSE(AddCarpDemotion(1).ok());
-  EXPECT_FALSE(CarpDemotionEpoch().ok());
-}
-#endif
-
 }  // namespace
 }  // namespace ipv6ha

@@ -41,6 +41,24 @@ TEST(DemotionService, DemotesOnTheCounterAndRecordsItBeforeAndAfter) {
             "demoting by 50: nptv6_rules failed 3x on MASTER, peer fw2 ready");
 }
 
+// The service status trigger learns each decision this way, on the
+// evaluating thread, once Status() already shows it.
+TEST(DemotionService, EachEvaluationIsHandedOnOnceStatusShowsIt) {
+  DemotionWorld w;
+  std::unique_ptr<DemotionService> s;
+  std::vector<int> handed, shown;
+  w.published = [&](const Decision& d) {
+    handed.push_back(d.desired);
+    shown.push_back(s ? s->Status()["desired"].get<int>() : -1);
+  };
+  s = w.Make();
+  s->Start();
+  FailThrice(w, *s, 0);
+  ASSERT_EQ(handed.size(), 4u);  // Start() and three evaluations
+  EXPECT_EQ(handed.back(), 50);
+  EXPECT_EQ(shown, handed);
+}
+
 TEST(DemotionService, EveryQueuedResultCountsOnceWhateverTheEvaluationPace) {
   DemotionWorld w;
   auto s = w.Started();

@@ -123,17 +123,6 @@ TEST(CarpSysctlSink,
   EXPECT_EQ(state->value, ours);
 }
 
-TEST(CarpSysctlSink, KernelCounterIsUnavailableOffFreeBsd) {
-#ifdef __FreeBSD__
-  GTEST_SKIP() << "runs on Linux only";
-#else
-  auto counter = MakeKernelCarpDemotionCounter();
-  auto v = counter->Read();
-  ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.error().message.find("not FreeBSD"), std::string::npos);
-#endif
-}
-
 TEST(TrackFileSink, WritesAnExplicitIntegerAndReadsItBack) {
   TempPath dir;
   TrackFileSink sink(dir / "run/demote");

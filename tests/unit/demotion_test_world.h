@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/demotion/track_file_sink.h"
@@ -65,6 +66,9 @@ class DemotionWorld {
     inputs.role = [this] { return role; };
     inputs.peer = [this] { return peer; };
     inputs.now = [this] { return now.load(); };
+    inputs.published = [this](const Decision& d) {
+      if (published) published(d);
+    };
     return std::make_unique<DemotionService>(
         config, ControllerParams::From(config, "fw2"), std::move(sink),
         std::move(store), settings, std::move(inputs));
@@ -127,6 +131,7 @@ class DemotionWorld {
       std::make_shared<MemoryDemotionCounter::State>();
   RoleSample role{Role::kMaster, 0};
   std::optional<PeerSnapshot> peer;
+  std::function<void(const Decision&)> published;  // DemotionInputs::published
   // The fake clock; atomic so a service thread may read it.
   std::atomic<ControllerTime> now{ControllerTime{} + std::chrono::hours(1000)};
   void Advance(ControllerTime::duration d) { now = now.load() + d; }

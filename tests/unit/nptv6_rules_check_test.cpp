@@ -46,12 +46,13 @@ class Nptv6RulesCheckTest : public ::testing::Test {
     FakeTool("cat '" + FixturePath(fixture) + "'");
   }
 
-  CheckResult Run(Role role) {
+  CheckResult Run(Role role, bool mixed = false) {
     Nptv6RulesCheck check(config_, [this]() -> Expected<InterfaceAddressMap> {
       return addresses_;
     });
     RunContext context;
     context.role = role;
+    context.role_mixed = mixed;
     context.deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(10);
     return check.Run(context);
@@ -70,6 +71,7 @@ struct RoleCase {
   Role role;
   CheckStatus want;
   const char* summary_part;
+  bool mixed = false;  // CARP vhids disagree (role is then kBackup)
 };
 
 class Nptv6RulesCheckRoleTest : public Nptv6RulesCheckTest,
@@ -82,7 +84,7 @@ TEST_P(Nptv6RulesCheckRoleTest, DecidesByRoleAndEvidence) {
   config_.pds_file = FixturePath(std::string("pds/") + c.pds);
   if (std::string(c.tool_output).starts_with("nft/")) config_.backend = "nft";
   Prints(c.tool_output);
-  CheckResult r = Run(c.role);
+  CheckResult r = Run(c.role, c.mixed);
   EXPECT_EQ(r.status, c.want) << r.summary;
   EXPECT_NE(r.summary.find(c.summary_part), std::string::npos) << r.summary;
 }
@@ -152,8 +154,28 @@ INSTANTIATE_TEST_SUITE_P(
         RoleCase{"NftBackupIsOk", "per_wan.yml", "new_format.json",
                  "nft/ruleset_backup.json", Role::kBackup, kOk, "as expected"},
         RoleCase{"NftNotJsonIsUnknown", "per_wan.yml", "new_format.json",
-                 "nft/not_json.txt", Role::kMaster, kUnknown,
-                 "not valid JSON"}),
+                 "nft/not_json.txt", Role::kMaster, kUnknown, "not valid JSON"},
+        // Mixed CARP: a failover in progress or split vhids. Not BACKUP's
+        // "no rules" nor MASTER's "all rules": unknown, which never demotes.
+        RoleCase{"MixedWithRulesIsUnknownNotABackupFailure", "per_wan.yml",
+                 "new_format.json", "pfctl/nat_master.txt", Role::kBackup,
+                 kUnknown,
+                 "CARP is mixed (some vhids MASTER, some not): whether NPTv6 "
+                 "rules belong on this node is not judged until every vhid "
+                 "agrees; 3 of 3 mapping(s) loaded",
+                 true},
+        RoleCase{"MixedWithoutRulesIsUnknownNotAMasterFailure", "per_wan.yml",
+                 "new_format.json", "pfctl/nat_backup.txt", Role::kBackup,
+                 kUnknown, "0 of 3 mapping(s) loaded", true},
+        RoleCase{"MixedWithStaleRulesIsUnknown", "per_wan.yml",
+                 "new_format.json", "pfctl/nat_stale.txt", Role::kBackup,
+                 kUnknown, "CARP is mixed", true},
+        RoleCase{"MixedStillNeedsRulesWhenNotMasterOnly", "whole_pd.yml",
+                 "new_format.json", "pfctl/nat_backup.txt", Role::kBackup,
+                 kFail, "2001:db8:bb00:10::/60 is not loaded", true},
+        RoleCase{"MixedKeepsUnreadableEvidenceUnknown", "per_wan.yml",
+                 "new_format.json", "pfctl/nat_garbage.txt", Role::kBackup,
+                 kUnknown, "cannot read the output of", true}),
     CaseName);
 
 TEST_F(Nptv6RulesCheckTest, OverrideLetsBackupCarryRules) {

@@ -1,0 +1,164 @@
+#include "exporter/service_status_trigger.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "checks/metric_samples.h"
+#include "exporter/platform/command_runner.h"
+
+namespace ipv6ha {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+std::string FirstLine(std::string text) {
+  const auto end = text.find('\n');
+  if (end != std::string::npos) text.resize(end);
+  if (text.size() > 200) text.resize(200);
+  return text;
+}
+
+const char* DecisionName(bool demote) { return demote ? "demote" : "healthy"; }
+
+}  // namespace
+
+ServiceStatusTriggerConfig ParseServiceStatusTriggerConfig(ConfigReader& r) {
+  ServiceStatusTriggerConfig c;
+  c.enabled = r.Bool("enabled", c.enabled);
+  if (r.Has("args")) c.args = r.StringList("args");
+  c.timeout = r.Dur("timeout", c.timeout);
+  c.retry = r.Dur("retry", c.retry);
+  if (c.timeout <= Duration(0)) r.Fail("timeout", "timeout must be positive");
+  if (c.retry <= Duration(0)) r.Fail("retry", "retry must be positive");
+  r.RejectUnknownKeys();
+  return c;
+}
+
+bool InServiceStatusMode(bool demotion_enabled, const std::string& sink,
+                         const std::string& status_file,
+                         const ServiceStatusTriggerConfig& trigger) {
+  return trigger.enabled && demotion_enabled && sink == "none" &&
+         !status_file.empty();
+}
+
+ServiceStatusTrigger::ServiceStatusTrigger(std::vector<std::string> argv,
+                                           std::chrono::milliseconds timeout,
+                                           std::chrono::milliseconds retry,
+                                           std::function<void()> before_run)
+    : argv_(std::move(argv)),
+      timeout_(timeout),
+      retry_(retry),
+      before_run_(std::move(before_run)) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+ServiceStatusTrigger::~ServiceStatusTrigger() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void ServiceStatusTrigger::Notify(std::int64_t desired) {
+  {
+    std::lock_guard lock(mutex_);
+    wanted_ = desired > 0;
+  }
+  cv_.notify_all();
+}
+
+void ServiceStatusTrigger::WaitIdle(std::chrono::milliseconds max) {
+  std::unique_lock lock(mutex_);
+  cv_.wait_for(lock, max, [&] {
+    return !wanted_ || *wanted_ == acted_ ||
+           (failed_ && *wanted_ == attempted_);
+  });
+}
+
+ServiceStatusTrigger::Counts ServiceStatusTrigger::counts() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+// Runs when the latest decision differs from the one last acted on; after a
+// failure, again at once if the decision changed, else after retry_.
+void ServiceStatusTrigger::Loop() {
+  std::unique_lock lock(mutex_);
+  Steady::time_point retry_at{};
+  while (!stop_) {
+    if (!wanted_ || *wanted_ == acted_) {
+      cv_.wait(lock, [&] { return stop_ || (wanted_ && *wanted_ != acted_); });
+      continue;
+    }
+    if (failed_ && *wanted_ == attempted_) {
+      cv_.wait_until(lock, retry_at,
+                     [&] { return stop_ || *wanted_ != attempted_; });
+      if (stop_) break;
+      if (*wanted_ == attempted_ && Steady::now() < retry_at) continue;
+    }
+    const bool demote = *wanted_;
+    attempted_ = demote;
+    lock.unlock();
+    RunOnce(demote);
+    lock.lock();
+    if (failed_) retry_at = Steady::now() + retry_;
+    cv_.notify_all();  // WaitIdle
+  }
+}
+
+void ServiceStatusTrigger::RunOnce(bool demote) {
+  if (before_run_) before_run_();
+  CommandSpec spec;
+  spec.argv = argv_;
+  spec.timeout = timeout_;
+  spec.max_output_bytes = 64 * 1024;
+  const std::string what = DescribeCommand(argv_);
+  std::string error;
+  auto out = RunCommand(spec);
+  if (!out) {
+    error = out.error().message;
+  } else if (out->signal != 0) {
+    error = what + " was killed by signal " + std::to_string(out->signal);
+  } else if (out->exit_code != 0) {
+    const std::string err = FirstLine(out->stderr_text);
+    error = what + " exited " + std::to_string(out->exit_code) +
+            (err.empty() ? "" : ": " + err);
+  }
+  std::lock_guard lock(mutex_);
+  if (error.empty()) {
+    acted_ = demote;
+    failed_ = false;
+    ++counts_.ok;
+    counts_.last_error.clear();
+    spdlog::info(
+        "told OPNsense to re-evaluate its CARP service status ({}; our "
+        "decision: {})",
+        what, DecisionName(demote));
+    return;
+  }
+  failed_ = true;
+  ++counts_.failed;
+  counts_.last_error = error;
+  spdlog::warn(
+      "cannot tell OPNsense that our decision is now \"{}\": {}; OPNsense "
+      "keeps its previous CARP service status until this succeeds (retry in "
+      "{} ms)",
+      DecisionName(demote), error, retry_.count());
+}
+
+std::vector<prometheus::MetricFamily> ServiceStatusTrigger::Collect() const {
+  const Counts c = counts();
+  auto runs = MakeFamily(
+      "ipv6_ha_service_status_trigger_runs_total",
+      "Runs of the command that makes OPNsense re-evaluate its CARP service "
+      "status, by result.",
+      prometheus::MetricType::Counter);
+  AddSample(runs, {{"result", "ok"}}, static_cast<double>(c.ok));
+  AddSample(runs, {{"result", "failed"}}, static_cast<double>(c.failed));
+  return {std::move(runs)};
+}
+
+}  // namespace ipv6ha
