@@ -147,14 +147,17 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
   const std::string counts =
       std::to_string(healthy) + "/" + std::to_string(total) +
       " targets reachable (quorum " + std::to_string(config.quorum) + ")";
-  const bool backup = role == Role::kBackup;
+  // FAULT (keepalived) is judged as BACKUP: it does not hold the VIP.
+  const bool backup = ExpectationRole(role) == Role::kBackup;
+  const std::string role_name = role == Role::kFault ? "FAULT" : "BACKUP";
   CheckResult result;
   if (backup && config.backup_policy == BackupPolicy::kUnknown) {
-    result = CheckResult::Unknown("not applicable in BACKUP (" + counts + ")");
+    result = CheckResult::NotApplicable("not applicable in " + role_name +
+                                        " (" + counts + ")");
   } else if (backup && config.backup_policy == BackupPolicy::kAuto &&
              !missing_path.empty()) {
-    result = CheckResult::Unknown(
-        "no upstream path in BACKUP: " + missing_path + " (" + counts + ")");
+    result = CheckResult::Unknown("no upstream path in " + role_name + ": " +
+                                  missing_path + " (" + counts + ")");
   } else if (healthy >= config.quorum) {
     result =
         CheckResult::Ok(problems.empty() ? counts : counts + ": " + problems);
@@ -278,7 +281,7 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
     verdicts.push_back(std::move(v));
     if (t.address) series.push_back(t.series.get());
   }
-  const bool judge_path = context.role == Role::kBackup &&
+  const bool judge_path = ExpectationRole(context.role) == Role::kBackup &&
                           config_.backup_policy == BackupPolicy::kAuto;
   CheckResult result =
       EvaluateConnectivity(names, verdicts, config_, context.role,

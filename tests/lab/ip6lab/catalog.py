@@ -2,6 +2,7 @@
 
 from .scenarios import (s0_track_file_contract, s1_local_fault, s2_shared_outage,
                         s3_singleton_wan)
+from .scenario_keepalived import s16_keepalived_role
 from .scenarios_late import (s4_flapping_path, s5_recovery, s6_exporter_crash,
                              s7_peer_down)
 from .scenarios_trust import (s8_crash_no_doubling, s9_upstream_fault_one_node,
@@ -20,4 +21,5 @@ SCENARIOS = {
     9: (s9_upstream_fault_one_node, True),
     10: (s10_ipv4_sync_link, True),
     11: (s11_peer_upstream_fails, True),
+    16: (s16_keepalived_role, True),
 }
