@@ -269,6 +269,13 @@ TEST(Ipv6ConnectivityCheckTest, BackupWithoutPathSaysWhatIsMissing) {
             "targets reachable (quorum 1))");
   EXPECT_EQ(r.details["upstream_path"]["usable"], false);
   EXPECT_EQ(r.details["upstream_path"]["missing"], "no global address on igc0");
+  // FAULT (keepalived) is judged as BACKUP and named as itself.
+  auto fault = EvaluateConnectivity(kNames, {kUp, kUp, kUp}, c, Role::kFault,
+                                    "no route to a");
+  EXPECT_EQ(fault.status, CheckStatus::kUnknown);
+  EXPECT_EQ(fault.summary.rfind("no upstream path in FAULT: no route to a", 0),
+            0u)
+      << fault.summary;
 }
 
 TEST(Ipv6ConnectivityCheckTest, ProbeMethodIsIcmpOrTcpPort) {
