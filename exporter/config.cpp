@@ -9,6 +9,7 @@
 #include "exporter/listen_address.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/tls_server_credentials.h"
+#include "exporter/text/join.h"
 #include "exporter/text/utf8.h"
 
 namespace ipv6ha {
@@ -142,11 +143,10 @@ void ParseCommands(ConfigReader& r, CommandPaths& commands) {
     auto path = r.String(key);
     if (!path) continue;
     if (!DefaultCommandPaths().contains(key)) {
-      std::string known;
-      for (const auto& [k, v] : DefaultCommandPaths()) {
-        known += (known.empty() ? "" : ", ") + k;
-      }
-      r.Fail(key, "unknown command \"" + key + "\" (known: " + known + ")");
+      std::vector<std::string> known;
+      for (const auto& [k, v] : DefaultCommandPaths()) known.push_back(k);
+      r.Fail(key, "unknown command \"" + key +
+                      "\" (known: " + Join(known, ", ") + ")");
       continue;
     }
     if (path->empty() || (*path)[0] != '/') {
@@ -260,9 +260,9 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
   s.type = r.String("type", name);
   const CheckRegistration* type = FindCheckType(s.type);
   if (type == nullptr) {
-    std::string known;
-    for (const auto& t : CheckTypes())
-      known += (known.empty() ? "" : ", ") + t.type;
+    std::vector<std::string> types;
+    for (const auto& t : CheckTypes()) types.push_back(t.type);
+    const std::string known = Join(types, ", ");
     if (r.Has("type")) {
       r.Fail("type",
              "unknown check type \"" + s.type + "\" (known: " + known + ")");

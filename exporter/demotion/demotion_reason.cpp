@@ -5,6 +5,7 @@
 
 #include "exporter/config/duration.h"
 #include "exporter/demotion/demotion_controller.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
@@ -13,13 +14,6 @@ std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Join(const std::vector<std::string>& parts,
-                 const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
   return out;
 }
 
