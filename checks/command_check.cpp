@@ -2,11 +2,20 @@
 
 #include <algorithm>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "exporter/platform/command_runner.h"
 
 namespace ipv6ha {
 namespace {
+
+// The metrics of the check (docs/metrics.md).
+enum Metric { kExitCode };
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_command_exit_code",
+     "Exit code of the program run by a command check (-1 when killed by a "
+     "signal).",
+     prometheus::MetricType::Gauge},
+};
 
 std::string Trim(std::string s) {
   const char* ws = " \t\r\n";
@@ -76,13 +85,9 @@ CheckResult CommandCheck::Run(const RunContext& /*context*/) {
   result.details["command"] = config_.argv;
   result.details["exit_code"] = out->exit_code;
   result.details["signal"] = out->signal;
-  auto family = MakeFamily("ipv6_ha_command_exit_code",
-                           "Exit code of the program run by a command check "
-                           "(-1 when killed by a signal).",
-                           prometheus::MetricType::Gauge);
-  AddSample(family, {{"check", settings_.name}},
-            out->signal != 0 ? -1 : out->exit_code);
-  result.metrics.push_back(std::move(family));
+  MetricSamples exit_code(kMetrics[kExitCode]);
+  exit_code.Add({}, out->signal != 0 ? -1 : out->exit_code);
+  result.metrics.push_back(exit_code.Take());
   return result;
 }
 
@@ -92,7 +97,8 @@ CheckRegistration CommandCheckRegistration() {
           RoleSet{},
           std::chrono::seconds(30),
           std::chrono::seconds(10),
-          &Create};
+          &Create,
+          {kMetrics}};
 }
 
 }  // namespace ipv6ha
