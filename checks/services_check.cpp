@@ -10,9 +10,7 @@
 namespace ipv6ha {
 namespace {
 
-constexpr ServiceExpectation kAllExpectations[] = {ServiceExpectation::kRunning,
-                                                   ServiceExpectation::kStopped,
-                                                   ServiceExpectation::kAny};
+constexpr auto kAllExpectations = kExpectationNames.Values();
 
 // The metrics of the check (docs/metrics.md).
 enum Metric { kRunning, kExpectedState };
@@ -28,18 +26,11 @@ constexpr MetricDef kMetrics[] = {
      {"service", "state"}},
 };
 
-std::optional<ServiceExpectation> ParseExpectation(const std::string& text) {
-  for (auto e : kAllExpectations) {
-    if (ExpectationName(e) == text) return e;
-  }
-  return std::nullopt;
-}
-
 void ReadExpectation(ConfigReader& r, const std::string& key,
                      ServiceExpectation& out) {
   auto text = r.String(key);
   if (!text) return;
-  if (auto e = ParseExpectation(*text)) {
+  if (auto e = kExpectationNames.Parse(*text)) {
     out = *e;
   } else {
     r.Fail(key, r.path() + "." + key +
@@ -83,18 +74,6 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
 }
 
 }  // namespace
-
-std::string_view ExpectationName(ServiceExpectation e) {
-  switch (e) {
-    case ServiceExpectation::kRunning:
-      return "running";
-    case ServiceExpectation::kStopped:
-      return "stopped";
-    case ServiceExpectation::kAny:
-      break;
-  }
-  return "any";
-}
 
 ServiceExpectation ServiceRule::For(Role role) const {
   switch (ExpectationRole(role)) {

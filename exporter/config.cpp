@@ -278,10 +278,8 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
   s.timeout = r.Dur("timeout", type->default_timeout);
   s.weight = static_cast<int>(r.Int("weight", 0, 0, 1 << 20));
   if (auto scope = r.String("scope")) {
-    if (*scope == "local") {
-      s.scope = Scope::kLocal;
-    } else if (*scope == "upstream") {
-      s.scope = Scope::kUpstream;
+    if (auto parsed = kScopeNames.Parse(*scope)) {
+      s.scope = *parsed;
     } else {
       r.Fail("scope", r.path() + ".scope must be local or upstream");
     }

@@ -26,24 +26,6 @@ std::string Span(ControllerTime::duration d) {
 
 }  // namespace
 
-std::string_view EvidenceName(Evidence e) {
-  switch (e) {
-    case Evidence::kNone:
-      return "none";
-    case Evidence::kFail:
-      return "fail";
-    case Evidence::kOk:
-      return "ok";
-    case Evidence::kUnknown:
-      return "unknown";
-    case Evidence::kNotApplicable:
-      return "not_applicable";
-    case Evidence::kRestored:
-      break;
-  }
-  return "restored";
-}
-
 std::string DemotionController::Describe(const CheckHealth& c,
                                          const Decision& d) const {
   const std::string role = Upper(RoleName(d.role));
