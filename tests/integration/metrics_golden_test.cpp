@@ -17,6 +17,7 @@
 #include <string>
 
 #include "tests/support/exporter_process.h"
+#include "tests/support/fixture_file.h"
 
 namespace ipv6ha::testing {
 namespace {
@@ -24,23 +25,7 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::string kFixtures = IPV6HA_FIXTURES;
-const std::string kGolden = kFixtures + "/metrics_golden/metrics.golden";
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string Replace(std::string text, const std::string& from,
-                    const std::string& to) {
-  for (auto at = text.find(from); at != std::string::npos;
-       at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
+const std::string kGolden = "metrics_golden/metrics.golden";
 
 // Families whose values differ between runs of the same config.
 bool ValueVaries(const std::string& name) {
@@ -59,7 +44,7 @@ bool ValueVaries(const std::string& name) {
 // temporary directory the fixtures were copied to.
 std::string Mask(const std::string& page, const std::string& state_dir) {
   static const std::regex kLabelValue("=\"[^\"]*\"");
-  std::istringstream in(Replace(page, state_dir, "<state_dir>"));
+  std::istringstream in(ReplaceAll(page, state_dir, "<state_dir>"));
   std::string out;
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line[0] != '#') {
@@ -93,10 +78,10 @@ TEST(MetricsGoldenTest, TheMetricsPageOnFixturesMatchesTheGoldenFile) {
   const std::string state_dir = dir.path().string();
   std::filesystem::copy_file(kFixtures + "/promql/dhcp6c-pds.json",
                              state_dir + "/dhcp6c-pds.json");
-  std::string config = Read(kFixtures + "/metrics_golden/exporter.yml.in");
-  config = Replace(config, "@FIXTURES@", kFixtures);
-  config = Replace(config, "@STATE_DIR@", state_dir);
-  config = Replace(config, "@PORT@", std::to_string(port));
+  std::string config = ReadFixture("metrics_golden/exporter.yml.in");
+  config = ReplaceAll(config, "@FIXTURES@", kFixtures);
+  config = ReplaceAll(config, "@STATE_DIR@", state_dir);
+  config = ReplaceAll(config, "@PORT@", std::to_string(port));
   ExporterProcess exporter({"--config", dir.Write("exporter.yml", config)});
 
   std::string page;
@@ -113,10 +98,10 @@ TEST(MetricsGoldenTest, TheMetricsPageOnFixturesMatchesTheGoldenFile) {
 
   const std::string masked = Mask(page, state_dir);
   if (std::getenv("IPV6HA_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(kGolden) << masked;
+    std::ofstream(FixturePath(kGolden)) << masked;
   }
-  EXPECT_EQ(masked, Read(kGolden))
-      << "the /metrics page differs from " << kGolden
+  EXPECT_EQ(masked, ReadFixture(kGolden))
+      << "the /metrics page differs from tests/fixtures/" << kGolden
       << "; if the change is intended, regenerate it with "
          "IPV6HA_UPDATE_GOLDEN=1 and review the diff";
 }
