@@ -69,8 +69,7 @@ CheckResult CommandCheck::Run(const RunContext& /*context*/) {
   std::string summary = PluginSummary(out->stdout_text);
   CheckResult result;
   if (out->signal != 0) {
-    result = CheckResult::Unknown(what + " was killed by signal " +
-                                  std::to_string(out->signal));
+    result = CheckResult::Unknown(DescribeFailure(config_.argv, *out));
   } else if (out->exit_code == 0) {
     result = CheckResult::Ok(summary.empty() ? what + " exited 0" : summary);
   } else if (out->exit_code == 1 || out->exit_code == 2) {
