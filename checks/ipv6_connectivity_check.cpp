@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "checks/backup_upstream_path.h"
 #include "checks/metric_table.h"
+#include "exporter/platform/interface_addresses.h"
 #include "exporter/platform/resolver.h"
+#include "exporter/platform/route_lookup.h"
 
 namespace ipv6ha {
 namespace {
@@ -68,10 +71,11 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               "\" is not an IPv6 address");
   }
   c.interface = config.String("interface", "");
-  c.backup_policy =
-      config.Enum("backup_policy", {"unknown", "check"}, "unknown") == "check"
-          ? BackupPolicy::kCheck
-          : BackupPolicy::kUnknown;
+  const std::string policy =
+      config.Enum("backup_policy", {"auto", "unknown", "check"}, "auto");
+  c.backup_policy = policy == "check"     ? BackupPolicy::kCheck
+                    : policy == "unknown" ? BackupPolicy::kUnknown
+                                          : BackupPolicy::kAuto;
   auto prober = env.prober ? env.prober : std::make_shared<Prober>();
   return std::make_unique<Ipv6ConnectivityCheck>(std::move(c), settings,
                                                  prober);
@@ -138,7 +142,7 @@ TargetVerdict EvaluateTarget(const ProbeStats& stats,
 CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
                                  const std::vector<TargetVerdict>& verdicts,
                                  const Ipv6ConnectivityConfig& config,
-                                 Role role) {
+                                 Role role, const std::string& missing_path) {
   using State = TargetVerdict::State;
   int healthy = 0;
   int errors = 0;
@@ -156,13 +160,17 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
   const std::string counts =
       std::to_string(healthy) + "/" + std::to_string(total) +
       " targets reachable (quorum " + std::to_string(config.quorum) + ")";
+  // FAULT (keepalived) is judged as BACKUP: it does not hold the VIP.
+  const bool backup = ExpectationRole(role) == Role::kBackup;
+  const std::string role_name = role == Role::kFault ? "FAULT" : "BACKUP";
   CheckResult result;
-  if (ExpectationRole(role) == Role::kBackup &&
-      config.backup_policy == BackupPolicy::kUnknown) {
-    result = CheckResult::NotApplicable(
-        std::string(role == Role::kFault ? "not applicable in FAULT ("
-                                         : "not applicable in BACKUP (") +
-        counts + ")");
+  if (backup && config.backup_policy == BackupPolicy::kUnknown) {
+    result = CheckResult::NotApplicable("not applicable in " + role_name +
+                                        " (" + counts + ")");
+  } else if (backup && config.backup_policy == BackupPolicy::kAuto &&
+             !missing_path.empty()) {
+    result = CheckResult::Unknown("no upstream path in " + role_name + ": " +
+                                  missing_path + " (" + counts + ")");
   } else if (healthy >= config.quorum) {
     result =
         CheckResult::Ok(problems.empty() ? counts : counts + ": " + problems);
@@ -174,6 +182,10 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
   }
   result.details["reachable_targets"] = healthy;
   result.details["quorum"] = config.quorum;
+  if (backup && config.backup_policy == BackupPolicy::kAuto) {
+    result.details["upstream_path"] = {{"usable", missing_path.empty()},
+                                       {"missing", missing_path}};
+  }
   return result;
 }
 
@@ -209,6 +221,24 @@ void Ipv6ConnectivityCheck::ResolvePending() {
       t.resolve_error = a.error().message;
     }
   }
+}
+
+std::string Ipv6ConnectivityCheck::MissingUpstreamPath() const {
+  auto addresses = ReadInterfaceAddresses();
+  if (!addresses) return addresses.error().message;
+  const ProbePath how{config_.source, config_.interface};
+  std::vector<std::string> missing;
+  for (const auto& t : targets_) {
+    if (!t.address) {
+      missing.push_back(t.name + ": " + t.resolve_error);
+      continue;
+    }
+    const RouteLookup route =
+        LookUpRoute(*t.address, config_.source, config_.interface);
+    missing.push_back(ipv6ha::MissingUpstreamPath(t.name, t.address->sin6_addr,
+                                                  route, how, *addresses));
+  }
+  return MissingUpstreamPaths(missing, config_.quorum);
 }
 
 CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
@@ -264,8 +294,11 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
     verdicts.push_back(std::move(v));
     if (t.address) series.push_back(t.series.get());
   }
+  const bool judge_path = ExpectationRole(context.role) == Role::kBackup &&
+                          config_.backup_policy == BackupPolicy::kAuto;
   CheckResult result =
-      EvaluateConnectivity(names, verdicts, config_, context.role);
+      EvaluateConnectivity(names, verdicts, config_, context.role,
+                           judge_path ? MissingUpstreamPath() : "");
   result.details["targets"] = std::move(per_target);
   result.details["method"] = config_.tcp_port == 0
                                  ? std::string("icmp")
