@@ -8,6 +8,7 @@
 #include "exporter/platform/interface_addresses.h"
 #include "exporter/platform/resolver.h"
 #include "exporter/platform/route_lookup.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
@@ -146,16 +147,16 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
   using State = TargetVerdict::State;
   int healthy = 0;
   int errors = 0;
-  std::string problems;
+  std::vector<std::string> unhealthy;
   for (std::size_t i = 0; i < verdicts.size(); ++i) {
     if (verdicts[i].state == State::kHealthy) {
       ++healthy;
       continue;
     }
     if (verdicts[i].state == State::kError) ++errors;
-    problems +=
-        (problems.empty() ? "" : "; ") + names[i] + ": " + verdicts[i].reason;
+    unhealthy.push_back(names[i] + ": " + verdicts[i].reason);
   }
+  const std::string problems = Join(unhealthy, "; ");
   const int total = static_cast<int>(verdicts.size());
   const std::string counts =
       std::to_string(healthy) + "/" + std::to_string(total) +
