@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "exporter/platform/prober.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
@@ -149,12 +150,12 @@ std::string MissingUpstreamPaths(const std::vector<std::string>& missing,
       same->targets += ", " + r.targets;
     }
   }
-  std::string out;
+  std::vector<std::string> out;
   for (const auto& r : reasons) {
-    out += (out.empty() ? "" : "; ") +
-           (r.route ? std::string(kNoRoute) + r.targets + r.text : r.text);
+    out.push_back(r.route ? std::string(kNoRoute) + r.targets + r.text
+                          : r.text);
   }
-  return out;
+  return Join(out, "; ");
 }
 
 }  // namespace ipv6ha

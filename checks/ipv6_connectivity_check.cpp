@@ -4,16 +4,30 @@
 #include <cstdio>
 
 #include "checks/backup_upstream_path.h"
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "checks/probe/probe_method.h"
 #include "exporter/platform/interface_addresses.h"
 #include "exporter/platform/resolver.h"
 #include "exporter/platform/route_lookup.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
 
 constexpr auto kResolveRetry = std::chrono::seconds(30);
+
+// The metrics of the check (docs/metrics.md), besides the probe series.
+enum Metric { kReachable, kQuorum, kTargets };
+using prometheus::MetricType;
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_connectivity_reachable_targets",
+     "Targets counting toward the quorum (answering, within loss and RTT "
+     "limits).",
+     MetricType::Gauge},
+    {"ipv6_ha_connectivity_quorum",
+     "Healthy targets needed for the check to pass.", MetricType::Gauge},
+    {"ipv6_ha_connectivity_targets", "Configured targets.", MetricType::Gauge},
+};
 
 std::string Percent(double ratio) {
   char buf[32];
@@ -107,16 +121,16 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
   using State = TargetVerdict::State;
   int healthy = 0;
   int errors = 0;
-  std::string problems;
+  std::vector<std::string> unhealthy;
   for (std::size_t i = 0; i < verdicts.size(); ++i) {
     if (verdicts[i].state == State::kHealthy) {
       ++healthy;
       continue;
     }
     if (verdicts[i].state == State::kError) ++errors;
-    problems +=
-        (problems.empty() ? "" : "; ") + names[i] + ": " + verdicts[i].reason;
+    unhealthy.push_back(names[i] + ": " + verdicts[i].reason);
   }
+  const std::string problems = Join(unhealthy, "; ");
   const int total = static_cast<int>(verdicts.size());
   const std::string counts =
       std::to_string(healthy) + "/" + std::to_string(total) +
@@ -264,25 +278,14 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
   result.details["method"] = config_.tcp_port == 0
                                  ? std::string("icmp")
                                  : "tcp:" + std::to_string(config_.tcp_port);
-  result.metrics = ProbeFamilies(settings_.name, series);
-  using prometheus::MetricType;
-  auto reachable = MakeFamily("ipv6_ha_connectivity_reachable_targets",
-                              "Targets counting toward the quorum (answering, "
-                              "within loss and RTT limits).",
-                              MetricType::Gauge);
-  AddSample(reachable, {{"check", settings_.name}},
-            result.details["reachable_targets"].get<int>());
-  auto quorum = MakeFamily("ipv6_ha_connectivity_quorum",
-                           "Healthy targets needed for the check to pass.",
-                           MetricType::Gauge);
-  AddSample(quorum, {{"check", settings_.name}}, config_.quorum);
-  auto total = MakeFamily("ipv6_ha_connectivity_targets", "Configured targets.",
-                          MetricType::Gauge);
-  AddSample(total, {{"check", settings_.name}},
-            static_cast<double>(targets_.size()));
-  result.metrics.push_back(std::move(reachable));
-  result.metrics.push_back(std::move(quorum));
-  result.metrics.push_back(std::move(total));
+  result.metrics = ProbeFamilies(series);
+  MetricSamples reachable(kMetrics[kReachable]), quorum(kMetrics[kQuorum]),
+      total(kMetrics[kTargets]);
+  reachable.Add({}, result.details["reachable_targets"].get<int>());
+  quorum.Add({}, config_.quorum);
+  total.Add({}, static_cast<double>(targets_.size()));
+  for (auto* f : {&reachable, &quorum, &total})
+    result.metrics.push_back(f->Take());
   return result;
 }
 
@@ -292,7 +295,8 @@ CheckRegistration Ipv6ConnectivityCheckRegistration() {
           RoleSet{},  // BACKUP is handled by backup_policy
           std::chrono::seconds(1),
           std::chrono::milliseconds(800),
-          &Create};
+          &Create,
+          {kMetrics, ProbeMetrics()}};
 }
 
 }  // namespace ipv6ha

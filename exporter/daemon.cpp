@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "exporter/platform/command_runner.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
@@ -19,12 +20,6 @@ sigset_t HandledSignals() {
   sigemptyset(&set);
   for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set, s);
   return set;
-}
-
-std::string JoinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
 }
 
 }  // namespace
@@ -134,13 +129,9 @@ Status Daemon::StartHttp(const Config& config) {
   routes.not_ready_reason = [this]() -> std::optional<std::string> {
     auto gen = Current();
     if (!gen) return std::string("no configuration loaded");
-    std::string waiting;
-    for (const auto& r : gen->store->Snapshot()) {
-      if (r.applicable && !r.result)
-        waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
-    }
-    if (waiting.empty()) return std::nullopt;
-    return "waiting for the first result of " + waiting;
+    const auto waiting = gen->store->AwaitingFirstResult();
+    if (waiting.empty()) return std::nullopt;  // Ready()
+    return "waiting for the first result of " + Join(waiting, ", ");
   };
   routes.landing_page = [this] { return RenderLandingPage(CollectStatus()); };
   http_.reset();  // release the ports before binding them again
@@ -149,7 +140,7 @@ Status Daemon::StartHttp(const Config& config) {
   http_ = std::move(*server);
   http_listen_ = config.listen;
   http_web_ = config.web;
-  spdlog::info("listening on {}{}", JoinList(config.listen),
+  spdlog::info("listening on {}{}", Join(config.listen, ", "),
                config.web.tls() ? " (TLS)" : "");
   return OkStatus();
 }
@@ -166,7 +157,7 @@ std::string Daemon::RenderMetrics() {
       spdlog::warn("collecting metrics failed: {}", e.what());
     }
   };
-  collect(*metrics_->registry());
+  collect(*metrics_);
   collect(*metrics_->process_collector());
   if (auto gen = Current()) {
     collect(*gen->store);

@@ -35,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "checks/metric_table.h"
 #include "exporter/base/duration.h"
 #include "exporter/yaml/config_reader.h"
 
@@ -78,6 +79,8 @@ class ServiceStatusTrigger : public prometheus::Collectable {
   void WaitIdle(std::chrono::milliseconds max);
 
   std::vector<prometheus::MetricFamily> Collect() const override;
+  // The table of its metrics (checks/metric_table.h).
+  static MetricTable Metrics();
 
   struct Counts {
     std::uint64_t ok = 0;
