@@ -27,6 +27,8 @@ class EventPoller {
   EventPoller& operator=(const EventPoller&) = delete;
 
   Status Add(int fd, std::uint32_t interest);
+  // Changes what an added fd is watched for (0: only errors and hang-ups).
+  void Modify(int fd, std::uint32_t interest);
   void Remove(int fd);
   // Waits up to `timeout` (negative: forever) and returns what became ready.
   std::vector<Event> Wait(std::chrono::milliseconds timeout);

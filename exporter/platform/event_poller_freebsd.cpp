@@ -16,6 +16,12 @@ Status EventPoller::Add(int fd, std::uint32_t interest) {
   return OkStatus();
 }
 
+void EventPoller::Modify(int fd, std::uint32_t interest) {
+  for (auto& [f, i] : fds_) {
+    if (f == fd) i = interest;
+  }
+}
+
 void EventPoller::Remove(int fd) {
   fds_.erase(std::remove_if(fds_.begin(), fds_.end(),
                             [fd](const auto& p) { return p.first == fd; }),

@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 
 #include "exporter/platform/bounded_file.h"
+#include "exporter/platform/tls_server_credentials.h"
 
 namespace ipv6ha {
 
@@ -72,6 +73,13 @@ Expected<std::shared_ptr<const TlsClientContext>> TlsClientContext::Create(
   SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
   SSL_CTX_set_mode(
       ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (!config.cert_file.empty()) {
+    // Read and matched as the server's own (bounded, in memory).
+    auto credentials =
+        TlsServerCredentials::Load(config.cert_file, config.key_file);
+    if (!credentials) return credentials.error();
+    if (Status st = (*credentials)->Install(ctx); !st) return st.error();
+  }
   if (config.insecure_skip_verify) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
     return owned;

@@ -27,6 +27,11 @@ class TlsServerCredentials {
   // certificate", "the key is encrypted; give an unencrypted key".
   static Expected<std::shared_ptr<const TlsServerCredentials>> Load(
       const std::string& cert_file, const std::string& key_file);
+  // The same from PEM text (tls_server_config's inline cert and key);
+  // `cert_name` and `key_name` start the errors ("cert", "key_file X").
+  static Expected<std::shared_ptr<const TlsServerCredentials>> FromPem(
+      const std::string& cert_pem, const std::string& key_pem,
+      const std::string& cert_name, const std::string& key_name);
   ~TlsServerCredentials();
   TlsServerCredentials(const TlsServerCredentials&) = delete;
   TlsServerCredentials& operator=(const TlsServerCredentials&) = delete;

@@ -227,8 +227,13 @@ TEST_F(DemotionRestart,
   // Rewritten before the first check has even run.
   ASSERT_TRUE(WaitFor([&] { return TrackFile() == 0; }, 5s)) << p.Log();
   ASSERT_TRUE(p.WaitReady(port_)) << p.Log();
-  ASSERT_TRUE(
-      WaitFor([&] { return Controller().value("applied", -1) == 0; }, 5s))
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        // null until the contribution is reconciled
+        const auto applied = Controller().value("applied", nlohmann::json());
+        return applied.is_number() && applied == 0;
+      },
+      5s))
       << Controller().dump();
   const auto c = Controller();
   EXPECT_EQ(c["applied"], 0) << c.dump();
