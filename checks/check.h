@@ -37,7 +37,8 @@ constexpr std::string_view StatusName(CheckStatus s) {
 }
 
 // local: a fault of this node; failing over fixes it.
-// upstream: may be shared by both nodes (ISP outage); failing over may not help.
+// upstream: may be shared by both nodes (ISP outage); failing over may not
+// help.
 enum class Scope { kLocal, kUpstream };
 
 constexpr std::string_view ScopeName(Scope s) {
@@ -46,7 +47,7 @@ constexpr std::string_view ScopeName(Scope s) {
 
 struct CheckResult {
   CheckStatus status = CheckStatus::kUnknown;
-  std::string summary;           // one line, for humans and `check` output
+  std::string summary;  // one line, for humans and `check` output
   nlohmann::json details = nlohmann::json::object();  // structured, for the API
   // The check's own samples, served as they are at scrape time. Names follow
   // ipv6_ha_<check>_<thing>_<unit>; the scheduler adds the per-check status,
@@ -57,10 +58,25 @@ struct CheckResult {
     return {CheckStatus::kOk, std::move(summary), nlohmann::json::object(), {}};
   }
   static CheckResult Fail(std::string summary) {
-    return {CheckStatus::kFail, std::move(summary), nlohmann::json::object(), {}};
+    return {
+        CheckStatus::kFail, std::move(summary), nlohmann::json::object(), {}};
   }
   static CheckResult Unknown(std::string reason) {
-    return {CheckStatus::kUnknown, std::move(reason), nlohmann::json::object(), {}};
+    return {
+        CheckStatus::kUnknown, std::move(reason), nlohmann::json::object(), {}};
+  }
+  // The check decided at run time that it does not apply (an upstream check
+  // on a BACKUP without an upstream path): status unknown, so it is never
+  // evidence, and details "applicable": false, so the result store, the
+  // status document and `check` count it as not applicable, not unknown.
+  static CheckResult NotApplicable(std::string reason) {
+    CheckResult r = Unknown(std::move(reason));
+    r.details["applicable"] = false;
+    return r;
+  }
+  bool Applies() const {
+    auto it = details.find("applicable");
+    return it == details.end() || !it->is_boolean() || it->get<bool>();
   }
 };
 
@@ -77,20 +93,22 @@ struct RunContext {
 };
 
 // Which roles a check applies in; a check that does not apply in the current
-// role is not run and does not count toward demotion.
+// role is not run and does not count toward demotion. FAULT follows BACKUP
+// (ExpectationRole).
 struct RoleSet {
   bool master = true;
   bool backup = true;
   bool init = true;
   bool unknown = true;
   bool Contains(Role r) const {
-    switch (r) {
+    switch (ExpectationRole(r)) {
       case Role::kMaster:
         return master;
       case Role::kBackup:
         return backup;
       case Role::kInit:
         return init;
+      case Role::kFault:  // ExpectationRole maps it to kBackup
       case Role::kUnknown:
         break;
     }

@@ -144,8 +144,12 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
       std::to_string(healthy) + "/" + std::to_string(total) +
       " targets reachable (quorum " + std::to_string(config.quorum) + ")";
   CheckResult result;
-  if (role == Role::kBackup && config.backup_policy == BackupPolicy::kUnknown) {
-    result = CheckResult::Unknown("not applicable in BACKUP (" + counts + ")");
+  if (ExpectationRole(role) == Role::kBackup &&
+      config.backup_policy == BackupPolicy::kUnknown) {
+    result = CheckResult::NotApplicable(
+        std::string(role == Role::kFault ? "not applicable in FAULT ("
+                                         : "not applicable in BACKUP (") +
+        counts + ")");
   } else if (healthy >= config.quorum) {
     result =
         CheckResult::Ok(problems.empty() ? counts : counts + ": " + problems);

@@ -32,17 +32,6 @@ void ReadExpectation(ConfigReader& r, const std::string& key,
   }
 }
 
-// The pid in a pidfile: the first line, a positive number; 0 otherwise.
-pid_t ReadPidfile(const std::string& path) {
-  auto file = ReadBoundedFile(path, 4096);  // a FIFO here must not block
-  if (!file) return 0;
-  const std::string line = file->content.substr(0, file->content.find('\n'));
-  char* end = nullptr;
-  const long pid = std::strtol(line.c_str(), &end, 10);
-  if (end == line.c_str() || pid <= 0 || pid > 0x7fffffff) return 0;
-  return static_cast<pid_t>(pid);
-}
-
 std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
                               const CheckSettings& settings) {
   ServicesCheckConfig parsed;
@@ -93,7 +82,7 @@ std::string_view ExpectationName(ServiceExpectation e) {
 }
 
 ServiceExpectation ServiceRule::For(Role role) const {
-  switch (role) {
+  switch (ExpectationRole(role)) {
     case Role::kMaster:
       return master;
     case Role::kBackup:
@@ -132,7 +121,7 @@ ServiceObservation ServicesCheck::Observe(
   // A pidfile is trusted only when its process lives and has the right name:
   // pids are reused, and daemons leave stale pidfiles after a crash.
   if (!rule.pidfile.empty()) {
-    const pid_t pid = ReadPidfile(rule.pidfile);
+    const pid_t pid = ProcessTable::ReadPidfile(rule.pidfile);
     if (ProcessTable::Alive(pid)) {
       auto name = processes_.NameOf(pid);
       if (name && ProcessTable::NameMatches(*name, rule.process)) {
@@ -149,10 +138,11 @@ ServiceObservation ServicesCheck::Observe(
 }
 
 CheckResult ServicesCheck::Run(const RunContext& context) {
-  if (context.role != Role::kMaster && context.role != Role::kBackup) {
+  const Role expected = ExpectationRole(context.role);
+  if (expected != Role::kMaster && expected != Role::kBackup) {
     return CheckResult::Unknown(
         "role is " + std::string(RoleName(context.role)) +
-        "; services are only checked on MASTER or BACKUP");
+        "; services are only checked on MASTER, BACKUP or FAULT");
   }
   auto table = processes_.List();
   if (!table) return CheckResult::Unknown(table.error().message);

@@ -28,7 +28,8 @@ def sel(extra=""):
 
 # --- encodings of enum series into one value for state timelines -----------
 
-ROLE_CODES = (("master", 3), ("backup", 2), ("init", 1), ("unknown", 0))
+ROLE_CODES = (("master", 3), ("backup", 2), ("init", 1), ("unknown", 0),
+              ("fault", -1))
 
 
 def enum_value(metric, label, codes, by):
@@ -39,7 +40,8 @@ def enum_value(metric, label, codes, by):
 
 
 def role_value():
-    """MASTER=3, BACKUP=2, INIT=1, UNKNOWN=0, one series per node."""
+    """MASTER=3, BACKUP=2, INIT=1, UNKNOWN=0, FAULT=-1 (keepalived), one
+    series per node."""
     return enum_value("ipv6_ha_role", "role", ROLE_CODES, "cluster, instance")
 
 
@@ -47,7 +49,8 @@ ROLE_MAPPINGS = [{"type": "value", "options": {
     "3": {"text": "MASTER", "color": "green", "index": 0},
     "2": {"text": "BACKUP", "color": "blue", "index": 1},
     "1": {"text": "INIT", "color": "yellow", "index": 2},
-    "0": {"text": "UNKNOWN", "color": "gray", "index": 3}}}]
+    "0": {"text": "UNKNOWN", "color": "gray", "index": 3},
+    "-1": {"text": "FAULT", "color": "red", "index": 4}}}]
 
 
 def check_state_value(types=None):

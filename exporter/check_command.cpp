@@ -9,6 +9,7 @@
 #include "exporter/config/duration.h"
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
+#include "exporter/plugin_output.h"
 #include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
@@ -17,9 +18,7 @@
 namespace ipv6ha {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitCritical = 2;
-constexpr int kExitUnknown = 3;
+constexpr int kExitUnknown = static_cast<int>(PluginState::kUnknown);
 
 // Runs every check once on the scheduler (so timeouts behave exactly as in
 // the daemon) and returns when each has a result.
@@ -110,30 +109,13 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
   const std::string node = loaded->config.node_name;
   const RoleConfig& rc = loaded->config.role;
   const RoleReading reading =
-      MakeRoleSource(rc.source, rc.vip, rc.static_role, loaded->config.commands)
-          ->Read();
+      MakeRoleSource(rc, loaded->config.commands)->Read();
   const Role role = reading.role;
   const Config config = loaded->config;
   std::vector<CheckRecord> records = RunOnce(*loaded, role, reading.mixed);
 
-  int fails = 0, unknowns = 0, oks = 0;
-  for (const auto& r : records) {
-    if (!r.applicable) continue;
-    switch (r.status()) {
-      case CheckStatus::kOk:
-        ++oks;
-        break;
-      case CheckStatus::kFail:
-        ++fails;
-        break;
-      case CheckStatus::kUnknown:
-        ++unknowns;
-        break;
-    }
-  }
-  const int code = fails > 0      ? kExitCritical
-                   : unknowns > 0 ? kExitUnknown
-                                  : kExitOk;
+  const PluginVerdict verdict = JudgePlugin(records, role);
+  const int code = static_cast<int>(verdict.state);
   StatusInputs in;
   in.node = node;
   in.version = VersionString();
@@ -145,25 +127,37 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
                     {"error", reading.error},
                     {"mixed", reading.mixed}};
   in.controller = WouldDecide(config, records, role, env.peer_view->Latest());
+  const int contribution = in.controller.value("desired", 0);
 
   if (options.json) {
     nlohmann::json doc = BuildStatusDocument(in);
     doc["exit_code"] = code;
+    doc["plugin_state"] = std::string(PluginStateName(verdict.state));
     out << DumpStatusDocument(doc);
     return code;
   }
-  const char* word = code == kExitOk         ? "OK"
-                     : code == kExitCritical ? "CRITICAL"
-                                             : "UNKNOWN";
-  out << "IPV6_HA " << word << " - " << oks << " ok, " << fails << " failing, "
-      << unknowns << " unknown; node " << node << " role " << RoleName(role)
-      << "; demotion: " << in.controller["reason"].get<std::string>()
-      << " | checks_ok=" << oks << " checks_fail=" << fails
-      << " checks_unknown=" << unknowns << "\n";
+  std::string line =
+      "IPV6_HA " + std::string(PluginStateName(verdict.state)) + " - " +
+      std::to_string(verdict.ok) + " ok, " + std::to_string(verdict.failing) +
+      " failing, " + std::to_string(verdict.observed) +
+      " failing observe-only, " + std::to_string(verdict.unknown) +
+      " unknown, " + std::to_string(verdict.not_applicable) +
+      " not applicable; node " + node + " role " + std::string(RoleName(role)) +
+      (reading.error.empty() ? "" : " (" + reading.error + ")") +
+      "; demotion: " + in.controller.value("reason", "");
+  out << PluginText(line) << " | "
+      << FormatPerfData(
+             PluginPerfData(records, contribution, config.demotion.max))
+      << "\n";
   for (const auto& r : records) {
-    out << "  " << r.settings.name << ": " << StatusName(r.status())
-        << (r.applicable ? "" : " (not applicable)") << " - "
-        << (r.result ? r.result->summary : "no result") << "\n";
+    const bool applies = r.applicable && (!r.result || r.result->Applies());
+    out << "  "
+        << PluginText(r.settings.name + ": " +
+                      std::string(StatusName(r.status())) +
+                      (applies ? "" : " (not applicable)") +
+                      (r.settings.weight > 0 ? "" : " (observe only)") + " - " +
+                      (r.result ? r.result->summary : "no result"))
+        << "\n";
   }
   PrintLeases(in.controller, out);
   return code;

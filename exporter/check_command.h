@@ -2,8 +2,12 @@
 
 // `ipv6_ha_exporter check --config FILE [--json]`: runs every configured
 // check once, reads the role, shows what the controller would decide, and
-// writes nothing. Exit codes follow monitoring-plugins: 0 all ok, 2 any
-// fail, 3 any unknown and none fail (1 is not used; config errors exit 3).
+// writes nothing. Exit codes and output follow monitoring-plugins
+// (exporter/plugin_output.h): 0 OK, 1 WARNING (an observe-only check
+// fails), 2 CRITICAL (a weighted check fails), 3 UNKNOWN (a check could not
+// evaluate, the role is unknown, or the config is invalid); performance
+// data after '|' on the first line. With source keepalived it reads the
+// states the daemon recorded, never the FIFO itself.
 
 #include <iosfwd>
 #include <string>

@@ -12,6 +12,7 @@
 #include "exporter/demotion/demotion_config.h"
 #include "exporter/peer_config.h"
 #include "exporter/platform/expected.h"
+#include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/service_status_trigger.h"
 #include "exporter/web_config.h"
@@ -25,12 +26,10 @@ inline constexpr char kDefaultListen[] = "[::]:9646";
 // other per-OS defaults in config_defaults_{linux,freebsd}.cpp.
 extern const char kDefaultStatusFile[];
 
-struct RoleConfig {
-  std::string source = "static";  // carp | vip | static
-  std::string vip;                // source vip: the virtual address
-  Role static_role = Role::kMaster;
-  Duration poll_interval{std::chrono::milliseconds(500)};
-};
+// Where source keepalived records the states it read (RuntimeDirectory of
+// the systemd unit, kept across restarts).
+inline constexpr char kDefaultKeepalivedRecordFile[] =
+    "/run/ipv6_ha_exporter/keepalived.states";
 
 struct Config {
   std::string file;

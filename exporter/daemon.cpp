@@ -64,9 +64,8 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   if (auto web = LoadWeb(gen->config); !web) return web.error();
   gen->store = std::make_shared<ResultStore>(gen->config.check_settings);
   const Config& c = gen->config;
-  gen->role = std::make_unique<RoleMonitor>(
-      MakeRoleSource(c.role.source, c.role.vip, c.role.static_role, c.commands),
-      c.role.poll_interval);
+  gen->role = std::make_unique<RoleMonitor>(MakeRoleSource(c.role, c.commands),
+                                            c.role.poll_interval);
   RoleMonitor* role = gen->role.get();
   DemotionInputs inputs;
   inputs.role = [role] { return role->Sample(); };
@@ -154,7 +153,8 @@ StatusInputs Daemon::CollectStatus() {
   if (auto gen = Current()) {
     in.node = gen->config.node_name;
     in.checks = gen->store->Snapshot();
-    in.ready = gen->store->Ready();
+    // A node in FAULT cannot take over: peers must not fail over to it.
+    in.ready = gen->store->Ready() && in.role != Role::kFault;
     in.role_detail = gen->role->Detail();
     in.controller = gen->demotion->Status();
   }

@@ -26,8 +26,8 @@ void ResultStore::Publish(
       // Keep the check's own samples from its last completed run.
       result.metrics = std::move(r.result->metrics);
     }
+    r.applicable = result.Applies();
     r.result = std::move(result);
-    r.applicable = true;
     r.timed_out = timed_out;
     r.last_run_end =
         started ? *started + std::chrono::duration_cast<
@@ -55,10 +55,8 @@ void ResultStore::MarkNotApplicable(const std::string& name, Role role) {
     auto it = records_.find(name);
     if (it == records_.end() || !it->second.applicable) return;
     it->second.applicable = false;
-    CheckResult r = CheckResult::Unknown("not applicable in role " +
-                                         std::string(RoleName(role)));
-    r.details["applicable"] = false;
-    it->second.result = std::move(r);
+    it->second.result = CheckResult::NotApplicable("not applicable in role " +
+                                                   std::string(RoleName(role)));
     copy = it->second;
     listeners = listeners_;
   }

@@ -23,8 +23,9 @@ namespace ipv6ha {
 struct CheckRecord {
   CheckSettings settings;
   std::optional<CheckResult> result;  // empty until the first run ends
-  bool applicable = true;             // false when the role excludes it
-  bool timed_out = false;             // the latest result is a timeout
+  bool applicable = true;  // false when the role excludes it or the run
+                           // said it does not apply (NotApplicable)
+  bool timed_out = false;  // the latest result is a timeout
   std::chrono::system_clock::time_point last_run_end{};
   std::chrono::steady_clock::time_point last_run_end_steady{};
   std::chrono::nanoseconds last_duration{0};

@@ -10,19 +10,64 @@
 #include "exporter/platform/vip_role_source.h"
 
 namespace ipv6ha {
+namespace {
 
-std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
-                                           const std::string& vip,
-                                           Role static_role,
+nlohmann::json InstancesJson(const RoleReading& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& i : r.instances) {
+    nlohmann::json j{{"name", i.name},
+                     {"state", std::string(VrrpStateName(i.state))},
+                     {"restored", i.restored}};
+    if (i.state != VrrpState::kUnknown) j["priority"] = i.priority;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+// ipv6_ha_vrrp_instance_state and _priority, for source keepalived.
+void AddVrrpFamilies(const RoleReading& r,
+                     std::vector<prometheus::MetricFamily>& out) {
+  if (r.instances.empty()) return;
+  auto state = MakeFamily("ipv6_ha_vrrp_instance_state",
+                          "keepalived's state per followed VRRP instance: 1 "
+                          "for the current state (master, backup, fault, "
+                          "stop, unknown = not reported), 0 for the others.",
+                          prometheus::MetricType::Gauge);
+  auto priority = MakeFamily("ipv6_ha_vrrp_instance_priority",
+                             "Effective VRRP priority keepalived last "
+                             "reported per followed instance.",
+                             prometheus::MetricType::Gauge);
+  for (const auto& i : r.instances) {
+    for (VrrpState s : kAllVrrpStates) {
+      AddSample(
+          state,
+          {{"instance", i.name}, {"state", std::string(VrrpStateName(s))}},
+          i.state == s ? 1 : 0);
+    }
+    if (i.state != VrrpState::kUnknown) {
+      AddSample(priority, {{"instance", i.name}}, i.priority);
+    }
+  }
+  out.push_back(std::move(state));
+  if (!priority.metric.empty()) out.push_back(std::move(priority));
+}
+
+}  // namespace
+
+std::unique_ptr<RoleSource> MakeRoleSource(const RoleConfig& config,
                                            const CommandPaths& commands) {
-  if (source == "carp") {
+  if (config.source == "carp") {
     auto it = commands.find("ifconfig");
     return std::make_unique<CarpRoleSource>(
         it != commands.end() ? it->second : "/sbin/ifconfig",
         std::chrono::seconds(2));
   }
-  if (source == "vip") return std::make_unique<VipRoleSource>(vip);
-  return std::make_unique<StaticRoleSource>(static_role);
+  if (config.source == "keepalived") {
+    return std::make_unique<KeepalivedRoleSource>(config.keepalived);
+  }
+  if (config.source == "vip")
+    return std::make_unique<VipRoleSource>(config.vip);
+  return std::make_unique<StaticRoleSource>(config.static_role);
 }
 
 RoleMonitor::RoleMonitor(std::unique_ptr<RoleSource> source,
@@ -34,14 +79,19 @@ RoleMonitor::RoleMonitor(std::unique_ptr<RoleSource> source,
 RoleMonitor::~RoleMonitor() { Stop(); }
 
 void RoleMonitor::Start() {
+  {
+    std::lock_guard lock(mutex_);
+    if (thread_.joinable()) return;
+  }
+  follow_ = source_->Follow([this](bool transition) { Poll(transition); });
   PollOnce();
   std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread([this] { Loop(); });
 }
 
 void RoleMonitor::Stop() {
+  follow_.reset();  // joins the source's thread: no more Poll() from there
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
@@ -61,7 +111,10 @@ void RoleMonitor::Loop() {
   }
 }
 
-void RoleMonitor::PollOnce() {
+void RoleMonitor::PollOnce() { Poll(false); }
+
+void RoleMonitor::Poll(bool transition) {
+  std::lock_guard poll(poll_mutex_);
   RoleReading reading = source_->Read();
   Role previous = Role::kUnknown;
   bool changed = false;
@@ -89,11 +142,16 @@ void RoleMonitor::PollOnce() {
     }
     have_reading_ = true;
     latest_ = std::move(reading);
-    if (changed) listeners = listeners_;
+    if (changed || transition) listeners = listeners_;
   }
   if (changed) {
     spdlog::warn("role: changed from {} to {} ({})", RoleName(previous),
                  RoleName(CurrentRole()), Latest().detail);
+  } else if (transition) {
+    spdlog::info("role: a transition was reported, still {} ({})",
+                 RoleName(previous), Latest().detail);
+  }
+  if (changed || transition) {
     for (const auto& l : listeners) l(previous, CurrentRole());
   }
 }
@@ -138,6 +196,7 @@ nlohmann::json RoleMonitor::Detail() const {
                    {"error", latest_.error},
                    {"transitions", transitions_},
                    {"vhids", vhids}};
+  if (!latest_.instances.empty()) j["instances"] = InstancesJson(latest_);
   if (latest_.carp_demotion) {
     j["carp_demotion"] = *latest_.carp_demotion;
   } else {
@@ -181,6 +240,7 @@ std::vector<prometheus::MetricFamily> RoleMonitor::Collect() const {
   std::vector<prometheus::MetricFamily> out{std::move(role),
                                             std::move(transitions)};
   if (!vhid.metric.empty()) out.push_back(std::move(vhid));
+  AddVrrpFamilies(latest_, out);
   if (latest_.carp_demotion) {
     AddSample(demotion, {}, static_cast<double>(*latest_.carp_demotion));
     out.push_back(std::move(demotion));

@@ -1,11 +1,18 @@
 #pragma once
 
 // Polls a RoleSource on its own thread every `poll_interval`, keeps the
-// latest reading, counts role transitions and logs them. It is a prometheus
+// latest reading, counts role transitions and logs them. A source that can
+// follow its role (keepalived's FIFO) is followed as well: each event it
+// learns is read at once, on the source's thread, and a transition calls
+// the listeners even when the node's role stays the same (the checks are
+// re-run, as SIGUSR1 does for the CARP syshook). It is a prometheus
 // Collectable: ipv6_ha_role{role}, ipv6_ha_role_transitions_total,
-// ipv6_ha_carp_vhid_state{interface,vhid,state}, ipv6_ha_carp_demotion.
+// ipv6_ha_carp_vhid_state{interface,vhid,state}, ipv6_ha_carp_demotion,
+// ipv6_ha_vrrp_instance_state{instance,state},
+// ipv6_ha_vrrp_instance_priority{instance}.
 // Thread safe: Role()/Latest() may be called from any thread (the
-// scheduler's RoleFn, HTTP handlers); listeners run on the polling thread.
+// scheduler's RoleFn, HTTP handlers); readings are taken one at a time;
+// listeners run on the thread that took the reading.
 
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
@@ -21,9 +28,20 @@
 #include <vector>
 
 #include "checks/check_registry.h"
+#include "exporter/config/duration.h"
+#include "exporter/platform/keepalived_role_source.h"
 #include "exporter/platform/role_source.h"
 
 namespace ipv6ha {
+
+// `role:` in the config.
+struct RoleConfig {
+  std::string source = "static";  // carp | keepalived | vip | static
+  std::string vip;                // source vip: the virtual address
+  Role static_role = Role::kMaster;
+  KeepalivedRoleConfig keepalived;  // source keepalived
+  Duration poll_interval{std::chrono::milliseconds(500)};
+};
 
 class RoleMonitor : public prometheus::Collectable {
  public:
@@ -35,13 +53,15 @@ class RoleMonitor : public prometheus::Collectable {
   RoleMonitor& operator=(const RoleMonitor&) = delete;
   ~RoleMonitor() override;  // Stop()
 
-  // Reads once synchronously (so the role is known before checks start),
-  // then polls on a thread.
+  // Follows the source where it can, reads once synchronously (so the role
+  // is known before checks start), then polls on a thread.
   void Start();
+  // Stops following and polling; no listener runs after it returns.
   void Stop();
   // Reads once now, on the caller's thread (also what the thread does).
   void PollOnce();
-  // Called on every role change, after the reading is stored.
+  // Called on every role change, after the reading is stored, and on every
+  // transition the source reports while it is followed.
   void AddListener(Listener listener);
 
   Role CurrentRole() const;
@@ -56,8 +76,11 @@ class RoleMonitor : public prometheus::Collectable {
 
  private:
   void Loop();
+  void Poll(bool transition);
 
   std::unique_ptr<RoleSource> source_;
+  std::unique_ptr<RoleFollow> follow_;  // set while followed
+  std::mutex poll_mutex_;               // one reading at a time
   std::chrono::milliseconds poll_interval_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -73,9 +96,7 @@ class RoleMonitor : public prometheus::Collectable {
 };
 
 // The role source named by `role.source` (carp runs commands.ifconfig).
-std::unique_ptr<RoleSource> MakeRoleSource(const std::string& source,
-                                           const std::string& vip,
-                                           Role static_role,
+std::unique_ptr<RoleSource> MakeRoleSource(const RoleConfig& config,
                                            const CommandPaths& commands);
 
 }  // namespace ipv6ha

@@ -12,6 +12,9 @@ namespace ipv6ha {
 
 using Clock = std::chrono::steady_clock;
 
+// How long Stop() waits for threads that are between runs to notice it.
+constexpr auto kIdleExitBound = std::chrono::seconds(1);
+
 SteadyTime NextRunDue(SteadyTime last_start, std::chrono::milliseconds interval,
                       SteadyTime now) {
   SteadyTime due = last_start + interval;
@@ -38,6 +41,7 @@ struct Scheduler::Shared {
   RoleFn role;
   MixedFn mixed;
   int running_threads = 0;
+  bool supervisor_exited = false;
   std::condition_variable exited;
 };
 
@@ -127,7 +131,8 @@ void SupervisorLoop(SharedPtr shared) {
         spdlog::warn("check {} timed out after {}", name,
                      FormatDuration(timeout));
         shared->store->Publish(
-            name, CheckResult::Unknown("timed out after " + FormatDuration(timeout)),
+            name,
+            CheckResult::Unknown("timed out after " + FormatDuration(timeout)),
             took, true, started);
         lock.lock();
         earliest = Clock::now();  // rescan: the list may have changed
@@ -142,6 +147,7 @@ void SupervisorLoop(SharedPtr shared) {
       shared->wake.wait_until(lock, earliest);
     }
   }
+  shared->supervisor_exited = true;
   --shared->running_threads;
   shared->exited.notify_all();
 }
@@ -172,9 +178,9 @@ void Scheduler::Start() {
   std::lock_guard lock(shared_->mutex);
   shared_->running_threads = static_cast<int>(shared_->workers.size()) + 1;
   for (auto& w : shared_->workers) {
-    std::thread(WorkerLoop, shared_, w.get()).detach();
+    threads_.emplace_back(WorkerLoop, shared_, w.get());
   }
-  std::thread(SupervisorLoop, shared_).detach();
+  threads_.emplace_back(SupervisorLoop, shared_);
 }
 
 bool Scheduler::Stop(std::chrono::milliseconds grace) {
@@ -185,14 +191,35 @@ bool Scheduler::Stop(std::chrono::milliseconds grace) {
   shared_->wake.notify_all();
   const bool all = shared_->exited.wait_for(
       lock, grace, [&] { return shared_->running_threads == 0; });
-  if (!all) {
-    for (auto& w : shared_->workers) {
-      if (!w->exited) {
-        spdlog::warn("check {} is still running at shutdown; abandoning it",
-                     w->check.settings.name);
-      }
+  // Threads that are not inside a run leave at once; wait for them too, so
+  // that only a hung check is abandoned, even with no grace.
+  shared_->exited.wait_for(lock, kIdleExitBound, [&] {
+    for (const auto& w : shared_->workers) {
+      if (!w->exited && !w->in_flight) return false;
+    }
+    return shared_->supervisor_exited;
+  });
+  std::vector<bool> exited;
+  for (auto& w : shared_->workers) {
+    exited.push_back(w->exited);
+    if (!w->exited) {
+      spdlog::warn("check {} is still running at shutdown; abandoning it",
+                   w->check.settings.name);
     }
   }
+  exited.push_back(shared_->supervisor_exited);
+  lock.unlock();
+  // Joined threads have dropped their share of the checks, so the checks are
+  // destroyed here, on this thread, and not by a worker racing the process's
+  // exit (OpenSSL's atexit cleanup against a peer check's TLS context).
+  for (std::size_t i = 0; i < threads_.size(); ++i) {
+    if (exited[i]) {
+      threads_[i].join();
+    } else {
+      threads_[i].detach();
+    }
+  }
+  threads_.clear();
   return all;
 }
 

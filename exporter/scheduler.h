@@ -7,12 +7,14 @@
 //
 // Lifetime: the worker threads share ownership of the checks and the store,
 // so a check still hung at Stop() may be abandoned safely; it finishes later
-// and exits without touching anything else.
+// and exits without touching anything else. Every other thread is joined by
+// Stop(), so the checks of a clean stop are destroyed on the stopping thread.
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "checks/check.h"
@@ -60,6 +62,8 @@ class Scheduler {
 
  private:
   std::shared_ptr<Shared> shared_;
+  // Workers in order, then the supervisor; joined or (hung) detached by Stop.
+  std::vector<std::thread> threads_;
   bool started_ = false;
   bool stopped_ = false;
 };

@@ -14,7 +14,7 @@ jobs="${JOBS:-2}"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_PREFIX_PATH="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}" \
   -DIPV6HA_FUZZ=ON >/dev/null
-targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_server ifconfig peer_status ha_singleton status_document}"
+targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_server ifconfig peer_status ha_singleton status_document vrrp_notify}"
 for t in $targets; do
   cmake --build "$build" --target "fuzz_$t" -j "$jobs" >/dev/null
 done
@@ -26,6 +26,7 @@ seeds_for() {
     pf_nat) echo "$root/tests/fixtures/pfctl" ;;
     nft_ruleset) echo "$root/tests/fixtures/nft" ;;
     ifconfig) echo "$root/tests/fixtures/ifconfig" ;;
+    vrrp_notify) echo "$root/tests/fixtures/keepalived" ;;
     peer_status) echo "$root/tests/fixtures/peer_status $root/tests/fuzz/corpus/peer_status" ;;
     ha_singleton) echo "$root/tests/fixtures/import" ;;
     *) echo "$root/tests/fuzz/corpus/$1" ;;

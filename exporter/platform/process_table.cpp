@@ -3,6 +3,9 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <cstdlib>
+
+#include "exporter/platform/bounded_file.h"
 
 namespace ipv6ha {
 
@@ -18,6 +21,16 @@ std::vector<ProcessInfo> ProcessTable::LiveProcesses(
 
 ProcessTable::ProcessTable(std::string proc_root)
     : proc_root_(std::move(proc_root)) {}
+
+pid_t ProcessTable::ReadPidfile(const std::string& path) {
+  auto file = ReadBoundedFile(path, 4096);  // a FIFO here must not block
+  if (!file) return 0;
+  const std::string line = file->content.substr(0, file->content.find('\n'));
+  char* end = nullptr;
+  const long pid = std::strtol(line.c_str(), &end, 10);
+  if (end == line.c_str() || pid <= 0 || pid > 0x7fffffff) return 0;
+  return static_cast<pid_t>(pid);
+}
 
 bool ProcessTable::Alive(pid_t pid) {
   if (pid <= 0) return false;

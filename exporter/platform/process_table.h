@@ -39,6 +39,9 @@ class ProcessTable {
   std::optional<std::string> NameOf(pid_t pid) const;
   // True when `pid` exists (kill(pid, 0) succeeds or fails only with EPERM).
   static bool Alive(pid_t pid);
+  // The pid in a pidfile: its first line, a positive number; 0 when the
+  // file is missing, unreadable, not a regular file or holds no pid.
+  static pid_t ReadPidfile(const std::string& path);
   // Whether a kernel command name stands for `wanted`: equal, or `name` is
   // the kernel's truncation of a longer `wanted`.
   static bool NameMatches(const std::string& name, const std::string& wanted);

@@ -1,6 +1,10 @@
 #pragma once
 
-// The node's HA role as read from CARP, VRRP (a virtual address) or config.
+// The node's HA role as read from CARP, keepalived, a virtual address or
+// config. kFault is keepalived's FAULT (an interface or tracker down): the
+// node holds no virtual address and cannot become MASTER until it clears.
+// Checks and the controller treat it as a BACKUP that cannot take over
+// (ExpectationRole below; docs/keepalived.md).
 
 #include <cstdint>
 #include <optional>
@@ -9,10 +13,10 @@
 
 namespace ipv6ha {
 
-enum class Role { kMaster, kBackup, kInit, kUnknown };
+enum class Role { kMaster, kBackup, kInit, kFault, kUnknown };
 
 inline constexpr Role kAllRoles[] = {Role::kMaster, Role::kBackup, Role::kInit,
-                                     Role::kUnknown};
+                                     Role::kFault, Role::kUnknown};
 
 constexpr std::string_view RoleName(Role role) {
   switch (role) {
@@ -22,6 +26,8 @@ constexpr std::string_view RoleName(Role role) {
       return "backup";
     case Role::kInit:
       return "init";
+    case Role::kFault:
+      return "fault";
     case Role::kUnknown:
       break;
   }
@@ -35,6 +41,13 @@ struct RoleSample {
   Role role = Role::kUnknown;
   std::uint64_t changes = 0;
 };
+
+// The role whose expectations a check applies: a node in FAULT holds no
+// virtual address, so what is expected of a BACKUP is expected of it (no
+// NPTv6 rules, services stopped, upstream evaluated by backup_policy).
+constexpr Role ExpectationRole(Role role) {
+  return role == Role::kFault ? Role::kBackup : role;
+}
 
 inline std::optional<Role> ParseRole(std::string_view text) {
   for (Role r : kAllRoles) {

@@ -1,13 +1,17 @@
 #pragma once
 
-// Where the node's HA role comes from: CARP (ifconfig), a virtual address
-// (keepalived/ucarp), or a fixed value. One method; implementations may block
-// for as long as their command timeout and are called from one thread at a
-// time (the RoleMonitor's).
+// Where the node's HA role comes from: CARP (ifconfig), keepalived's notify
+// FIFO, a virtual address (keepalived/ucarp), or a fixed value. Read() may
+// block for as long as a command timeout; callers serialize it (the
+// RoleMonitor does). A source that learns changes by itself (keepalived's
+// FIFO) also offers Follow(); the others are polled.
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "exporter/platform/role.h"
@@ -47,16 +51,59 @@ struct CarpVhid {
   bool operator==(const CarpVhid&) const = default;
 };
 
+// One VRRP instance as keepalived last reported it on its notify FIFO.
+enum class VrrpState { kMaster, kBackup, kFault, kStop, kUnknown };
+
+inline constexpr VrrpState kAllVrrpStates[] = {
+    VrrpState::kMaster, VrrpState::kBackup, VrrpState::kFault, VrrpState::kStop,
+    VrrpState::kUnknown};
+
+// Lower case, for labels and JSON; keepalived writes them upper case.
+constexpr std::string_view VrrpStateName(VrrpState s) {
+  switch (s) {
+    case VrrpState::kMaster:
+      return "master";
+    case VrrpState::kBackup:
+      return "backup";
+    case VrrpState::kFault:
+      return "fault";
+    case VrrpState::kStop:
+      return "stop";
+    case VrrpState::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+struct VrrpInstance {
+  std::string name;
+  VrrpState state = VrrpState::kUnknown;  // kUnknown: followed, not reported
+  int priority = 0;                       // effective priority, 0..255
+  // Restored from the record of an earlier run, not read from the FIFO
+  // since this process opened it.
+  bool restored = false;
+
+  bool operator==(const VrrpInstance&) const = default;
+};
+
 struct RoleReading {
   Role role = Role::kUnknown;
   bool mixed = false;           // vhids disagree (some MASTER, some not)
   std::vector<CarpVhid> vhids;  // source carp only
+  std::vector<VrrpInstance> instances;  // source keepalived only
   // net.inet.carp.demotion (total of all contributors) where readable.
   std::optional<std::int64_t> carp_demotion;
   std::string carp_demotion_error;  // why not readable ("not FreeBSD")
   std::string
       detail;  // one line for humans ("2 vhids MASTER", "fd00::1 present")
   std::string error;  // non-empty when the role could not be read
+};
+
+// Returned by RoleSource::Follow: following stops, and no callback runs any
+// more, once it is destroyed.
+class RoleFollow {
+ public:
+  virtual ~RoleFollow() = default;
 };
 
 class RoleSource {
@@ -67,6 +114,16 @@ class RoleSource {
   virtual ~RoleSource() = default;
 
   virtual RoleReading Read() = 0;
+  // Starts following the role where the source can learn changes the moment
+  // they happen; `changed` then runs on the source's own thread after each
+  // event it learned (read the role again with Read()), with `transition`
+  // true when that was a change of state (not only of a priority). Sources
+  // that can only be polled return nullptr.
+  using Changed = std::function<void(bool transition)>;
+  virtual std::unique_ptr<RoleFollow> Follow(Changed changed) {
+    (void)changed;
+    return nullptr;
+  }
 };
 
 }  // namespace ipv6ha

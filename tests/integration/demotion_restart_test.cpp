@@ -229,8 +229,8 @@ TEST_F(DemotionRestart,
   ASSERT_TRUE(p.WaitReady(port_)) << p.Log();
   ASSERT_TRUE(WaitFor(
       [&] {
-        // null until the contribution is reconciled
-        const auto applied = Controller().value("applied", nlohmann::json());
+        // `applied` is null until the first report after start is published.
+        const auto applied = Controller()["applied"];
         return applied.is_number() && applied == 0;
       },
       5s))

@@ -1,6 +1,7 @@
-// Root-only (label `root`: *_netns_test): real nftables NPTv6 rules in a network namespace of our own,
-// checked by the nptv6_rules check with backend nft; and the prefix check
-// re-run through the file watch when the pds file is rewritten.
+// Root-only (label `root`: *_netns_test): real nftables NPTv6 rules in a
+// network namespace of our own, checked by the nptv6_rules check with backend
+// nft; and the prefix check re-run through the file watch when the pds file is
+// rewritten.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -193,7 +194,7 @@ TEST_F(Nptv6NftTest, CheckSubcommandInNamespaceFindsTheRules) {
                      "checks:\n"
                      "  nptv6_rules: {nptv6_config: " +
                      config_.nptv6_config + ", pds_file: " + config_.pds_file +
-                     ", backend: nft}\n"
+                     ", backend: nft, weight: 100}\n"
                      "demotion: {enabled: false}\n");
   auto check = [&] {
     return RunProgram({kIp, "netns", "exec", ns_->name(), IPV6HA_BINARY,
@@ -209,7 +210,8 @@ TEST_F(Nptv6NftTest, CheckSubcommandInNamespaceFindsTheRules) {
 
   ASSERT_TRUE(ns_->Exec({kNft, "delete", "table", "ip6", "nptv6"}));
   auto missing = check();
-  EXPECT_EQ(missing.exit_code, 2) << missing.out << missing.err;
+  EXPECT_EQ(missing.exit_code, 2)  // CRITICAL: a weighted check fails
+      << missing.out << missing.err;
   EXPECT_NE(missing.out.find("is not loaded"), std::string::npos)
       << missing.out;
 }

@@ -218,6 +218,11 @@ TEST(Ipv6ConnectivityCheckTest, BackupSummarySaysNotApplicable) {
   auto r =
       EvaluateConnectivity(kNames, {kDown, kDown, kDown}, c, Role::kBackup);
   EXPECT_EQ(r.summary.rfind("not applicable in BACKUP", 0), 0u) << r.summary;
+  EXPECT_FALSE(r.Applies()) << "not applicable, not unknown";
+  auto fault =
+      EvaluateConnectivity(kNames, {kDown, kDown, kDown}, c, Role::kFault);
+  EXPECT_EQ(fault.summary.rfind("not applicable in FAULT", 0), 0u);
+  EXPECT_FALSE(fault.Applies());
 }
 
 TEST(Ipv6ConnectivityCheckTest, ProbeMethodIsIcmpOrTcpPort) {

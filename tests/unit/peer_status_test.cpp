@@ -50,9 +50,15 @@ TEST(PeerStatusTest, RoleNameWeDoNotWriteIsRefused) {
   auto s = ParsePeerStatus(Fixture("unknown_role.json"));
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("\"role\" is \"leader\", not one of "
-                                   "master, backup, init, unknown"),
+                                   "master, backup, init, fault, unknown"),
             std::string::npos)
       << s.error().message;
+}
+
+TEST(PeerStatusTest, RoleFaultOfAKeepalivedPeerIsRead) {
+  auto s = ParsePeerStatus(R"({"role": "fault", "ready": false})");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->role, Role::kFault);
 }
 
 TEST(PeerStatusTest, RoleUnknownAsWeWriteItIsRead) {

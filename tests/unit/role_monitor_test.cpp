@@ -3,15 +3,21 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 
 #include "exporter/platform/carp_role_source.h"
 #include "exporter/platform/static_role_source.h"
 #include "exporter/platform/vip_role_source.h"
+#include "tests/support/fake_keepalived.h"
 
 namespace ipv6ha {
 namespace {
+
+using std::chrono::milliseconds;
+using testing::Eventually;
+using testing::FakeKeepalived;
 
 // A RoleSource that plays back a list of readings.
 class ScriptedRoleSource : public RoleSource {
@@ -120,6 +126,93 @@ TEST(RoleMonitor, CarpReadingExportsOneSeriesPerVhidAndState) {
   }
   EXPECT_EQ(vhid_series, 8);
   EXPECT_EQ(Value(metrics, "ipv6_ha_carp_demotion"), 1048576);
+}
+
+// The monitor following a real KeepalivedRoleSource on a real FIFO.
+class RoleMonitorFollowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("role_follow_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    config_.fifo = (dir_ / "notify.fifo").string();
+    config_.record_file = (dir_ / "keepalived.states").string();
+    config_.vrrp_pid_file = "";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::unique_ptr<KeepalivedRoleSource> Source() {
+    return std::make_unique<KeepalivedRoleSource>(config_);
+  }
+
+  std::filesystem::path dir_;
+  KeepalivedRoleConfig config_;
+};
+
+double StateSample(const std::vector<prometheus::MetricFamily>& families,
+                   const std::string& name, const std::string& state) {
+  for (const auto& f : families) {
+    if (f.name != name) continue;
+    for (const auto& m : f.metric) {
+      if (m.label.size() == 2 && m.label[1].value == state)  // instance, state
+        return m.gauge.value;
+    }
+  }
+  return -1;
+}
+
+TEST_F(RoleMonitorFollowTest, LearnsAKeepalivedTransitionAtOnceNotAtItsPoll) {
+  FakeKeepalived ka(config_.fifo);
+  ka.Say("INSTANCE \"LAN6\" BACKUP 150");
+  config_.instances = {"LAN6"};
+  RoleMonitor monitor(Source(), std::chrono::hours(1));
+  std::atomic<int> calls{0};
+  monitor.AddListener([&](Role, Role) { ++calls; });
+  monitor.Start();
+  ASSERT_EQ(monitor.CurrentRole(), Role::kBackup);
+  ka.Say("INSTANCE \"LAN6\" MASTER 150");
+  ASSERT_TRUE(Eventually([&] { return monitor.CurrentRole() == Role::kMaster; },
+                         milliseconds(200)));
+  ASSERT_TRUE(Eventually([&] { return calls == 1; }));
+  auto metrics = monitor.Collect();
+  EXPECT_EQ(StateSample(metrics, "ipv6_ha_vrrp_instance_state", "master"), 1);
+  EXPECT_EQ(StateSample(metrics, "ipv6_ha_vrrp_instance_state", "backup"), 0);
+  EXPECT_EQ(StateSample(metrics, "ipv6_ha_vrrp_instance_state", "fault"), 0);
+  ka.Say("INSTANCE \"LAN6\" FAULT 150");
+  ASSERT_TRUE(Eventually([&] { return monitor.CurrentRole() == Role::kFault; },
+                         milliseconds(200)));
+  metrics = monitor.Collect();
+  EXPECT_EQ(StateSample(metrics, "ipv6_ha_vrrp_instance_state", "fault"), 1);
+  for (const auto& f : metrics) {
+    if (f.name != "ipv6_ha_role") continue;
+    for (const auto& m : f.metric) {
+      EXPECT_EQ(m.gauge.value, m.label[0].value == "fault" ? 1 : 0)
+          << m.label[0].value;
+    }
+  }
+  EXPECT_EQ(monitor.Detail()["instances"][0]["state"], "fault");
+  monitor.Stop();
+  const int before = calls;
+  ka.Say("INSTANCE \"LAN6\" BACKUP 150");
+  std::this_thread::sleep_for(milliseconds(100));  // nothing may arrive
+  EXPECT_EQ(calls, before) << "no listener after Stop()";
+}
+
+TEST_F(RoleMonitorFollowTest, ATransitionThatKeepsTheRoleStillCallsListeners) {
+  FakeKeepalived ka(config_.fifo);
+  ka.Say("INSTANCE \"A\" BACKUP 150");
+  ka.Say("INSTANCE \"B\" BACKUP 150");
+  RoleMonitor monitor(Source(), std::chrono::hours(1));
+  std::atomic<int> calls{0};
+  monitor.AddListener([&](Role from, Role to) {
+    if (from == Role::kBackup && to == Role::kBackup) ++calls;
+  });
+  monitor.Start();
+  ka.Say("INSTANCE \"A\" MASTER 150");  // B is BACKUP: the node stays BACKUP
+  ASSERT_TRUE(Eventually([&] { return calls == 1; }, milliseconds(200)));
+  EXPECT_EQ(monitor.CurrentRole(), Role::kBackup);
+  EXPECT_EQ(monitor.Transitions(), 0u);
 }
 
 TEST(CarpRoleSource, RunsIfconfigAndParsesIt) {

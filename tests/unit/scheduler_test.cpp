@@ -89,7 +89,8 @@ class CountingCheck : public Check {
   std::atomic<int>* runs_;
 };
 
-CheckSettings Settings(const std::string& name, std::chrono::milliseconds interval,
+CheckSettings Settings(const std::string& name,
+                       std::chrono::milliseconds interval,
                        std::chrono::milliseconds timeout, RoleSet roles = {}) {
   CheckSettings s;
   s.name = name;
@@ -138,7 +139,8 @@ TEST(SchedulerTest, LateResultOfATimedOutRunIsDropped) {
   ASSERT_TRUE(WaitFor([&] { return store->Get("slow")->runs == 1; }, 5s));
   blocking->Release();
   // The run returns "ok" now, after its timeout: it must not replace unknown.
-  std::this_thread::sleep_for(100ms);  // give a wrongly published result time to show
+  std::this_thread::sleep_for(
+      100ms);  // give a wrongly published result time to show
   EXPECT_EQ(store->Get("slow")->status(), CheckStatus::kUnknown);
   EXPECT_EQ(store->Get("slow")->runs, 1u);
   EXPECT_TRUE(scheduler.Stop(2s));
@@ -163,6 +165,42 @@ TEST(SchedulerTest, StopReturnsPromptlyWhileACheckIsHung) {
   EXPECT_EQ(store->Get("stuck")->runs, 0u);
 }
 
+// Records the thread that destroys it.
+class DestructionWitness : public Check {
+ public:
+  explicit DestructionWitness(std::atomic<std::thread::id>* destroyed_on)
+      : destroyed_on_(destroyed_on) {}
+  ~DestructionWitness() override {
+    *destroyed_on_ = std::this_thread::get_id();
+  }
+  CheckResult Run(const RunContext&) override { return CheckResult::Ok("ran"); }
+
+ private:
+  std::atomic<std::thread::id>* destroyed_on_;
+};
+
+// A check may own process-wide resources (a peer check's TLS context): it
+// must not be destroyed by a worker thread that outlives the scheduler and
+// races the process's exit handlers. Without a grace period too.
+TEST(SchedulerTest, ChecksOfACleanStopAreDestroyedOnTheStoppingThread) {
+  for (int i = 0; i < 20; ++i) {
+    std::atomic<std::thread::id> destroyed_on{};
+    auto s = Settings("witness", 10s, 1s);
+    std::vector<ScheduledCheck> checks;
+    checks.push_back({s, std::make_unique<DestructionWitness>(&destroyed_on)});
+    auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
+    {
+      Scheduler scheduler(std::move(checks), store,
+                          [] { return Role::kMaster; });
+      scheduler.Start();
+      ASSERT_TRUE(
+          WaitFor([&] { return store->Get("witness")->runs == 1; }, 5s));
+      if (i % 2 == 0) EXPECT_TRUE(scheduler.Stop(2s));
+    }  // odd rounds: the destructor stops it with no grace
+    EXPECT_EQ(destroyed_on.load(), std::this_thread::get_id()) << "round " << i;
+  }
+}
+
 TEST(SchedulerTest, CheckOutsideItsRolesIsNotRun) {
   std::atomic<int> runs{0};
   RoleSet master_only;
@@ -174,13 +212,15 @@ TEST(SchedulerTest, CheckOutsideItsRolesIsNotRun) {
   std::atomic<Role> role{Role::kBackup};
   Scheduler scheduler(std::move(checks), store, [&] { return role.load(); });
   scheduler.Start();
-  ASSERT_TRUE(WaitFor([&] { return !store->Get("master_only")->applicable; }, 5s));
+  ASSERT_TRUE(
+      WaitFor([&] { return !store->Get("master_only")->applicable; }, 5s));
   EXPECT_EQ(runs.load(), 0);
   EXPECT_TRUE(store->Ready());  // a check that does not apply is not awaited
   role = Role::kMaster;
   scheduler.TriggerNow("master_only");
   EXPECT_TRUE(WaitFor([&] { return runs.load() > 0; }, 5s));
-  EXPECT_TRUE(WaitFor([&] { return store->Get("master_only")->applicable; }, 5s));
+  EXPECT_TRUE(
+      WaitFor([&] { return store->Get("master_only")->applicable; }, 5s));
   EXPECT_TRUE(scheduler.Stop(2s));
 }
 

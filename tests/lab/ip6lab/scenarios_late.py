@@ -6,6 +6,7 @@ from . import status as st
 from .scenarios import (PREFIX, _dur, _ms, _positive, _start, _wait,
                         fall_seconds, s0_track_file_contract, s1_local_fault,
                         s2_shared_outage, s3_singleton_wan)
+from .scenario_keepalived import s16_keepalived_role
 from .verdict import Verdict, env_seconds
 
 
@@ -160,4 +161,5 @@ SCENARIOS = {
     5: (s5_recovery, True),
     6: (s6_exporter_crash, True),
     7: (s7_peer_down, True),
+    16: (s16_keepalived_role, True),
 }
