@@ -56,11 +56,8 @@ struct WebSettings {
 HttpResponse Respond(const WebSettings& s, bool head_only, int code,
                      std::string_view reason, std::string_view type,
                      std::string_view body, std::string_view extra = {}) {
-  auto bytes = std::make_shared<std::string>(ResponseHead(
-      code, reason, type, body.size(), s.headers + std::string(extra)));
-  const std::size_t head = bytes->size();
-  bytes->append(body);
-  return {bytes, head_only ? head : bytes->size(), false};
+  return MakeHttpResponse(code, reason, type, body,
+                          s.headers + std::string(extra), head_only);
 }
 
 }  // namespace

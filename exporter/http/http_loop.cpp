@@ -20,6 +20,7 @@
 
 #include "exporter/http/http_worker_pool.h"
 #include "exporter/platform/event_poller.h"
+#include "exporter/platform/wake_pipe.h"
 
 namespace ipv6ha {
 namespace {
@@ -32,23 +33,6 @@ constexpr std::chrono::milliseconds kSweepEvery{250};
 constexpr std::chrono::seconds kDrainTimeout{2};
 constexpr std::size_t kScratchBytes = 16 * 1024;
 
-// The answer to a request head the parser refused; the connection closes.
-HttpResponse ErrorResponse(int status, const std::string& reason) {
-  static const std::unordered_map<int, const char*> kText = {
-      {400, "Bad Request"},
-      {431, "Request Header Fields Too Large"},
-      {505, "HTTP Version Not Supported"}};
-  const auto text = kText.find(status);
-  const std::string body = reason + "\n";
-  auto bytes = std::make_shared<std::string>(
-      ResponseHead(status, text != kText.end() ? text->second : "Error",
-                   "text/plain; charset=utf-8", body.size(),
-                   "Connection: close\r\n") +
-      body);
-  const std::size_t length = bytes->size();
-  return {std::move(bytes), length, true};
-}
-
 }  // namespace
 
 struct HttpLoop::Impl {
@@ -59,7 +43,7 @@ struct HttpLoop::Impl {
   TlsServerContextRef tls;
 
   EventPoller poller;
-  int wake_read = -1, wake_write = -1;
+  std::optional<WakePipe> wake;
   std::atomic<bool> stop{false};
   std::unique_ptr<HttpWorkerPool> workers;
   std::thread thread;
@@ -72,16 +56,6 @@ struct HttpLoop::Impl {
   std::array<char, kScratchBytes> scratch{};
   Clock::time_point next_sweep;
   Clock::time_point next_busy_turn;
-
-  ~Impl() {
-    if (wake_read >= 0) close(wake_read);
-    if (wake_write >= 0) close(wake_write);
-  }
-
-  void Wake() {
-    const char byte = 1;
-    (void)!write(wake_write, &byte, 1);  // a full pipe is awake already
-  }
 
   void Watch(HttpConnection& c, std::uint32_t want) {
     if (c.registered == want) return;
@@ -124,10 +98,8 @@ struct HttpLoop::Impl {
   }
 
   void OnEvent(const EventPoller::Event& ev, Clock::time_point now) {
-    if (ev.fd == wake_read) {
-      char buf[256];
-      while (read(wake_read, buf, sizeof(buf)) > 0) {
-      }
+    if (ev.fd == wake->read_fd()) {
+      wake->Drain();
       for (auto& done : workers->TakeDone()) {
         auto it = by_id.find(done.connection);
         if (it != by_id.end()) StartWrite(*it->second, done.response, now);
@@ -272,7 +244,7 @@ struct HttpLoop::Impl {
     }
     if (head.state == HttpHeadParse::State::kBad) {
       c.in.clear();
-      StartWrite(c, ErrorResponse(head.status, head.reason), now);
+      StartWrite(c, HttpErrorResponse(head.status, head.reason), now);
       return;
     }
     c.in.erase(0, head.consumed);
@@ -358,7 +330,7 @@ HttpLoop::HttpLoop(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HttpLoop::~HttpLoop() {
   impl_->stop = true;
-  impl_->Wake();
+  impl_->wake->Wake();
   if (impl_->thread.joinable()) impl_->thread.join();
   impl_->workers.reset();  // joins; nothing touches connections after this
   for (auto& [fd, c] : impl_->by_fd) impl_->poller.Remove(fd);
@@ -378,17 +350,11 @@ Expected<std::unique_ptr<HttpLoop>> HttpLoop::Start(
   impl->options = options;
   impl->handler = std::move(handler);
   impl->tls = std::move(tls);
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) {
-    return Error{std::string("cannot create a pipe: ") + std::strerror(errno)};
-  }
-  impl->wake_read = pipe_fds[0];
-  impl->wake_write = pipe_fds[1];
-  for (int fd : pipe_fds) {
-    fcntl(fd, F_SETFL, O_NONBLOCK);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-  }
-  if (Status st = impl->poller.Add(impl->wake_read, EventPoller::kReadable);
+  auto wake = WakePipe::Create();
+  if (!wake) return wake.error();
+  impl->wake.emplace(std::move(*wake));
+  if (Status st =
+          impl->poller.Add(impl->wake->read_fd(), EventPoller::kReadable);
       !st) {
     return st.error();
   }
@@ -399,7 +365,7 @@ Expected<std::unique_ptr<HttpLoop>> HttpLoop::Start(
   }
   Impl* raw = impl.get();
   impl->workers = std::make_unique<HttpWorkerPool>(
-      options.workers, impl->handler, [raw] { raw->Wake(); });
+      options.workers, impl->handler, [raw] { raw->wake->Wake(); });
   impl->thread = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<HttpLoop>(new HttpLoop(std::move(impl)));
 }

@@ -24,4 +24,15 @@ std::string ResponseHead(int code, std::string_view reason,
                          std::string_view type, std::size_t length,
                          std::string_view extra_headers = {});
 
+// A whole response in one buffer: ResponseHead(...) and `body`. With
+// `head_only` (a HEAD request) only the head is sent.
+HttpResponse MakeHttpResponse(int code, std::string_view reason,
+                              std::string_view type, std::string_view body,
+                              std::string_view extra_headers = {},
+                              bool head_only = false);
+
+// The answer to a request head the parser refused (400, 431, 505): the
+// reason as a plain-text body; the connection closes after it.
+HttpResponse HttpErrorResponse(int status, std::string_view reason);
+
 }  // namespace ipv6ha
