@@ -20,6 +20,7 @@
 
 #include "exporter/http/http_worker_pool.h"
 #include "exporter/platform/event_poller.h"
+#include "exporter/platform/thread_priority.h"
 #include "exporter/platform/wake_pipe.h"
 
 namespace ipv6ha {
@@ -80,6 +81,7 @@ struct HttpLoop::Impl {
   }
 
   void Run() {
+    LowerThreadPriority(options.nice_steps);
     next_sweep = Clock::now() + kSweepEvery;
     while (!stop.load()) {
       auto events = poller.Wait(WaitTime(Clock::now()));
@@ -365,7 +367,8 @@ Expected<std::unique_ptr<HttpLoop>> HttpLoop::Start(
   }
   Impl* raw = impl.get();
   impl->workers = std::make_unique<HttpWorkerPool>(
-      options.workers, impl->handler, [raw] { raw->wake->Wake(); });
+      options.workers, options.nice_steps, impl->handler,
+      [raw] { raw->wake->Wake(); });
   impl->thread = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<HttpLoop>(new HttpLoop(std::move(impl)));
 }

@@ -63,6 +63,9 @@ struct HttpLoopOptions {
   // A client that does not read its response.
   std::chrono::milliseconds write_timeout{10000};
   int workers = 2;
+  // The loop and its workers run this many nice levels below the rest of
+  // the process, so a flood takes CPU from HTTP, not from the checks.
+  int nice_steps = 5;
 };
 
 // A TLS context for the connections that follow; shared with open ones.

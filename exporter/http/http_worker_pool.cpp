@@ -5,14 +5,20 @@
 #include <exception>
 
 #include "exporter/http/http_loop.h"
+#include "exporter/platform/thread_priority.h"
 
 namespace ipv6ha {
 
-HttpWorkerPool::HttpWorkerPool(int threads,
+HttpWorkerPool::HttpWorkerPool(int threads, int nice_steps,
                                std::shared_ptr<HttpHandler> handler,
                                std::function<void()> wake)
     : handler_(std::move(handler)), wake_(std::move(wake)) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, nice_steps] {
+      LowerThreadPriority(nice_steps);
+      Run();
+    });
+  }
 }
 
 HttpWorkerPool::~HttpWorkerPool() {

@@ -31,7 +31,10 @@ class HttpWorkerPool {
     HttpResponse response;
   };
 
-  HttpWorkerPool(int threads, std::shared_ptr<HttpHandler> handler,
+  // `nice_steps`: each worker lowers its priority by this much
+  // (LowerThreadPriority) before it takes requests.
+  HttpWorkerPool(int threads, int nice_steps,
+                 std::shared_ptr<HttpHandler> handler,
                  std::function<void()> wake);
   ~HttpWorkerPool();
   HttpWorkerPool(const HttpWorkerPool&) = delete;
