@@ -10,12 +10,21 @@ Prometheus does). Prints the scrapes, failures, latency p50/p99/max, and the
 target's RSS and thread count before, during and after.
 
   bench/http_flood.py --port 9646 --pid PID [--seconds 20] [--busy 1000] [--idle 500]
+                      [--cadence CHECK]
+
+--cadence CHECK (ipv6_ha_exporter only): from every scrape, the start of
+CHECK's latest run (ipv6_ha_check_last_run_timestamp_seconds minus
+ipv6_ha_check_duration_seconds, keyed by ipv6_ha_check_runs_total); prints
+how far consecutive runs were from the median interval, as the check's
+scheduler kept it during the flood.
 
 Loopback only (127.0.0.1). Needs wrk.
 """
 
 import argparse
+import re
 import socket
+import statistics
 import subprocess
 import threading
 import time
@@ -43,6 +52,7 @@ class Scraper:
     def __init__(self, port, timeout):
         self.port, self.timeout, self.sock = port, timeout, None
         self.reconnects = 0
+        self.body = b""
 
     def _connect(self):
         self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout)
@@ -73,6 +83,7 @@ class Scraper:
             body += chunk
         if b"connection: close" in head.lower():
             self.close()
+        self.body = body
         return head.startswith(b"HTTP/1.1 200")
 
     def scrape(self):
@@ -93,6 +104,31 @@ class Scraper:
         if self.sock is not None:
             self.sock.close()
             self.sock = None
+
+
+def sample(body, name, check):
+    m = re.search(rb"^" + name.encode() + rb"\{[^}]*check=\"" + re.escape(check.encode())
+                  + rb"\"[^}]*\} (\S+)$", body, re.M)
+    return float(m.group(1)) if m else None
+
+
+def run_start(body, check):
+    """(run number, start time) of CHECK's latest run in a scrape, or None."""
+    runs = sample(body, "ipv6_ha_check_runs_total", check)
+    end = sample(body, "ipv6_ha_check_last_run_timestamp_seconds", check)
+    took = sample(body, "ipv6_ha_check_duration_seconds", check)
+    return None if None in (runs, end, took) else (int(runs), end - took)
+
+
+def cadence_line(starts):
+    """How far consecutive runs were from the median interval."""
+    intervals = [(starts[n + 1] - starts[n]) * 1000 for n in starts if n + 1 in starts]
+    if len(intervals) < 2:
+        return "cadence: too few consecutive runs seen"
+    median = statistics.median(intervals)
+    off = [abs(i - median) for i in intervals]
+    return (f"cadence: {len(intervals)} intervals, median {median:.1f} ms, off by p99 "
+            f"{percentile(off, 0.99):.2f} ms, max {max(off):.2f} ms")
 
 
 def idle_connections(port, count, stop):
@@ -147,6 +183,7 @@ def main():
     ap.add_argument("--busy", type=int, default=1000)
     ap.add_argument("--idle", type=int, default=500)
     ap.add_argument("--label", default="")
+    ap.add_argument("--cadence", metavar="CHECK", default="")
     args = ap.parse_args()
 
     rss_before, threads_before = proc_status(args.pid)
@@ -164,11 +201,16 @@ def main():
     time.sleep(1.0)
     scraper = Scraper(args.port, 5.0)
     latencies, failures, peak_rss, peak_threads = [], 0, 0, 0
+    starts = {}
     end = time.monotonic() + args.seconds - 1.5
     while time.monotonic() < end:
         start = time.monotonic()
         if not scraper.scrape():
             failures += 1
+        elif args.cadence:
+            seen = run_start(scraper.body, args.cadence)
+            if seen:
+                starts[seen[0]] = seen[1]
         latencies.append((time.monotonic() - start) * 1000)
         rss, threads = proc_status(args.pid)
         peak_rss, peak_threads = max(peak_rss, rss), max(peak_threads, threads)
@@ -190,6 +232,8 @@ def main():
     print(f"{args.label}RSS: before {rss_before / 1024:.2f} MiB, peak {peak_rss / 1024:.2f} MiB, "
           f"after {rss_after / 1024:.2f} MiB (growth {(rss_after - rss_before) / 1024:.2f} MiB); "
           f"threads: before {threads_before}, peak {peak_threads}, after {threads_after}")
+    if args.cadence:
+        print(f"{args.label}{args.cadence} {cadence_line(starts)}")
 
 
 if __name__ == "__main__":
