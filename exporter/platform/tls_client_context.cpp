@@ -68,8 +68,9 @@ Expected<std::shared_ptr<const TlsClientContext>> TlsClientContext::Create(
       new TlsClientContext(config, ctx));
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   // HTTP/1.0 with "Connection: close" ends the body at the end of the
-  // stream; civetweb closes without close_notify, which OpenSSL 3 would
-  // otherwise report as an error after a complete reply.
+  // stream; a peer running an older version (civetweb) closes without
+  // close_notify, which OpenSSL 3 would otherwise report as an error after
+  // a complete reply.
   SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
   SSL_CTX_set_mode(
       ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);

@@ -5,8 +5,8 @@
 // through ReadBoundedFile (regular files only, size-checked, never
 // blocking) and parsed in memory. The config loader loads them to refuse a
 // missing, garbage or mismatched pair at --check-config and SIGHUP; the
-// HTTP server loads them again and installs them into civetweb's SSL_CTX,
-// so OpenSSL never opens the files itself.
+// HTTP server's context (tls_server_context.h) installs them into its
+// SSL_CTX, so OpenSSL never opens the files itself.
 //
 // Thread safety: immutable after Load(); Install may be called from any
 // thread.

@@ -235,7 +235,7 @@ int HalfOpen(int port, bool silent = false) {
 }
 
 // True when the server has closed `fd`: recv reads EOF or an error after
-// any bytes it sent first (civetweb may answer a timed-out head with 4xx).
+// any bytes it sent first (a server may answer a timed-out head with 4xx).
 bool ClosedByServer(int fd) {
   char buf[4096];
   for (;;) {
