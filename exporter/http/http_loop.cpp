@@ -2,9 +2,13 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
+// Linux and FreeBSD both have it; the FreeBSD compile check's sysroot holds
+// only the headers it was given, so the option is set where the header is.
+#if __has_include(<netinet/tcp.h>)
+#include <netinet/tcp.h>
+#endif
 #include <unistd.h>
 
 #include <algorithm>
@@ -133,8 +137,10 @@ struct HttpLoop::Impl {
           fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
         continue;
       }
+#ifdef TCP_NODELAY
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+#endif
       if (by_fd.size() >= options.max_connections && !EvictIdlest()) {
         continue;  // every connection is mid-request: this one waits no turn
       }

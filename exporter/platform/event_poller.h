@@ -1,7 +1,7 @@
 #pragma once
 
 // Waits for readiness on many file descriptors from one thread: epoll on
-// Linux (event_poller_linux.cpp), poll(2) on FreeBSD
+// Linux (event_poller_linux.cpp), kqueue on FreeBSD
 // (event_poller_freebsd.cpp). The poller does not own the fds; the
 // caller removes an fd before closing it. Not thread safe: one thread uses it.
 
@@ -34,8 +34,7 @@ class EventPoller {
   std::vector<Event> Wait(std::chrono::milliseconds timeout);
 
  private:
-  int epoll_fd_ = -1;                               // Linux: the epoll fd
-  std::vector<std::pair<int, std::uint32_t>> fds_;  // FreeBSD: poll(2) set
+  int epoll_fd_ = -1;  // the epoll (Linux) or kqueue (FreeBSD) fd
 };
 
 }  // namespace ipv6ha
