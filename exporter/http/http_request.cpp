@@ -1,10 +1,10 @@
 #include "exporter/http/http_request.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
+
+#include "exporter/text/http_field.h"
 
 namespace ipv6ha {
 namespace {
@@ -31,18 +31,6 @@ bool HasControl(std::string_view s, bool allow_tab) {
     const auto c = static_cast<unsigned char>(ch);
     return (c < 0x20 && !(allow_tab && c == '\t')) || c == 0x7f;
   });
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 int HexValue(char c) {
@@ -118,7 +106,7 @@ std::string ParseRequestLine(std::string_view line, HttpRequest& req,
   // Absolute form ("http://host/path"): only the path counts.
   for (std::string_view scheme : {"http://", "https://"}) {
     if (target.size() >= scheme.size() &&
-        strncasecmp(target.data(), scheme.data(), scheme.size()) == 0) {
+        EqualsIgnoringAsciiCase(target.substr(0, scheme.size()), scheme)) {
       const auto slash = target.find('/', scheme.size());
       target = slash == std::string_view::npos ? std::string_view("/")
                                                : target.substr(slash);
@@ -143,10 +131,11 @@ std::string ApplyHeaders(HttpRequest& req) {
     while (start <= v.size()) {
       auto comma = v.find(',', start);
       if (comma == std::string_view::npos) comma = v.size();
-      const std::string_view option = TrimOws(v.substr(start, comma - start));
-      if (EqualsIgnoringCase(option, "close")) {
+      const std::string_view option =
+          TrimOptionalWhitespace(v.substr(start, comma - start));
+      if (EqualsIgnoringAsciiCase(option, "close")) {
         req.keep_alive = false;
-      } else if (EqualsIgnoringCase(option, "keep-alive") &&
+      } else if (EqualsIgnoringAsciiCase(option, "keep-alive") &&
                  req.minor_version == 0) {
         req.keep_alive = true;
       }
@@ -174,7 +163,7 @@ std::vector<std::string_view> HttpRequest::HeaderValues(
     std::string_view name) const {
   std::vector<std::string_view> out;
   for (const auto& [n, v] : headers) {
-    if (EqualsIgnoringCase(n, name)) out.emplace_back(v);
+    if (EqualsIgnoringAsciiCase(n, name)) out.emplace_back(v);
   }
   return out;
 }
@@ -225,7 +214,8 @@ HttpHeadParse ParseHttpHead(std::string_view bytes) {
     if (colon == std::string_view::npos || !IsToken(line.substr(0, colon))) {
       return Bad(400, "malformed header field");
     }
-    const std::string_view value = TrimOws(line.substr(colon + 1));
+    const std::string_view value =
+        TrimOptionalWhitespace(line.substr(colon + 1));
     if (HasControl(value, true)) return Bad(400, "malformed header value");
     req.headers.emplace_back(std::string(line.substr(0, colon)),
                              std::string(value));
