@@ -13,6 +13,23 @@ namespace {
 
 using Outcome = HttpFetchResult::Outcome;
 
+// Why `source` cannot send to `address`, or "": a literal of the other
+// family (an IPv6 source for an IPv4 peer), or no address literal at all.
+std::string SourceMismatch(const std::string& source,
+                           const std::string& address) {
+  if (source.empty()) return "";
+  auto from = ParseAddressLiteral(source);
+  if (!from) return from.error().message;
+  auto to = ResolveHost(address);
+  if (!to) return "";
+  const bool v4_from = IN6_IS_ADDR_V4MAPPED(&from->sin6_addr);
+  const bool v4_to = IN6_IS_ADDR_V4MAPPED(&to->sin6_addr);
+  if (v4_from == v4_to) return "";
+  return "\"" + source + "\" is an " + (v4_from ? "IPv4" : "IPv6") +
+         " address, but the peer's address \"" + address + "\" is " +
+         (v4_to ? "IPv4" : "IPv6");
+}
+
 std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               const CheckSettings& settings) {
   PeerReachabilityConfig c;
@@ -23,9 +40,10 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                     " needs peer.address or peer.api (top-level peer: section, "
                     "or address/api here)");
   }
-  if (!c.address.empty() && !ResolveIpv6(c.address)) {
-    config.Fail("address", config.path() + ".address \"" + c.address +
-                               "\" is not an IPv6 address or resolvable name");
+  if (!c.address.empty() && !ResolveHost(c.address)) {
+    config.Fail("address",
+                config.path() + ".address \"" + c.address +
+                    "\" is not an IPv4 or IPv6 address or resolvable name");
   }
   const bool https = c.api.rfind("https://", 0) == 0;
   if (!c.api.empty() && c.api.rfind("http://", 0) != 0 && !https) {
@@ -43,16 +61,28 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
       config.Fail("api", config.path() + ".api: " + context.error().message);
     }
   }
-  if (auto port = ParseProbeMethod(config.String("method", "icmp"))) {
+  const std::string method = config.String("method", "icmp");
+  if (method == "api") {
+    c.probe = false;
+    if (c.api.empty()) {
+      config.Fail("method",
+                  config.path() + ".method api needs peer.api (or api here)");
+    }
+  } else if (auto port = ParseProbeMethod(method)) {
     c.tcp_port = *port;
   } else {
-    config.Fail("method", config.path() + ".method: " + port.error().message);
+    config.Fail("method", config.path() +
+                              ".method: must be icmp, tcp:PORT "
+                              "(1-65535) or api, not \"" +
+                              method + "\"");
   }
   c.api_timeout = config.Dur("api_timeout", env.peer_timeout);
   c.max_body = static_cast<std::size_t>(
       config.Int("max_body", 1 << 20, 1024, std::int64_t{64} << 20));
   c.window = static_cast<int>(config.Int("window", 20, 1, 10000));
   c.source = config.String("source", "");
+  if (auto why = SourceMismatch(c.source, c.address); !why.empty())
+    config.Fail("source", config.path() + ".source " + why);
   c.interface = config.String("interface", "");
   auto prober = env.prober ? env.prober : std::make_shared<Prober>();
   auto view = env.peer_view ? env.peer_view : std::make_shared<PeerView>();
@@ -71,7 +101,7 @@ std::string Millis(std::chrono::nanoseconds d) {
 
 CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
                          const std::optional<HttpFetchResult>& fetch,
-                         const Expected<PeerStatus>* status,
+                         const Expected<NodeStatus>* status,
                          bool sent_credentials) {
   if (probe && probe->result == ProbeResult::kFailure) {
     return CheckResult::Fail("peer unreachable: " + probe->reason);
@@ -110,7 +140,7 @@ CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
     // "peer sent an invalid status document: ..."
     return CheckResult::Unknown(status->error().message);
   }
-  const PeerStatus& s = status->value();
+  const NodeStatus& s = status->value();
   return CheckResult::Ok(
       "peer " + (s.node.empty() ? std::string("(unnamed)") : s.node) +
       " reachable" + rtt + ", " + std::string(RoleName(s.role)) + ", " +
@@ -125,8 +155,8 @@ PeerReachabilityCheck::PeerReachabilityCheck(PeerReachabilityConfig config,
       settings_(std::move(settings)),
       prober_(std::move(prober)),
       view_(std::move(view)) {
-  if (!config_.address.empty()) {
-    if (auto a = ResolveIpv6(config_.address)) address_ = *a;
+  if (!config_.address.empty() && config_.probe) {
+    if (auto a = ResolveHost(config_.address)) address_ = *a;
     series_ = std::make_unique<ProbeSeries>(
         config_.address, static_cast<std::size_t>(config_.window));
   }
@@ -135,8 +165,9 @@ PeerReachabilityCheck::PeerReachabilityCheck(PeerReachabilityConfig config,
 CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   const auto now = std::chrono::steady_clock::now();
   const auto wait = ProbeWaitFor(context.deadline, now, settings_.timeout);
-  if (!address_ && !config_.address.empty()) {
-    if (auto a = ResolveIpv6(config_.address)) address_ = *a;
+  const bool probing = config_.probe && !config_.address.empty();
+  if (!address_ && probing) {
+    if (auto a = ResolveHost(config_.address)) address_ = *a;
   }
   struct Latch {
     std::mutex mutex;
@@ -157,7 +188,7 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     });
   }
   std::optional<HttpFetchResult> fetch;
-  std::optional<Expected<PeerStatus>> status;
+  std::optional<Expected<NodeStatus>> status;
   if (!config_.api.empty()) {
     const auto budget = std::min(config_.api_timeout,
                                  std::chrono::duration_cast<Duration>(wait));
@@ -176,7 +207,7 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     probe = latch->outcome.value_or(
         ProbeOutcome{ProbeResult::kError, {}, "prober did not answer"});
     series_->Record(*probe);
-  } else if (!config_.address.empty()) {
+  } else if (probing) {
     probe = ProbeOutcome{
         ProbeResult::kError, {}, "cannot resolve " + config_.address};
   }
@@ -197,8 +228,9 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   snap.rtt = probe && probe->result == ProbeResult::kSuccess
                  ? probe->rtt
                  : std::chrono::nanoseconds(0);
+  snap.address = config_.address.empty() ? config_.api : config_.address;
   if (last_good_) {
-    snap.status = last_good_->document;
+    snap.status = last_good_;
     snap.fetched_at = last_good_at_;
   }
   if (result.status != CheckStatus::kOk) snap.error = result.summary;
@@ -221,13 +253,14 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   AddSample(api_up, {{"check", settings_.name}}, api_ok ? 1 : 0);
   result.metrics.push_back(std::move(api_up));
   if (last_good_) {
-    const PeerStatus& s = *last_good_;
+    const NodeStatus& s = *last_good_;
     result.details["node"] = s.node;
     result.details["role"] = std::string(RoleName(s.role));
     result.details["ready"] = s.ready;
     nlohmann::json checks = nlohmann::json::array();
     for (const auto& c : s.checks)
-      checks.push_back({{"name", c.name}, {"status", c.status}});
+      checks.push_back(
+          {{"name", c.name}, {"status", std::string(StatusName(c.status))}});
     result.details["checks"] = std::move(checks);
     const double age =
         std::chrono::duration<double>(snap.updated_at - last_good_at_).count();

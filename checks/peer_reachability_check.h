@@ -2,9 +2,11 @@
 
 // `peer_reachability` (scope local): is the HA peer there, and what does it
 // say about itself? Each run probes the peer's address with the shared
-// prober and fetches its GET /api/v1/status (short deadline, size cap), then
-// writes a PeerSnapshot into CheckEnv::peer_view for the demotion
-// controller.
+// prober (ICMPv6 for an IPv6 address, ICMPv4 for an IPv4 one, or TCP) and
+// fetches its GET /api/v1/status (short deadline, size cap), then writes a
+// PeerSnapshot into CheckEnv::peer_view for the demotion controller.
+// Either family works for both: a pair whose sync link is IPv4 only sets
+// address: "192.168.105.2", api: "http://192.168.105.2:9646".
 //
 //   peer: {address: "fd03:17ac:e938:10::2", api:
 //   "http://[fd03:17ac:e938:10::2]:9646"} checks:
@@ -13,10 +15,12 @@
 //       # optional overrides; default from the top-level peer: section
 //       address: "fd03:17ac:e938:10::2"
 //       api: "http://[fd03:17ac:e938:10::2]:9646"   # or https://
-//       method: icmp          # or tcp:PORT
+//       method: icmp          # or tcp:PORT, or api: no probe, the API
+//                             # fetch alone says whether the peer is there
 //       api_timeout: 500ms    # default peer.timeout, capped by the run
 //       max_body: 1048576     # bytes
-//       source: ""            # optional source address / interface
+//       source: ""            # optional source address (the address's
+//                             # family) / interface
 //       interface: ""
 //
 // Results: ok when the address answers and the API returns a status
@@ -34,8 +38,8 @@
 #include <string>
 
 #include "checks/check_registry.h"
-#include "checks/peer_status.h"
 #include "checks/probe_series.h"
+#include "exporter/peer/peer_status.h"
 #include "exporter/platform/http_client.h"
 
 namespace ipv6ha {
@@ -43,6 +47,7 @@ namespace ipv6ha {
 struct PeerReachabilityConfig {
   std::string address;
   std::string api;
+  bool probe = true;  // false: method api, the API fetch alone
   int tcp_port = 0;
   Duration api_timeout{std::chrono::seconds(1)};
   std::size_t max_body = 1 << 20;
@@ -57,7 +62,7 @@ struct PeerReachabilityConfig {
 // `sent_credentials` tells a 401 for wrong credentials from a 401 for none.
 CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
                          const std::optional<HttpFetchResult>& fetch,
-                         const Expected<PeerStatus>* status,
+                         const Expected<NodeStatus>* status,
                          bool sent_credentials = false);
 
 class PeerReachabilityCheck : public Check {
@@ -74,7 +79,7 @@ class PeerReachabilityCheck : public Check {
   std::shared_ptr<PeerView> view_;
   std::optional<sockaddr_in6> address_;
   std::unique_ptr<ProbeSeries> series_;
-  std::optional<PeerStatus> last_good_;
+  std::optional<NodeStatus> last_good_;
   std::chrono::steady_clock::time_point last_good_at_{};
 };
 

@@ -7,19 +7,24 @@
 
 #include <chrono>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include "exporter/peer/peer_status.h"
 
 namespace ipv6ha {
 
 struct PeerSnapshot {
+  // The peer's address as configured (peer.address, else the host of
+  // peer.api): how reasons name a peer that has no name.
+  std::string address;
   bool reachable = false;  // the peer answered a probe (ICMPv6/TCP)
   bool api_ok = false;     // its /api/v1/status parsed as a status document
-  nlohmann::json status;   // that document when api_ok
-  std::string error;       // why not, in a sentence
-  // When `status` was fetched. On a failed fetch `status` keeps the last
-  // good document (api_ok false), so its age stays visible; epoch = never.
+  // The latest good document, typed. On a failed fetch it is the last good
+  // one (api_ok false), so its age stays visible; empty until one arrived.
+  std::optional<NodeStatus> status;
+  std::string error;  // why not, in a sentence
+  // When `status` was fetched (meaningless while `status` is empty).
   std::chrono::steady_clock::time_point fetched_at{};
   std::chrono::nanoseconds rtt{0};  // probe round trip when reachable
   std::chrono::steady_clock::time_point updated_at{};  // this snapshot's run

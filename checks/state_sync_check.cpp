@@ -44,19 +44,6 @@ double UnixSeconds(SystemClock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
-// The entry named `name` in the peer status's "checks" array, or null.
-const nlohmann::json* FindPeerCheck(const nlohmann::json& status,
-                                    const std::string& name) {
-  if (!status.is_object() || !status.contains("checks") ||
-      !status["checks"].is_array()) {
-    return nullptr;
-  }
-  for (const auto& c : status["checks"]) {
-    if (c.is_object() && c.value("name", "") == name) return &c;
-  }
-  return nullptr;
-}
-
 std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               const CheckSettings& settings) {
   StateSyncConfig parsed;
@@ -122,38 +109,32 @@ CheckResult StateSyncCheck::Compare(
                              FormatDuration(config_.peer_max_age) + ")"),
         std::nullopt);
   }
-  const nlohmann::json& status = snapshot->status;
-  const std::string peer_role =
-      status.is_object() ? status.value("role", "") : "";
-  if (peer_role != "master") {
+  if (!snapshot->status) {
+    return WithMetrics(CheckResult::Unknown("no status from the peer yet"),
+                       std::nullopt);
+  }
+  const NodeStatus& status = *snapshot->status;
+  if (status.role != Role::kMaster) {
     return WithMetrics(CheckResult::Unknown(
-                           "the peer is " +
-                           (peer_role.empty() ? "of unknown role" : peer_role) +
+                           "the peer is " + std::string(RoleName(status.role)) +
                            ", not master; nothing to sync from"),
                        std::nullopt);
   }
-  const nlohmann::json* peer_check = FindPeerCheck(status, config_.peer_check);
-  const nlohmann::json* file = nullptr;
-  if (peer_check && peer_check->contains("details") &&
-      (*peer_check)["details"].is_object() &&
-      (*peer_check)["details"].contains("file") &&
-      (*peer_check)["details"]["file"].is_object()) {
-    file = &(*peer_check)["details"]["file"];
-  }
-  if (file == nullptr || !file->contains("sha256") ||
-      !(*file)["sha256"].is_string()) {
+  const StatusCheck* peer_check = status.FindCheck(config_.peer_check);
+  if (peer_check == nullptr || !peer_check->file ||
+      peer_check->file->sha256.empty()) {
     return WithMetrics(
         CheckResult::Unknown("the peer's " + config_.peer_check +
                              " check reports no hash of its prefix state file"),
         std::nullopt);
   }
-  const std::string peer_hash = (*file)["sha256"];
+  const StatusFile& file = *peer_check->file;
+  const std::string& peer_hash = file.sha256;
   double peer_mtime = 0;
-  if (file->contains("mtime_unix") && (*file)["mtime_unix"].is_number()) {
-    peer_mtime = (*file)["mtime_unix"];
-  } else if (file->contains("age_seconds") &&
-             (*file)["age_seconds"].is_number()) {
-    peer_mtime = UnixSeconds(now) - (*file)["age_seconds"].get<double>();
+  if (file.mtime_unix) {
+    peer_mtime = *file.mtime_unix;
+  } else if (file.age_seconds) {
+    peer_mtime = UnixSeconds(now) - *file.age_seconds;
   }
 
   nlohmann::json details = {
@@ -166,10 +147,7 @@ CheckResult StateSyncCheck::Compare(
     details["local"]["mtime_unix"] = UnixSeconds(local.mtime);
     if (!local.last_run.empty()) details["local"]["last_run"] = local.last_run;
   }
-  if (peer_check->contains("details") &&
-      (*peer_check)["details"].contains("last_run")) {
-    details["peer"]["last_run"] = (*peer_check)["details"]["last_run"];
-  }
+  if (!file.last_run.empty()) details["peer"]["last_run"] = file.last_run;
 
   const bool in_sync = local.exists && local.sha256 == peer_hash;
   const double lag =

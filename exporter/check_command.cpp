@@ -34,8 +34,9 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed) {
   for (const auto& s : loaded.config.check_settings) {
     longest = std::max(longest, s.timeout);
   }
-  Scheduler scheduler(std::move(loaded.checks), store, [role] { return role; },
-                      [mixed] { return mixed; });
+  Scheduler scheduler(
+      std::move(loaded.checks), store, [role] { return role; },
+      [mixed] { return mixed; });
   scheduler.Start();
   {
     std::unique_lock lock(mutex);
@@ -52,9 +53,9 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed) {
 
 // What the controller would decide if these results persisted: fall and
 // rise count as reached, nothing is written (dry run, sink none).
-nlohmann::json WouldDecide(const Config& config,
-                           const std::vector<CheckRecord>& records, Role role,
-                           std::optional<PeerSnapshot> peer) {
+StatusController WouldDecide(const Config& config,
+                             const std::vector<CheckRecord>& records, Role role,
+                             std::optional<PeerSnapshot> peer) {
   DemotionConfig c = config.demotion;
   c.dry_run = true;
   c.fall = c.rise = 1;
@@ -67,28 +68,25 @@ nlohmann::json WouldDecide(const Config& config,
                           config.check_settings, std::move(inputs));
   for (const auto& r : records) service.OnResult(r);
   service.Start();  // sink none, no state file: evaluates the results once
-  nlohmann::json j = service.Status();
-  j["dry_run"] = config.demotion.dry_run;
-  j["sink"] = config.demotion.sink;
-  j["note"] =
+  StatusController j = service.Report();
+  j.dry_run = config.demotion.dry_run;
+  j.sink = config.demotion.sink;
+  j.extra["note"] =
       "one run per check: fall and rise counted as reached; nothing written";
   return j;
 }
 
 // One line per share the controller would count or hold, with its lease.
-void PrintLeases(const nlohmann::json& controller, std::ostream& out) {
-  for (const auto& c : controller.value("checks", nlohmann::json::array())) {
-    if (!c.contains("lease")) continue;
-    const auto& lease = c["lease"];
-    out << "  lease " << c.value("name", "") << ": weight "
-        << c.value("weight", 0) << ", evidence " << c.value("evidence", "")
-        << ", "
+void PrintLeases(const StatusController& controller, std::ostream& out) {
+  for (const auto& c : controller.checks) {
+    if (!c.leased) continue;
+    out << "  lease " << c.name << ": weight " << c.weight << ", evidence "
+        << c.evidence << ", "
         << FormatDuration(std::chrono::seconds(
-               static_cast<long>(lease.value("remaining_seconds", 0.0))))
-        << " left (unknown_hold " << controller.value("unknown_hold", "") << ")"
-        << (lease.value("held", false) ? ", held" : "")
-        << (c.value("contributing", false) ? ", contributing" : ", not counted")
-        << "\n";
+               static_cast<long>(c.lease_remaining_seconds)))
+        << " left (unknown_hold " << controller.unknown_hold << ")"
+        << (c.held ? ", held" : "")
+        << (c.contributing ? ", contributing" : ", not counted") << "\n";
   }
 }
 
@@ -127,7 +125,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
                     {"error", reading.error},
                     {"mixed", reading.mixed}};
   in.controller = WouldDecide(config, records, role, env.peer_view->Latest());
-  const int contribution = in.controller.value("desired", 0);
+  const int contribution = static_cast<int>(in.controller->desired);
 
   if (options.json) {
     nlohmann::json doc = BuildStatusDocument(in);
@@ -144,7 +142,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
       " unknown, " + std::to_string(verdict.not_applicable) +
       " not applicable; node " + node + " role " + std::string(RoleName(role)) +
       (reading.error.empty() ? "" : " (" + reading.error + ")") +
-      "; demotion: " + in.controller.value("reason", "");
+      "; demotion: " + in.controller->reason;
   out << PluginText(line) << " | "
       << FormatPerfData(
              PluginPerfData(records, contribution, config.demotion.max))
@@ -159,7 +157,7 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
                       (r.result ? r.result->summary : "no result"))
         << "\n";
   }
-  PrintLeases(in.controller, out);
+  PrintLeases(*in.controller, out);
   return code;
 }
 

@@ -67,6 +67,13 @@ void ReadHaSingleton(const ShellVariables& ha, const std::string& path,
   }
 }
 
+// The peer's API on its address: brackets for IPv6 only (an IPv4 sync link
+// such as backup_node_ip 192.168.105.2 has none).
+std::string PeerApiUrl(const std::string& address) {
+  const bool v6 = address.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + address + "]" : address) + ":9646";
+}
+
 // A YAML scalar: plain when it cannot be misread, else double-quoted.
 std::string Scalar(const std::string& s) {
   const bool plain = !s.empty() &&
@@ -157,7 +164,7 @@ std::string RenderImportedConfig(const ImportedConfig& c) {
       << Scalar(c.peer_address)
       << "\n"
          "  api: "
-      << Scalar("http://[" + c.peer_address + "]:9646") << "\n";
+      << Scalar(PeerApiUrl(c.peer_address)) << "\n";
   }
   y << "checks:\n"
        "  prefix_freshness:\n"

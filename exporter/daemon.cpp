@@ -156,7 +156,7 @@ StatusInputs Daemon::CollectStatus() {
     // A node in FAULT cannot take over: peers must not fail over to it.
     in.ready = gen->store->Ready() && in.role != Role::kFault;
     in.role_detail = gen->role->Detail();
-    in.controller = gen->demotion->Status();
+    in.controller = gen->demotion->Report();
   }
   return in;
 }

@@ -18,6 +18,7 @@
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/http_server.h"
+#include "exporter/landing_page.h"
 #include "exporter/platform/file_watcher.h"
 #include "exporter/platform/prober.h"
 #include "exporter/platform/unique_fd.h"

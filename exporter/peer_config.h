@@ -27,9 +27,10 @@
 namespace ipv6ha {
 
 struct PeerConfig {
-  std::string name;     // optional display name
-  std::string address;  // IPv6 address probed by peer_reachability
-  std::string api;      // base URL of the peer's exporter
+  std::string name;  // optional display name
+  // Probed by peer_reachability: IPv6 or IPv4, a literal or a name.
+  std::string address;
+  std::string api;  // base URL of the peer's exporter
   Duration timeout{std::chrono::seconds(1)};
   TlsClientConfig tls;              // peer.tls, for an https:// api
   std::string basic_auth_username;  // peer.basic_auth.username

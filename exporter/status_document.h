@@ -1,8 +1,10 @@
 #pragma once
 
-// The node's status as one JSON document (GET /api/v1/status, `check
-// --json`) and as the HTML landing page. Peers read this document, so its
-// keys are a contract: node, version, role, ready, checks[], controller.
+// The node's status (GET /api/v1/status, `check --json`, the status file)
+// built from what the daemon holds: the check records, the role, the
+// controller's report and the peer view. The document itself, its JSON
+// shape and how peers read it back are the peer protocol's
+// (exporter/peer/peer_status.h); this file only fills it in.
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "checks/peer_view.h"
+#include "exporter/peer/peer_status.h"
 #include "exporter/result_store.h"
 
 namespace ipv6ha {
@@ -22,23 +25,15 @@ struct StatusInputs {
   nlohmann::json role_detail = nlohmann::json::object();
   std::vector<CheckRecord> checks;
   bool ready = false;
-  nlohmann::json controller = nlohmann::json::object();
+  std::optional<StatusController> controller;
   std::optional<PeerSnapshot> peer;
   std::chrono::system_clock::time_point now;
 };
 
-// The document as text for HTTP, the status file and `check --json`. Never
-// throws: text from outside is valid UTF-8 where it enters (files, command
-// output, peer replies, config), and should a byte slip through anyway it
-// is replaced by U+FFFD here rather than aborting the daemon.
-std::string DumpStatusDocument(const nlohmann::json& doc);
-
-nlohmann::json CheckRecordToJson(const CheckRecord& record,
-                                 std::chrono::system_clock::time_point now);
+StatusCheck CheckRecordToStatus(const CheckRecord& record,
+                                std::chrono::system_clock::time_point now);
+NodeStatus BuildNodeStatus(const StatusInputs& in);
+// WriteStatusDocument(BuildNodeStatus(in)).
 nlohmann::json BuildStatusDocument(const StatusInputs& in);
-std::string RenderLandingPage(const StatusInputs& in);
-
-// "2026-11-27T02:18:31Z"
-std::string FormatUtc(std::chrono::system_clock::time_point t);
 
 }  // namespace ipv6ha

@@ -48,7 +48,7 @@ ControllerParams ControllerParams::From(const DemotionConfig& c,
   p.upstream_failover = c.upstream_failover;
   p.flap_changes = c.flap_changes;
   p.flap_window = c.flap_window;
-  if (!peer_name.empty()) p.peer_name = std::move(peer_name);
+  p.peer_name = std::move(peer_name);
   return p;
 }
 
@@ -201,10 +201,12 @@ void DemotionController::ApplyRule(CheckHealth& c, Role role,
   if (!c.Leased(d.at)) return;
   const bool master = role == Role::kMaster;
   std::optional<Suppression> why;
-  if (c.scope == Scope::kLocal ||
-      params_.upstream_failover == UpstreamFailover::kAlways) {
-    // On MASTER, demoting only helps if the peer can take over. On BACKUP
-    // (or INIT) the contribution only keeps the pair preferring the peer.
+  if (c.scope == Scope::kLocal) {
+    // On MASTER, demoting only helps if the peer can take over and is
+    // better off than we are. On BACKUP (or INIT) the contribution only
+    // keeps the pair preferring the peer.
+    if (master && !peer.better) why = Suppression::kPeerNotReady;
+  } else if (params_.upstream_failover == UpstreamFailover::kAlways) {
     if (master && !peer.ready) why = Suppression::kPeerNotReady;
   } else if (params_.upstream_failover == UpstreamFailover::kNever) {
     why = Suppression::kUpstreamPolicy;

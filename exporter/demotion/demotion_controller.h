@@ -46,7 +46,9 @@ struct ControllerParams {
   UpstreamFailover upstream_failover = UpstreamFailover::kPeerConfirmed;
   int flap_changes = 4;
   std::chrono::milliseconds flap_window{std::chrono::minutes(10)};
-  std::string peer_name = "peer";
+  // peer.name; empty: reasons name the peer by what it reports, else its
+  // address.
+  std::string peer_name;
   // A peer status older than this counts as "peer unreachable".
   std::chrono::milliseconds peer_stale_after{std::chrono::seconds(30)};
 

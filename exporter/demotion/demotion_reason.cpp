@@ -129,7 +129,8 @@ std::string DemotionController::Reason(const Decision& d, int held) const {
     } else if (c.suppressed_by) {
       std::string why;
       if (*c.suppressed_by == Suppression::kPeerNotReady) {
-        why = d.peer.summary;
+        // A local fault also needs a peer that is better off.
+        why = c.scope == Scope::kLocal ? d.peer.better_summary : d.peer.summary;
       } else if (params_.upstream_failover == UpstreamFailover::kNever) {
         why = "upstream_failover is never";
       } else {

@@ -16,12 +16,16 @@ constexpr std::size_t kInboxLimit = 65536;
 
 // What makes a decision different for the log: not the failure counts or
 // the hold's age (they grow with every run), but what counts, what is held
-// or held back, and why.
-std::string DecisionKey(const Decision& d) {
+// or held back, and why. The decision history (kHistory) leaves out what
+// cannot move the contribution: observe-only checks (weight 0) and the
+// latest evidence of each check, whose effect shows in its flags.
+enum class KeyFor { kLog, kHistory };
+std::string DecisionKey(const Decision& d, KeyFor what) {
   std::string key = std::to_string(d.desired);
   key += '|';
   key += RoleName(d.role);
   key += d.peer.ready ? 'r' : 'n';
+  key += d.peer.better ? 'b' : '-';
   key += d.peer.upstream_ok ? 'u' : '-';
   key += d.flap_guard_engaged ? 'F' : '-';
   for (Suppression s : d.suppressed) {
@@ -29,13 +33,14 @@ std::string DecisionKey(const Decision& d) {
     key += SuppressionName(s);
   }
   for (const auto& c : d.checks) {
+    if (what == KeyFor::kHistory && c.weight == 0) continue;
     key += '|';
     key += c.name;
     for (bool flag :
          {c.down, c.recovering, c.contributing, c.Held(d.at), c.withdrawn}) {
       key += flag ? '1' : '0';
     }
-    key += EvidenceName(c.evidence);
+    if (what == KeyFor::kLog) key += EvidenceName(c.evidence);
     if (c.suppressed_by) key += SuppressionName(*c.suppressed_by);
   }
   return key;
@@ -184,9 +189,26 @@ void DemotionService::LogLocked(const Decision& d) {
         "lease (unknown_hold {})",
         name, FormatDuration(params_.unknown_hold));
   }
-  const std::string key = DecisionKey(d);
+  const std::string key = DecisionKey(d, KeyFor::kLog);
   if (key == last_logged_key_) return;
   const std::string prefix = WritesAllowed() ? "" : "(dry run) ";
+  const auto wall =
+      inputs_.wall_now ? inputs_.wall_now() : std::chrono::system_clock::now();
+  // The history an operator reads lists changes of the decision, each
+  // once: not an observe-only check coming and going under the same
+  // demotion ("failed 8x", then "failed 9x"), nor a change that reads as
+  // the one before (the peer's readiness changed under "all weighted
+  // checks healthy"). Both are still logged.
+  const std::string reason = prefix + d.reason;
+  const std::string history_key = DecisionKey(d, KeyFor::kHistory);
+  if (history_key != last_history_key_ &&
+      (decisions_.empty() || decisions_.back().reason != reason ||
+       decisions_.back().desired != d.desired)) {
+    decisions_.push_back(
+        {FormatUtc(wall), static_cast<double>(d.desired), reason});
+    while (decisions_.size() > kDecisionLogSize) decisions_.pop_front();
+    last_history_key_ = history_key;
+  }
   if (d.desired != last_desired_ || d.suppressed != last_suppressed_) {
     spdlog::warn("demotion: {}{}", prefix, d.reason);
   } else {
@@ -208,6 +230,7 @@ void DemotionService::PublishLocked(const Decision& d) {
   report_.writer = writer_.report();
   report_.expiries = expiries_;
   report_.dropped_results = dropped;
+  report_.decisions = decisions_;
 }
 
 void DemotionService::Shutdown() {

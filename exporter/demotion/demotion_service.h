@@ -22,6 +22,7 @@
 #include <prometheus/metric_family.h>
 
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -36,6 +37,7 @@
 #include "exporter/demotion/contribution_writer.h"
 #include "exporter/demotion/demotion_config.h"
 #include "exporter/demotion/demotion_controller.h"
+#include "exporter/peer/peer_status.h"
 #include "exporter/result_store.h"
 
 namespace ipv6ha {
@@ -44,11 +46,17 @@ struct DemotionInputs {
   std::function<RoleSample()> role;                   // required
   std::function<std::optional<PeerSnapshot>()> peer;  // may be empty
   std::function<ControllerTime()> now;                // empty: steady_clock
+  // Wall time of the decision log; empty: system_clock.
+  std::function<std::chrono::system_clock::time_point()> wall_now;
   // May be empty. Called on the evaluating thread after each evaluation,
   // once Status() shows it; must not block (the service status trigger
   // only queues the decision).
   std::function<void(const Decision&)> published;
 };
+
+// The decision log keeps this many changed decisions (the landing page and
+// controller.decisions show them, newest last).
+inline constexpr std::size_t kDecisionLogSize = 20;
 
 class DemotionService : public prometheus::Collectable {
  public:
@@ -81,16 +89,20 @@ class DemotionService : public prometheus::Collectable {
 
   // Our contribution in the sink (0 while it cannot be told; see Status()).
   int applied() const;
+  // The `controller` member of the status document, typed; Status() is it
+  // as written (WriteControllerStatus).
+  StatusController Report() const;
   nlohmann::json Status() const;
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   // What Status() and Collect() show: copied after every evaluation.
-  struct Report {
+  struct Published {
     Decision decision;
     WriterReport writer;
     std::map<std::string, std::uint64_t> expiries;  // per check
     std::uint64_t dropped_results = 0;
+    std::deque<StatusDecision> decisions;  // the decision log, newest last
   };
 
   bool WritesAllowed() const { return config_.enabled && !config_.dry_run; }
@@ -111,6 +123,8 @@ class DemotionService : public prometheus::Collectable {
   ContributionWriter writer_;
   std::map<std::string, std::uint64_t> expiries_;
   std::string last_logged_key_;
+  std::string last_history_key_;  // of the decision history's newest entry
+  std::deque<StatusDecision> decisions_;
   int last_desired_ = 0;
   std::set<Suppression> last_suppressed_;
   bool shut_down_ = false;
@@ -125,7 +139,7 @@ class DemotionService : public prometheus::Collectable {
   std::thread thread_;
 
   mutable std::mutex report_mutex_;
-  Report report_;
+  Published report_;
 };
 
 // Builds the sink named in `config`: carp_sysctl on the kernel counter

@@ -77,68 +77,71 @@ double Seconds(ControllerTime::duration d) {
   return std::max(0.0, std::chrono::duration<double>(d).count());
 }
 
-nlohmann::json CheckJson(const CheckHealth& c, ControllerTime now) {
-  nlohmann::json j{{"name", c.name},
-                   {"scope", std::string(ScopeName(c.scope))},
-                   {"weight", c.weight},
-                   {"down", c.down},
-                   {"recovering", c.recovering},
-                   {"contributing", c.contributing},
-                   {"consecutive_fail", c.consecutive_fail},
-                   {"consecutive_ok", c.consecutive_ok},
-                   {"evidence", std::string(EvidenceName(c.evidence))},
-                   {"restored", c.restored},
-                   {"withdrawn", c.withdrawn}};
+StatusShare ShareStatus(const CheckHealth& c, ControllerTime now) {
+  StatusShare s;
+  s.name = c.name;
+  s.scope = c.scope;
+  s.weight = c.weight;
+  s.down = c.down;
+  s.recovering = c.recovering;
+  s.contributing = c.contributing;
+  s.consecutive_fail = c.consecutive_fail;
+  s.consecutive_ok = c.consecutive_ok;
+  s.evidence = std::string(EvidenceName(c.evidence));
+  s.restored = c.restored;
+  s.withdrawn = c.withdrawn;
   if (c.suppressed_by)
-    j["suppressed_by"] = std::string(SuppressionName(*c.suppressed_by));
+    s.suppressed_by = std::string(SuppressionName(*c.suppressed_by));
   if (c.Leased(now)) {
-    nlohmann::json lease{{"remaining_seconds", Seconds(c.lease_until - now)},
-                         {"held", c.Held(now)}};
-    if (c.Held(now)) {
+    s.leased = true;
+    s.lease_remaining_seconds = Seconds(c.lease_until - now);
+    s.held = c.Held(now);
+    if (s.held) {
       const bool overdue =
           c.evidence == Evidence::kFail || c.evidence == Evidence::kOk;
-      lease["held_for_seconds"] =
+      s.held_for_seconds =
           Seconds(now - (overdue ? c.evidence_at : c.unknown_since));
     }
-    j["lease"] = std::move(lease);
   }
-  return j;
+  return s;
 }
 
 }  // namespace
 
-nlohmann::json DemotionService::Status() const {
+StatusController DemotionService::Report() const {
   std::lock_guard lock(report_mutex_);
   const Decision& d = report_.decision;
   const WriterReport& w = report_.writer;
-  nlohmann::json suppressed = nlohmann::json::array();
-  for (Suppression s : d.suppressed)
-    suppressed.push_back(std::string(SuppressionName(s)));
-  nlohmann::json checks = nlohmann::json::array();
-  for (const auto& c : d.checks) checks.push_back(CheckJson(c, d.at));
   const auto& p = params_;
-  nlohmann::json j{
-      {"enabled", config_.enabled},
-      {"dry_run", config_.dry_run},
-      {"sink", w.sink},
-      {"desired", d.desired},
-      {"applied", w.applied ? nlohmann::json(*w.applied) : nlohmann::json()},
-      {"max", p.max},
-      {"unknown_hold", FormatDuration(p.unknown_hold)},
-      {"reason", d.reason},
-      {"suppressed", suppressed},
+  StatusController c;
+  c.enabled = config_.enabled;
+  c.dry_run = config_.dry_run;
+  c.sink = w.sink;
+  c.desired = d.desired;
+  if (w.applied) c.applied = *w.applied;
+  c.max = p.max;
+  c.unknown_hold = FormatDuration(p.unknown_hold);
+  c.reason = d.reason;
+  for (Suppression s : d.suppressed)
+    c.suppressed.push_back(std::string(SuppressionName(s)));
+  for (const auto& check : d.checks)
+    c.checks.push_back(ShareStatus(check, d.at));
+  c.decisions.assign(report_.decisions.begin(), report_.decisions.end());
+  c.sink_refused = w.refused;
+  c.peer = StatusAssessment{d.peer.name,
+                            d.peer.ready,
+                            d.peer.better,
+                            d.peer.upstream_ok,
+                            d.peer.summary,
+                            d.peer.better_summary,
+                            d.peer.upstream_summary};
+  c.extra = {
       {"role", std::string(RoleName(d.role))},
-      {"peer",
-       {{"ready", d.peer.ready},
-        {"summary", d.peer.summary},
-        {"upstream_ok", d.peer.upstream_ok},
-        {"upstream_summary", d.peer.upstream_summary}}},
       {"flap_guard",
        {{"engaged", d.flap_guard_engaged},
         {"role_changes_in_window", d.role_changes_in_window},
         {"changes", p.flap_changes},
         {"window", FormatDuration(p.flap_window)}}},
-      {"checks", checks},
       {"changes", {{"up", w.changes_up}, {"down", w.changes_down}}},
       {"sink_error", w.sink_error},
       {"state_file",
@@ -146,10 +149,13 @@ nlohmann::json DemotionService::Status() const {
         {"error", w.state_error},
         {"reconcile", w.reconcile_note}}},
   };
-  if (!w.refused.empty()) j["sink_refused"] = w.refused;
   if (report_.dropped_results > 0)
-    j["dropped_results"] = report_.dropped_results;
-  return j;
+    c.extra["dropped_results"] = report_.dropped_results;
+  return c;
+}
+
+nlohmann::json DemotionService::Status() const {
+  return WriteControllerStatus(Report());
 }
 
 std::vector<prometheus::MetricFamily> DemotionService::Collect() const {

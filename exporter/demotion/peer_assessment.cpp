@@ -5,123 +5,118 @@
 namespace ipv6ha {
 namespace {
 
-struct PeerCheck {
-  std::string name;
-  std::string status;
-  std::string scope;  // empty when the peer did not say
-  bool applicable = true;
-  bool weighted = true;  // weight > 0, or the peer did not say
-};
-
-std::string StringField(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+std::string PeerName(const std::optional<PeerSnapshot>& peer,
+                     const std::string& configured) {
+  if (!configured.empty()) return configured;
+  if (peer && peer->status && !peer->status->node.empty())
+    return peer->status->node;
+  if (peer && !peer->address.empty()) return peer->address;
+  return "";
 }
 
-PeerCheck ToPeerCheck(const std::string& name, const nlohmann::json& c) {
-  PeerCheck pc;
-  pc.name = name.empty() ? StringField(c, "name") : name;
-  pc.status = StringField(c, "status");
-  pc.scope = StringField(c, "scope");
-  auto a = c.find("applicable");
-  if (a != c.end() && a->is_boolean()) pc.applicable = a->get<bool>();
-  auto w = c.find("weight");
-  if (w != c.end() && w->is_number()) pc.weighted = w->get<double>() > 0;
-  return pc;
-}
-
-std::vector<PeerCheck> PeerChecks(const nlohmann::json& status) {
-  std::vector<PeerCheck> out;
-  auto checks = status.find("checks");
-  if (checks == status.end()) return out;
-  if (checks->is_array()) {
-    for (const auto& c : *checks) {
-      if (c.is_object()) out.push_back(ToPeerCheck("", c));
-    }
-  } else if (checks->is_object()) {
-    for (const auto& [name, c] : checks->items()) {
-      if (c.is_object()) out.push_back(ToPeerCheck(name, c));
-    }
-  }
+std::string Joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
-double PeerDesired(const nlohmann::json& status) {
-  auto c = status.find("controller");
-  if (c == status.end() || !c->is_object()) return 0;
-  auto d = c->find("desired");
-  return d != c->end() && d->is_number() ? d->get<double>() : 0;
-}
-
-}  // namespace
-
-PeerAssessment AssessPeer(const std::optional<PeerSnapshot>& peer,
-                          const std::string& peer_name,
-                          std::chrono::steady_clock::time_point now,
-                          std::chrono::milliseconds stale_after,
-                          const std::set<std::string>& our_upstream_checks) {
-  PeerAssessment a;
-  const std::string who = "peer " + peer_name;
-  if (!peer) {
-    a.summary = who + " not heard from yet";
-    return a;
+// Why the peer cannot take over at all, or "" when it is ready.
+std::string NotReady(const PeerSnapshot& peer, const std::string& who,
+                     std::chrono::steady_clock::time_point now,
+                     std::chrono::milliseconds stale_after) {
+  const std::string error = peer.error.empty() ? "" : ": " + peer.error;
+  if (!peer.status) return who + " has not answered since we started" + error;
+  if (now - peer.fetched_at > stale_after) {
+    const auto age =
+        std::chrono::duration_cast<std::chrono::seconds>(now - peer.fetched_at);
+    return who + " status is stale (" + std::to_string(age.count()) + "s old)" +
+           error;
   }
-  const auto age =
-      std::chrono::duration_cast<std::chrono::seconds>(now - peer->fetched_at);
-  if (now - peer->fetched_at > stale_after) {
-    a.summary =
-        who + " status is stale (" + std::to_string(age.count()) + "s old)";
-    return a;
+  if (!peer.reachable) return who + " unreachable" + error;
+  if (!peer.api_ok) return who + " API not answering" + error;
+  const NodeStatus& s = *peer.status;
+  if (!s.ready) return who + " reports itself not ready";
+  if (s.controller && s.controller->desired > 0) {
+    return who + " is demoting itself by " +
+           std::to_string(static_cast<long>(s.controller->desired));
   }
-  if (!peer->reachable) {
-    a.summary =
-        who + " unreachable" + (peer->error.empty() ? "" : ": " + peer->error);
-    return a;
-  }
-  if (!peer->api_ok || !peer->status.is_object()) {
-    a.summary = who + " API not answering" +
-                (peer->error.empty() ? "" : ": " + peer->error);
-    return a;
-  }
-  const auto& status = peer->status;
-  auto ready = status.find("ready");
-  if (ready != status.end() && ready->is_boolean() && !ready->get<bool>()) {
-    a.summary = who + " reports itself not ready";
-    return a;
-  }
-  if (const double d = PeerDesired(status); d > 0) {
-    a.summary =
-        who + " is demoting itself by " + std::to_string(static_cast<long>(d));
-    return a;
-  }
-  const auto checks = PeerChecks(status);
-  for (const auto& c : checks) {
-    if (c.applicable && c.weighted && c.status == "fail" &&
-        c.scope != "upstream") {
-      a.summary = who + " has failing local check " + c.name;
-      return a;
+  for (const auto& c : s.checks) {
+    if (c.applicable && c.Weighted() && c.status == CheckStatus::kFail &&
+        !c.Upstream()) {
+      return who + " has failing local check " + c.name;
     }
   }
-  a.ready = true;
-  a.summary = who + " ready";
+  return "";
+}
+
+// Why the (ready) peer is no better than a node with a local fault, or "".
+std::string NoBetter(const NodeStatus& s, const std::string& who) {
+  std::vector<std::string> unknown;
+  bool any_ok = false;
+  for (const auto& c : s.checks) {
+    if (!c.applicable || !c.Weighted()) continue;
+    if (c.status == CheckStatus::kFail) {
+      return who + " is no better: its " + c.name + " fails" +
+             (c.Upstream() ? " (upstream)" : "");
+    }
+    if (c.status == CheckStatus::kOk) any_ok = true;
+    if (c.status == CheckStatus::kUnknown) unknown.push_back(c.name);
+  }
+  if (!any_ok && !unknown.empty()) {
+    return who + " is no better: its weighted checks are all unknown (" +
+           Joined(unknown) + ")";
+  }
+  return "";
+}
+
+void AssessUpstream(const NodeStatus& s, const std::string& who,
+                    const std::set<std::string>& our_upstream_checks,
+                    PeerAssessment& a) {
   int vouching = 0;
-  for (const auto& c : checks) {
-    const bool upstream =
-        c.scope == "upstream" || our_upstream_checks.count(c.name);
+  for (const auto& c : s.checks) {
+    const bool upstream = c.Upstream() || our_upstream_checks.count(c.name);
     if (!upstream || !c.applicable) continue;
-    if (c.status != "ok") {
+    if (c.status != CheckStatus::kOk) {
       a.upstream_summary = who + " cannot vouch for its upstream: " + c.name +
-                           " is " + (c.status.empty() ? "unknown" : c.status);
-      return a;
+                           " is " + std::string(StatusName(c.status));
+      return;
     }
     ++vouching;
   }
   if (vouching == 0) {
     a.upstream_summary = who + " runs no upstream check it could vouch with";
-    return a;
+    return;
   }
   a.upstream_ok = true;
   a.upstream_summary = who + " confirms its upstream";
+}
+
+}  // namespace
+
+PeerAssessment AssessPeer(const std::optional<PeerSnapshot>& peer,
+                          const std::string& configured_name,
+                          std::chrono::steady_clock::time_point now,
+                          std::chrono::milliseconds stale_after,
+                          const std::set<std::string>& our_upstream_checks) {
+  PeerAssessment a;
+  a.name = PeerName(peer, configured_name);
+  const std::string who =
+      a.name.empty() ? std::string("the peer") : "peer " + a.name;
+  if (!peer) {
+    a.summary = a.better_summary = who + " not heard from yet";
+    return a;
+  }
+  a.summary = NotReady(*peer, who, now, stale_after);
+  if (!a.summary.empty()) {
+    a.better_summary = a.summary;
+    return a;
+  }
+  a.ready = true;
+  a.summary = who + " ready";
+  a.better_summary = NoBetter(*peer->status, who);
+  a.better = a.better_summary.empty();
+  if (a.better) a.better_summary = a.summary;
+  AssessUpstream(*peer->status, who, our_upstream_checks, a);
   return a;
 }
 

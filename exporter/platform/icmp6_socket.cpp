@@ -1,7 +1,6 @@
 #include "exporter/platform/icmp6_socket.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <sys/socket.h>
@@ -11,6 +10,7 @@
 #include <cstring>
 #include <random>
 
+#include "exporter/platform/echo_socket_setup.h"
 #include "exporter/platform/icmp6_receive.h"
 #include "exporter/platform/interface_binding.h"
 
@@ -26,29 +26,9 @@ WallTime FromTimespec(const timespec& ts) {
       std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
 }
 
-Expected<int> OpenFd(IcmpSocketKind kind) {
-  const int type = kind == IcmpSocketKind::kRaw ? SOCK_RAW : SOCK_DGRAM;
-  const int fd = socket(AF_INET6, type, IPPROTO_ICMPV6);
-  if (fd < 0) {
-    return Error{Errno(kind == IcmpSocketKind::kRaw
-                           ? "cannot open raw ICMPv6 socket"
-                           : "cannot open datagram ICMPv6 socket")};
-  }
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  fcntl(fd, F_SETFD, FD_CLOEXEC);
-  return fd;
-}
-
 Status Configure(int fd, IcmpSocketKind kind, std::string source,
                  const std::string& interface, InterfaceBinding binding) {
   const int on = 1;
-#ifdef SO_TIMESTAMPNS
-  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
-#else
-  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof on);
-#endif
-  const int rcvbuf = 1 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   if (kind == IcmpSocketKind::kRaw) {
     icmp6_filter filter;
     ICMP6_FILTER_SETBLOCKALL(&filter);
@@ -122,23 +102,20 @@ Expected<Icmp6Socket> Icmp6Socket::Open(IcmpSocketKind kind,
   if (kind == IcmpSocketKind::kAuto) {
     return OpenAutomatic(source, interface, binding);
   }
-  auto fd = OpenFd(kind);
+  auto fd = OpenEchoFd(AF_INET6, IPPROTO_ICMPV6, kind, "ICMPv6");
   if (!fd) return fd.error();
-  auto configured = Configure(*fd, kind, source, interface, binding);
-  if (!configured) {
-    close(*fd);
-    return configured.error();
-  }
+  auto configured = Configure(fd->get(), kind, source, interface, binding);
+  if (!configured) return configured.error();
   std::uint16_t identifier = 0;
   if (kind == IcmpSocketKind::kDatagram) {
     sockaddr_in6 bound{};
     socklen_t len = sizeof bound;
-    getsockname(*fd, reinterpret_cast<sockaddr*>(&bound), &len);
+    getsockname(fd->get(), reinterpret_cast<sockaddr*>(&bound), &len);
     identifier = ntohs(bound.sin6_port);
   } else {
     identifier = static_cast<std::uint16_t>(std::random_device{}());
   }
-  return Icmp6Socket(*fd, kind, identifier);
+  return Icmp6Socket(fd->Release(), kind, identifier);
 }
 
 Icmp6Socket::Icmp6Socket(Icmp6Socket&& other) noexcept

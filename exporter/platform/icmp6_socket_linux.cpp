@@ -10,6 +10,7 @@
 
 #include <cstring>
 
+#include "exporter/platform/echo_socket_setup.h"
 #include "exporter/platform/icmp6_receive.h"
 #include "exporter/platform/icmp6_socket.h"
 
@@ -18,13 +19,9 @@ namespace ipv6ha {
 Expected<Icmp6Socket> Icmp6Socket::OpenAutomatic(const std::string& source,
                                                  const std::string& interface,
                                                  InterfaceBinding binding) {
-  auto raw = Open(IcmpSocketKind::kRaw, source, interface, binding);
-  if (raw) return raw;
-  auto dgram = Open(IcmpSocketKind::kDatagram, source, interface, binding);
-  if (dgram) return dgram;
-  return Error{raw.error().message + "; " + dgram.error().message +
-               " (run as root, grant CAP_NET_RAW, or widen "
-               "net.ipv4.ping_group_range)"};
+  return OpenRawElseDatagram<Icmp6Socket>([&](IcmpSocketKind kind) {
+    return Open(kind, source, interface, binding);
+  });
 }
 
 void Icmp6Socket::ReceiveErrors(std::vector<Icmp6Received>& out) {

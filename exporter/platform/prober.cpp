@@ -16,9 +16,11 @@
 #include <random>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 
 #include "exporter/platform/echo_matcher.h"
 #include "exporter/platform/event_poller.h"
+#include "exporter/platform/icmp4_socket.h"
 #include "exporter/platform/tcp_connect.h"
 
 namespace ipv6ha {
@@ -40,9 +42,27 @@ struct Prober::Engine {
     std::chrono::nanoseconds timeout;
     Callback done;
   };
+  // One echo socket per family, source and interface: ICMPv6, or ICMPv4
+  // for IPv4(-mapped) targets. Both speak the same messages.
   struct IcmpEndpoint {
-    Icmp6Socket socket;
+    std::variant<Icmp6Socket, Icmp4Socket> socket;
     EchoMatcher matcher;
+
+    int fd() const {
+      return std::visit([](const auto& s) { return s.fd(); }, socket);
+    }
+    Expected<WallTime> Send(const sockaddr_in6& to, std::uint16_t seq,
+                            std::uint64_t cookie, std::uint64_t serial) {
+      return std::visit(
+          [&](auto& s) { return s.SendEcho(to, seq, cookie, serial); }, socket);
+    }
+    std::vector<Icmp6Received> Receive() {
+      return std::visit([](auto& s) { return s.ReceiveAll(); }, socket);
+    }
+    int last_send_errno() const {
+      return std::visit([](const auto& s) { return s.last_send_errno(); },
+                        socket);
+    }
   };
   struct Pending {
     Callback done;
@@ -127,28 +147,42 @@ struct Prober::Engine {
     p.done(outcome);
   }
 
+  // One socket per family, source and interface.
+  static std::string EndpointKey(const ProbeSpec& spec) {
+    const bool v4 = IsIpv4Mapped(spec.target.sin6_addr);
+    return (v4 ? "4|" : "") + spec.source + "%" + spec.interface;
+  }
+
   Expected<IcmpEndpoint*> Endpoint(const ProbeSpec& spec) {
-    const std::string key = spec.source + "%" + spec.interface;
+    const bool v4 = IsIpv4Mapped(spec.target.sin6_addr);
+    const std::string key = EndpointKey(spec);
     auto it = icmp_by_key.find(key);
     if (it != icmp_by_key.end()) return it->second.get();
-    auto socket = Icmp6Socket::Open(options.icmp_socket, spec.source,
-                                    spec.interface, options.interface_binding);
-    if (!socket) return socket.error();
-    const std::uint16_t identifier = socket->identifier();
-    auto ep = std::make_unique<IcmpEndpoint>(
-        IcmpEndpoint{std::move(*socket), EchoMatcher(identifier, cookie)});
-    auto added = poller.Add(ep->socket.fd(), EventPoller::kReadable);
+    auto open = [&](auto opened) -> Expected<std::unique_ptr<IcmpEndpoint>> {
+      if (!opened) return opened.error();
+      const std::uint16_t identifier = opened->identifier();
+      return std::make_unique<IcmpEndpoint>(
+          IcmpEndpoint{std::move(*opened), EchoMatcher(identifier, cookie)});
+    };
+    const InterfaceBinding binding = options.interface_binding;
+    auto made = v4 ? open(Icmp4Socket::Open(options.icmp_socket, spec.source,
+                                            spec.interface, binding))
+                   : open(Icmp6Socket::Open(options.icmp_socket, spec.source,
+                                            spec.interface, binding));
+    if (!made) return made.error();
+    auto ep = std::move(*made);
+    auto added = poller.Add(ep->fd(), EventPoller::kReadable);
     if (!added) return added.error();
     IcmpEndpoint* raw = ep.get();
-    icmp_by_fd[raw->socket.fd()] = raw;
+    icmp_by_fd[raw->fd()] = raw;
     icmp_by_key[key] = std::move(ep);
     return raw;
   }
 
   void DropEndpoint(const ProbeSpec& spec) {
-    auto it = icmp_by_key.find(spec.source + "%" + spec.interface);
+    auto it = icmp_by_key.find(EndpointKey(spec));
     if (it == icmp_by_key.end()) return;
-    const int fd = it->second->socket.fd();
+    const int fd = it->second->fd();
     poller.Remove(fd);
     icmp_by_fd.erase(fd);
     icmp_by_key.erase(it);
@@ -169,14 +203,14 @@ struct Prober::Engine {
       const std::uint64_t serial = next_serial++;
       const std::uint16_t seq =
           (*ep)->matcher.Add(id, serial, r.spec.target.sin6_addr);
-      auto sent = (*ep)->socket.SendEcho(r.spec.target, seq, cookie, serial);
+      auto sent = (*ep)->Send(r.spec.target, seq, cookie, serial);
       if (!sent) {
         (*ep)->matcher.Remove(seq);
         // The source chosen when the socket opened is gone (a WAN was
         // renumbered): the next probe opens a fresh socket and chooses
         // again. Other errors keep the socket: on a datagram socket a
         // pending ICMP error of another target also fails a send.
-        if ((*ep)->socket.last_send_errno() == EADDRNOTAVAIL) {
+        if ((*ep)->last_send_errno() == EADDRNOTAVAIL) {
           DropEndpoint(r.spec);
         }
         p.done({ProbeResult::kFailure,
@@ -185,7 +219,7 @@ struct Prober::Engine {
         return;
       }
       ++sent_count;
-      p.icmp_fd = (*ep)->socket.fd();
+      p.icmp_fd = (*ep)->fd();
       p.sequence = seq;
       p.sent_wall = *sent;
     } else {
@@ -245,7 +279,7 @@ struct Prober::Engine {
     }
     auto e = icmp_by_fd.find(ev.fd);
     if (e == icmp_by_fd.end()) return;
-    for (auto& got : e->second->socket.ReceiveAll()) {
+    for (auto& got : e->second->Receive()) {
       auto id = e->second->matcher.Match(got.message, got.from);
       if (!id) {
         ++ignored;
@@ -263,7 +297,7 @@ struct Prober::Engine {
         Complete(*id, {ProbeResult::kFailure,
                        {},
                        got.message.reason + " (from " +
-                           FormatIpv6Address(got.from) + ")"});
+                           FormatProbeAddress(got.from) + ")"});
       }
     }
   }

@@ -5,8 +5,9 @@
 // probe, no ping subprocess.
 //
 // A probe is one ICMPv6 echo (raw socket, or the Linux unprivileged
-// datagram socket when raw is not permitted) or one TCP connect, sent from
-// a configured source address and/or interface, with a timeout. Its outcome
+// datagram socket when raw is not permitted), one ICMPv4 echo (the same
+// two kinds) for an IPv4 target, or one TCP connect, sent from a
+// configured source address and/or interface, with a timeout. Its outcome
 // is success with an RTT, failure with a reason ("timeout after 150ms",
 // "destination unreachable: no route", "connection refused"), or an error
 // when the probe could not be sent at all (no permission, bad source).
@@ -32,9 +33,13 @@
 namespace ipv6ha {
 
 struct ProbeSpec {
+  // An IPv6 address, or an IPv4 one as an IPv4-mapped address
+  // (::ffff:192.0.2.1; ResolveHost in resolver.h makes them): then the
+  // probe is an ICMPv4 echo or a TCP connect over IPv4.
   sockaddr_in6 target{};
-  int tcp_port = 0;       // 0: ICMPv6 echo; else TCP connect to this port
-  std::string source;     // IPv6 literal to send from; empty: kernel's choice
+  int tcp_port = 0;  // 0: ICMP echo; else TCP connect to this port
+  // Literal of the target's family to send from; empty: kernel's choice.
+  std::string source;
   std::string interface;  // interface to send through; empty: routing's choice
 };
 

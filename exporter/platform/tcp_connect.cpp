@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "exporter/platform/icmp4_socket.h"
 #include "exporter/platform/interface_binding.h"
 
 namespace ipv6ha {
@@ -16,6 +17,26 @@ namespace {
 std::string Reason(int err) {
   if (err == ECONNREFUSED) return "connection refused";
   return std::strerror(err);
+}
+
+// Binds `fd` to `source`: an IPv6 literal, or an IPv4 one (as mapped, for
+// an IPv4 target).
+Status BindSource(int fd, const std::string& source) {
+  sockaddr_in6 local{};
+  local.sin6_family = AF_INET6;
+  in_addr ipv4{};
+  if (inet_pton(AF_INET6, source.c_str(), &local.sin6_addr) != 1) {
+    if (inet_pton(AF_INET, source.c_str(), &ipv4) != 1) {
+      return Error{"TCP probe source \"" + source +
+                   "\" is not an IPv6 or IPv4 address"};
+    }
+    local.sin6_addr = MapIpv4(ipv4);
+  }
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+    return Error{"cannot bind TCP probe to source " + source + ": " +
+                 std::strerror(errno)};
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -30,7 +51,21 @@ Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
                  std::strerror(errno)};
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
-  if (!interface.empty()) {
+  const bool ipv4 = IN6_IS_ADDR_V4MAPPED(&target.sin6_addr);
+  // An IPv4(-mapped) target goes out over IPv4 from this same socket; FreeBSD
+  // allows that only per socket (net.inet6.ip6.v6only is 1 by default).
+  const int v6only = 0;
+  if (ipv4) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+  if (!interface.empty() && ipv4 &&
+      binding == InterfaceBinding::kSourceAndPktinfo) {
+    // IPV6_PKTINFO does not reach IPv4 packets: the IPv4 source alone picks
+    // the path (and on OPNsense its interface's gateway).
+    if (source.empty()) {
+      close(fd);
+      return Error{"an IPv4 TCP probe through interface " + interface +
+                   " needs `source` (an IPv4 address of " + interface + ")"};
+    }
+  } else if (!interface.empty()) {
     auto chosen = BindProbeToInterface(fd, ProbeSocketType::kTcp, binding,
                                        interface, source);
     if (!chosen) {
@@ -40,13 +75,9 @@ Expected<TcpConnectStart> StartTcpConnect(const sockaddr_in6& target,
     source = *chosen;
   }
   if (!source.empty()) {
-    sockaddr_in6 local{};
-    local.sin6_family = AF_INET6;
-    if (inet_pton(AF_INET6, source.c_str(), &local.sin6_addr) != 1 ||
-        bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
-      const std::string why = std::strerror(errno);
+    if (auto bound = BindSource(fd, source); !bound) {
       close(fd);
-      return Error{"cannot bind TCP probe to source " + source + ": " + why};
+      return bound.error();
     }
   }
   TcpConnectStart start;

@@ -24,6 +24,7 @@ struct TcpConnectStart {
 
 // Errors opening, binding or routing are returned as Error when nothing was
 // sent (the probe could not run); a connection failure is a done start.
+// An IPv4-mapped `target` connects over IPv4 (`source` then an IPv4 literal).
 // `binding` says how the socket is tied to `interface` (interface_binding.h).
 Expected<TcpConnectStart> StartTcpConnect(
     const sockaddr_in6& target, std::string source,

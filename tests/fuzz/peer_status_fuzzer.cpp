@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "checks/peer_status.h"
 #include "checks/peer_view.h"
+#include "exporter/peer/peer_status.h"
 #include "exporter/text/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
@@ -33,10 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   }
   ipv6ha::PeerSnapshot snapshot;
   snapshot.api_ok = true;
-  snapshot.status = status->document;  // the daemon copies it twice
-  ipv6ha::PeerStatus copy = *status;
-  const std::string dumped = snapshot.status.dump();
+  snapshot.status = *status;  // the daemon copies it twice
+  ipv6ha::NodeStatus copy = *status;
+  // Written back as our own document would carry it.
+  const std::string dumped =
+      ipv6ha::DumpStatusDocument(ipv6ha::WriteStatusDocument(copy));
   if (!ipv6ha::IsValidUtf8(dumped)) __builtin_trap();
-  (void)copy;
   return 0;
 }

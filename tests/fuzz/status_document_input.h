@@ -32,7 +32,9 @@ inline StatusInputs StatusInputsFromFuzzInput(std::string_view in) {
   s.version = "fuzz";
   s.role = Role::kMaster;
   s.role_detail = {{"detail", f[5]}, {"error", f[5]}};
-  s.controller = {{"reason", f[6]}, {"desired", 0}};
+  StatusController controller;
+  controller.reason = f[6];
+  s.controller = controller;
   CheckRecord record;
   record.settings.name = f[1];
   record.settings.type = "command";
@@ -45,7 +47,13 @@ inline StatusInputs StatusInputsFromFuzzInput(std::string_view in) {
   PeerSnapshot peer;
   peer.reachable = true;
   peer.api_ok = true;
-  peer.status = {{"node", f[7]}, {"role", f[7]}, {"ready", true}};
+  NodeStatus status;
+  status.node = f[7];
+  status.ready = true;
+  status.checks.push_back({});
+  status.checks.back().name = f[7];
+  status.checks.back().summary = f[8];
+  peer.status = status;
   peer.error = f[8];
   s.peer = peer;
   return s;

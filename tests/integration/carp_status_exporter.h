@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "tests/support/exporter_process.h"
-#include "tests/support/ipv6_listener.h"
+#include "tests/support/loopback_listener.h"
 
 namespace ipv6ha::testing {
 

@@ -20,6 +20,7 @@
 #include "exporter/demotion/demotion_service.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/fake_demotion_counters.h"
+#include "tests/support/peer_document.h"
 
 namespace ipv6ha {
 namespace {
@@ -56,7 +57,7 @@ std::unique_ptr<DemotionService> MakeService(const Paths& p) {
     PeerSnapshot peer;
     peer.reachable = peer.api_ok = true;
     peer.fetched_at = std::chrono::steady_clock::now() + std::chrono::hours(1);
-    peer.status = {{"ready", true}};
+    peer.status = testing::PeerDocument({{"role", "backup"}, {"ready", true}});
     return std::optional<PeerSnapshot>(peer);
   };
   return std::make_unique<DemotionService>(

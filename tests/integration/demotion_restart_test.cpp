@@ -18,7 +18,7 @@
 #include "exporter/platform/atomic_file.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/fake_http_server.h"
-#include "tests/support/ipv6_listener.h"
+#include "tests/support/loopback_listener.h"
 
 namespace ipv6ha {
 namespace {
@@ -114,9 +114,13 @@ class DemotionRestart : public ::testing::Test {
 };
 
 // fw2's status as fw1 fetches it: ready, and its own upstream check `ok`
-// (it vouches) or `unknown` (a BACKUP that cannot evaluate upstream).
+// (it vouches) or `unknown` and not applicable, as a BACKUP with
+// backup_policy unknown writes it (it cannot evaluate upstream). An
+// applicable `unknown` as its only weighted check would make it no better
+// than fw1 (docs/demotion.md), and fw1 would not fail over at all.
 std::unique_ptr<FakeHttpServer> Peer(const std::string& role,
                                      const std::string& upstream) {
+  const std::string applicable = upstream == "unknown" ? "false" : "true";
   return std::make_unique<FakeHttpServer>(
       FakeHttpServer::Mode::kReply,
       FakeHttpServer::JsonReply(
@@ -124,7 +128,8 @@ std::unique_ptr<FakeHttpServer> Peer(const std::string& role,
           R"(", "ready": true, "controller": {"desired": 0}, "checks": [)"
           R"({"name": "ipv6_connectivity", "status": ")" +
           upstream +
-          R"(", "scope": "upstream", "weight": 100, "applicable": true}]})"));
+          R"(", "scope": "upstream", "weight": 100, "applicable": )" +
+          applicable + "}]}"));
 }
 
 TEST_F(DemotionRestart, KillNineOnBackupNeitherDoublesNorSticksTheDemotion) {

@@ -29,7 +29,7 @@
 #include "checks/check_registry.h"
 #include "tests/integration/carp_status_exporter.h"
 #include "tests/support/exporter_process.h"
-#include "tests/support/ipv6_listener.h"
+#include "tests/support/loopback_listener.h"
 
 namespace ipv6ha {
 namespace {

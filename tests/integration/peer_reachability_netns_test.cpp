@@ -76,7 +76,8 @@ checks:
   ASSERT_TRUE(seen);
   EXPECT_TRUE(seen->reachable);
   EXPECT_TRUE(seen->api_ok);
-  EXPECT_EQ(seen->status.value("node", ""), "fw2");
+  ASSERT_TRUE(seen->status.has_value());
+  EXPECT_EQ(seen->status->node, "fw2");
   EXPECT_GT(seen->rtt.count(), 0);
 
   peer->Stop();
@@ -89,7 +90,8 @@ checks:
   seen = env.peer_view->Latest();
   EXPECT_TRUE(seen->reachable);  // the host still answers ICMPv6
   EXPECT_FALSE(seen->api_ok);
-  EXPECT_EQ(seen->status.value("node", ""), "fw2");  // last good data, aging
+  ASSERT_TRUE(seen->status.has_value());
+  EXPECT_EQ(seen->status->node, "fw2");  // last good data, aging
   EXPECT_LT(seen->fetched_at, seen->updated_at);
 
   ASSERT_TRUE(peer_->MustExec({"ip", "link", "set", "p0", "down"}));

@@ -77,13 +77,34 @@ INSTANTIATE_TEST_SUITE_P(
                    "no-sync-mappings.expected.yml"},
         GoldenCase{"ha-singleton.conf", "", "ha-singleton-only.expected.yml"},
         GoldenCase{"", "checkset-nptv6-flat.yml",
-                   "nptv6-flat-only.expected.yml"}),
+                   "nptv6-flat-only.expected.yml"},
+        // The opnsense-ha example's IPv4 sync link: no brackets in the URL.
+        GoldenCase{"ha-singleton-no-sync.conf", "checkset-nptv6-ipv4-sync.yml",
+                   "ipv4-sync.expected.yml"}),
     [](const auto& info) {
       std::string name = info.param.golden;
       name = name.substr(0, name.find('.'));
       for (auto& c : name) c = c == '-' ? '_' : c;
       return name;
     });
+
+// What the import writes for an IPv4 sync link is a config that loads: the
+// peer by IPv4 address and its API without brackets.
+TEST(ConfigImport, Ipv4BackupNodeIpGivesAConfigThatLoads) {
+  auto yaml =
+      Import("ha-singleton-no-sync.conf", "checkset-nptv6-ipv4-sync.yml");
+  ASSERT_TRUE(yaml.ok()) << yaml.error().message;
+  EXPECT_NE(yaml->find("api: \"http://192.168.105.2:9646\""), std::string::npos)
+      << *yaml;
+  CheckEnv env;
+  auto loaded = LoadConfigFromString(*yaml, "imported.yml", env);
+  if (!loaded) {
+    // Files of the operator's machine (pds file, nptv6 config) are not
+    // here; the peer section must not be among the complaints.
+    EXPECT_EQ(loaded.error().message.find("peer"), std::string::npos)
+        << loaded.error().message;
+  }
+}
 
 TEST(ConfigImport, AltDefrouteWinsOverBackupNodeIp) {
   auto yaml = Import("ha-singleton.conf", "checkset-nptv6-mappings.yml");

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "exporter/demotion/demotion_controller.h"
+#include "tests/support/peer_document.h"
 
 namespace ipv6ha::testing {
 
@@ -24,6 +25,9 @@ enum class Peer {
   kDemotingItself,     // its controller wants a contribution
   kLocalFail,          // a local check of its own fails
   kObserveOnlyFail,    // only an observe-only (weight 0) check of its own fails
+  kAllUnknown,         // ready, but every weighted check of its own unknown
+  kUpstreamUnknown,    // ready, local ok, its upstream check unknown
+  kNotApplicableFail,  // ready, a check that does not apply to it fails
   kUnreachable,
   kNone,  // never heard from
 };
@@ -47,17 +51,33 @@ inline std::optional<PeerSnapshot> MakePeer(Peer kind, ControllerTime now) {
          {"scope", "upstream"}});
   }
   if (kind == Peer::kLocalFail) checks[0]["status"] = "fail";
+  if (kind == Peer::kAllUnknown || kind == Peer::kUpstreamUnknown) {
+    checks.push_back({{"name", "ipv6_connectivity"},
+                      {"status", "unknown"},
+                      {"scope", "upstream"},
+                      {"weight", 100}});
+  }
+  if (kind == Peer::kAllUnknown) checks[0]["status"] = "unknown";
+  if (kind == Peer::kNotApplicableFail) {
+    checks[0]["status"] = "fail";
+    checks[0]["applicable"] = false;
+    checks.push_back({{"name", "prefix_freshness"},
+                      {"status", "ok"},
+                      {"scope", "local"},
+                      {"weight", 100}});
+  }
   if (kind == Peer::kObserveOnlyFail) {
     checks.push_back({{"name", "peer_reachability"},
                       {"status", "fail"},
                       {"scope", "local"},
                       {"weight", 0}});
   }
-  p.status = {
-      {"node", "fw2"},
-      {"ready", kind != Peer::kNotReady},
-      {"checks", checks},
-      {"controller", {{"desired", kind == Peer::kDemotingItself ? 50 : 0}}}};
+  p.status = PeerDocument(
+      {{"node", "fw2"},
+       {"role", "backup"},
+       {"ready", kind != Peer::kNotReady},
+       {"checks", checks},
+       {"controller", {{"desired", kind == Peer::kDemotingItself ? 50 : 0}}}});
   return p;
 }
 

@@ -13,7 +13,10 @@
 //    contributes nothing;
 //  - a crash and restart at the same instant never changes the applied
 //    value; a clean stop ends at 0 with nothing recorded as contributing;
-//  - nothing is written in dry run; the flap guard never raises.
+//  - nothing is written in dry run; the flap guard never raises;
+//  - on MASTER no local check counts while the peer is ready but worse
+//    (a weighted check of its own fails, upstream included, or all of
+//    them are unknown).
 
 #include <gtest/gtest.h>
 
@@ -137,11 +140,33 @@ class DemotionProperties : public ::testing::TestWithParam<Scenario> {
             s != 11);
   }
   void SetPeer() {
-    const int p = Pick(4);
+    const int p = Pick(6);
+    peer_worse_ = p >= 4;
     if (p == 0) {
       w_.peer.reset();
+    } else if (peer_worse_) {
+      w_.SetPeerWorse(/*all_unknown=*/p == 5);
     } else {
       w_.SetPeerReady(p != 1);
+    }
+  }
+  // Never fail over to a worse peer: on MASTER, with the rules in force
+  // (no flap guard, role known), no local check counts while the peer is
+  // ready but fails a weighted check of its own or knows nothing.
+  void CheckNoFailoverToWorsePeer(const nlohmann::json& status, int step) {
+    if (!peer_worse_ || status["role"] != "master" ||
+        status["flap_guard"]["engaged"].get<bool>()) {
+      return;
+    }
+    for (const auto& c : status["checks"]) {
+      if (c["scope"] != "local" || !c["contributing"].get<bool>()) continue;
+      ADD_FAILURE() << "step " << step << ": " << c["name"]
+                    << " counts on MASTER with a worse peer: "
+                    << status["reason"];
+    }
+    if (status["suppressed"].dump().find("peer_not_ready") !=
+        std::string::npos) {
+      ++worse_peer_holds_;
     }
   }
   void ForeignContributor() {
@@ -240,6 +265,7 @@ class DemotionProperties : public ::testing::TestWithParam<Scenario> {
     }
     if (desired > 0) ++demotions_;
     prev_desired_ = desired;
+    if (evaluated) CheckNoFailoverToWorsePeer(status, step);
   }
 
   DemotionWorld w_;
@@ -251,6 +277,8 @@ class DemotionProperties : public ::testing::TestWithParam<Scenario> {
   ControllerTime evaluated_at_{};
   int prev_desired_ = 0, flap_holds_ = 0, demotions_ = 0, restarts_ = 0;
   int contributions_ = 0;
+  bool peer_worse_ = false;
+  int worse_peer_holds_ = 0;
 };
 
 TEST_P(DemotionProperties, InvariantsHoldOverRandomSequences) {
@@ -289,6 +317,8 @@ TEST_P(DemotionProperties, InvariantsHoldOverRandomSequences) {
   EXPECT_GT(demotions_, 0) << "the sequence should demote at some point";
   EXPECT_GT(restarts_, 50);
   EXPECT_GT(contributions_, 100);
+  EXPECT_GT(worse_peer_holds_, 0)
+      << "the sequence should hold back a failover to a worse peer";
 }
 
 constexpr auto kConfirmed = UpstreamFailover::kPeerConfirmed;

@@ -163,6 +163,38 @@ TEST(DemotionService, RecoveryWithdrawsAfterRiseAndHoldDown) {
   EXPECT_EQ(w.counter_value(), 0);
 }
 
+// The last decisions (landing page, controller.decisions) list changes of
+// the decision: an observe-only check going down and up under the same
+// demotion changes the logged reason ("failed 4x", "failed 5x") but not
+// the decision, so it adds no entry; a recovery does.
+TEST(DemotionService, DecisionHistoryIgnoresAnObserveOnlyCheckComingAndGoing) {
+  DemotionWorld w;
+  w.settings.push_back(
+      DemotionWorld::Settings("peer_reachability", Scope::kLocal, 0));
+  auto s = w.Started();
+  FailThrice(w, *s, 0);
+  const std::vector<StatusDecision> before = s->Report().decisions;
+  ASSERT_FALSE(before.empty());
+  ASSERT_EQ(before.back().reason,
+            "demoting by 50: nptv6_rules failed 3x on MASTER, peer fw2 ready");
+  // Down after three failures, recovering after two successes.
+  for (CheckStatus observed : {kFail, kFail, kFail, kOk, kOk}) {
+    w.Publish(*s, 3, observed);
+    w.Publish(*s, 0, kFail);
+  }
+  EXPECT_EQ(s->Report().decisions.size(), before.size());
+  EXPECT_EQ(s->Report().decisions.back().reason, before.back().reason);
+
+  w.Publish(*s, 0, kOk);
+  w.Publish(*s, 0, kOk);
+  w.Advance(seconds(11));
+  s->EvaluateNow();
+  const auto after = s->Report().decisions;
+  ASSERT_GT(after.size(), before.size());
+  EXPECT_EQ(after.back().desired, 0);
+  EXPECT_EQ(after.back().reason, "not demoting: all weighted checks healthy");
+}
+
 TEST(DemotionService, MetricsCarryOneSeriesPerSuppressionReasonAndTheLeases) {
   DemotionWorld w;
   w.SetPeerReady(false);

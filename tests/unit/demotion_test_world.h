@@ -16,6 +16,7 @@
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/demotion/track_file_sink.h"
 #include "tests/support/fake_demotion_counters.h"
+#include "tests/support/peer_document.h"
 
 namespace ipv6ha::testing {
 
@@ -95,12 +96,33 @@ class DemotionWorld {
     p.api_ok = ready;
     p.fetched_at =
         std::chrono::steady_clock::now() + std::chrono::hours(24 * 365 * 50);
-    p.status = {{"ready", true},
-                {"checks",
-                 {{{"name", "ipv6_connectivity"},
-                   {"status", "ok"},
-                   {"scope", "upstream"}}}}};
+    p.status = testing::PeerDocument({{"role", "backup"},
+                                      {"ready", true},
+                                      {"checks",
+                                       {{{"name", "ipv6_connectivity"},
+                                         {"status", "ok"},
+                                         {"scope", "upstream"}}}}});
     peer = p;
+  }
+
+  // A peer that answers and says it is ready but is no better than a node
+  // with a local fault: its own upstream check fails, or every weighted
+  // check of its own is unknown.
+  void SetPeerWorse(bool all_unknown) {
+    SetPeerReady(true);
+    const char* upstream = all_unknown ? "unknown" : "fail";
+    peer->status =
+        testing::PeerDocument({{"role", "backup"},
+                               {"ready", true},
+                               {"checks",
+                                {{{"name", "prefix_freshness"},
+                                  {"status", all_unknown ? "unknown" : "ok"},
+                                  {"scope", "local"},
+                                  {"weight", 100}},
+                                 {{"name", "ipv6_connectivity"},
+                                  {"status", upstream},
+                                  {"scope", "upstream"},
+                                  {"weight", 100}}}}});
   }
 
   // Publishes one result (or a "not applicable" mark) and evaluates.

@@ -14,6 +14,7 @@
 
 #include "checks/ipv6_connectivity_check.h"
 #include "exporter/demotion/demotion_controller.h"
+#include "tests/support/peer_document.h"
 
 namespace ipv6ha {
 namespace {
@@ -29,13 +30,14 @@ PeerSnapshot VouchingPeer(ControllerTime now) {
   p.fetched_at = now;
   p.reachable = true;
   p.api_ok = true;
-  p.status = {{"node", "fw2"},
-              {"ready", true},
-              {"checks",
-               {{{"name", "ipv6_connectivity"},
-                 {"status", "ok"},
-                 {"scope", "upstream"}}}},
-              {"controller", {{"desired", 0}}}};
+  p.status = testing::PeerDocument({{"node", "fw2"},
+                                    {"role", "backup"},
+                                    {"ready", true},
+                                    {"checks",
+                                     {{{"name", "ipv6_connectivity"},
+                                       {"status", "ok"},
+                                       {"scope", "upstream"}}}},
+                                    {"controller", {{"desired", 0}}}});
   return p;
 }
 

@@ -22,9 +22,9 @@ HttpFetchResult Fetch(Outcome outcome, int status = 200,
   return r;
 }
 
-const Expected<PeerStatus> kGoodStatus =
+const Expected<NodeStatus> kGoodStatus =
     ParsePeerStatus(R"({"node":"fw2","role":"backup","ready":true})");
-const Expected<PeerStatus> kBadStatus = ParsePeerStatus("<html>");
+const Expected<NodeStatus> kBadStatus = ParsePeerStatus("<html>");
 
 TEST(PeerReachabilityTest, ReachablePeerWithStatusIsOk) {
   auto r = EvaluatePeer(kAnswered, Fetch(Outcome::kOk), &kGoodStatus);
@@ -49,7 +49,7 @@ TEST(PeerReachabilityTest, RefusedApiFailsEvenWhenTheHostAnswers) {
 
 struct UnknownCase {
   HttpFetchResult fetch;
-  const Expected<PeerStatus>* status;
+  const Expected<NodeStatus>* status;
   const char* reason;
 };
 
@@ -135,6 +135,82 @@ TEST(PeerReachabilityConfigTest, RejectsOtherSchemes) {
   EXPECT_NE(c.error().message.find("must be an http:// or https:// URL"),
             std::string::npos)
       << c.error().message;
+}
+
+// The issue's refusals: an IPv4 sync link, as 127.0.0.1 and as the
+// backup_node_ip of the opnsense-ha example checkset-nptv6.yml.
+TEST(PeerReachabilityConfigTest, AcceptsIpv4AddressesAndApis) {
+  for (const char* address : {"127.0.0.1", "192.168.105.2", "localhost"}) {
+    auto c = LoadConfigFromString(std::string(R"(
+peer: {address: ")") + address + R"(", api: "http://192.168.105.2:9646"}
+checks:
+  peer_reachability: {interval: 1s, source: ""}
+)",
+                                  "test.yml", CheckEnv{});
+    EXPECT_TRUE(c.ok()) << address << ": " << c.error().message;
+  }
+}
+
+TEST(PeerReachabilityConfigTest, RefusesANameThatDoesNotResolve) {
+  auto c = LoadConfigFromString(
+      "checks: {peer_reachability: {address: 'no-such-peer.invalid'}}",
+      "test.yml", CheckEnv{});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find(
+                "address \"no-such-peer.invalid\" is not an IPv4 or IPv6 "
+                "address or resolvable name"),
+            std::string::npos)
+      << c.error().message;
+}
+
+TEST(PeerReachabilityConfigTest, RefusesASourceOfTheOtherFamily) {
+  auto c = LoadConfigFromString(R"(
+checks:
+  peer_reachability: {address: "192.168.105.2", source: "fd00::1"}
+)",
+                                "test.yml", CheckEnv{});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find(
+                "test.yml:3:57: checks.peer_reachability.source \"fd00::1\" "
+                "is an IPv6 address, but the peer's address \"192.168.105.2\" "
+                "is IPv4"),
+            std::string::npos)
+      << c.error().message;
+}
+
+TEST(PeerReachabilityConfigTest, MethodApiNeedsAnApi) {
+  auto ok = LoadConfigFromString(R"(
+peer: {address: "192.168.105.2", api: "http://192.168.105.2:9646"}
+checks:
+  peer_reachability: {method: api}
+)",
+                                 "test.yml", CheckEnv{});
+  EXPECT_TRUE(ok.ok()) << ok.error().message;
+  auto bad = LoadConfigFromString(
+      "checks: {peer_reachability: {address: '192.168.105.2', method: api}}",
+      "test.yml", CheckEnv{});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("method api needs peer.api"),
+            std::string::npos)
+      << bad.error().message;
+}
+
+// With method api no probe is sent: the API alone says the peer is there.
+TEST(PeerReachabilityTest, MethodApiSendsNoProbe) {
+  auto loaded = LoadConfigFromString(R"(
+peer: {address: "192.0.2.99", api: "http://127.0.0.1:1"}
+checks:
+  peer_reachability: {method: api, interval: 1s, timeout: 300ms}
+)",
+                                     "test.yml", CheckEnv{});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  auto result = loaded->checks[0].check->Run(
+      {Role::kMaster,
+       std::chrono::steady_clock::now() + std::chrono::milliseconds(300)});
+  EXPECT_EQ(result.status, CheckStatus::kFail);
+  // The API's refusal, not an unanswered probe of 192.0.2.99.
+  EXPECT_EQ(result.summary.rfind("peer API is unreachable: ", 0), 0u)
+      << result.summary;
 }
 
 }  // namespace

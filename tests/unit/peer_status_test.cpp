@@ -1,4 +1,4 @@
-#include "checks/peer_status.h"
+#include "exporter/peer/peer_status.h"
 
 #include <gtest/gtest.h>
 
@@ -26,8 +26,8 @@ TEST(PeerStatusTest, FullDocumentIsRead) {
   EXPECT_EQ(s->version, "0.1.0");
   ASSERT_EQ(s->checks.size(), 3u);
   EXPECT_EQ(s->checks[1].name, "ipv6_connectivity");
-  EXPECT_EQ(s->checks[1].status, "fail");
-  EXPECT_EQ(s->checks[1].scope, "upstream");
+  EXPECT_EQ(s->checks[1].status, CheckStatus::kFail);
+  EXPECT_EQ(s->checks[1].scope, Scope::kUpstream);
   EXPECT_EQ(s->checks[1].weight, 100);
 }
 
@@ -35,7 +35,7 @@ TEST(PeerStatusTest, CheckWithoutStatusReadsAsUnknown) {
   auto s = ParsePeerStatus(
       R"({"role": "master", "ready": true, "checks": [{"name": "x"}]})");
   ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_EQ(s->checks[0].status, "unknown");
+  EXPECT_EQ(s->checks[0].status, CheckStatus::kUnknown);
 }
 
 TEST(PeerStatusTest, MinimalDocumentNeedsOnlyRoleAndReady) {
@@ -192,19 +192,19 @@ TEST(PeerStatusTest, OurOwnStatusDocumentPassesTheSchema) {
   record.runs = 3;
   record.last_run_end = in.now;
   in.checks.push_back(record);
-  in.controller = {{"enabled", true},
-                   {"dry_run", false},
-                   {"desired", 100},
-                   {"applied", 100},
-                   {"max", 240},
-                   {"reason", "demoting"},
-                   {"checks", nlohmann::json::array()}};
+  StatusController controller;
+  controller.enabled = true;
+  controller.desired = 100;
+  controller.applied = 100;
+  controller.max = 240;
+  controller.reason = "demoting";
+  in.controller = controller;
   auto s = ParsePeerStatus(DumpStatusDocument(BuildStatusDocument(in)));
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(s->role, Role::kBackup);
   ASSERT_EQ(s->checks.size(), 1u);
-  EXPECT_EQ(s->checks[0].status, "fail");
-  EXPECT_EQ(s->checks[0].scope, "upstream");
+  EXPECT_EQ(s->checks[0].status, CheckStatus::kFail);
+  EXPECT_EQ(s->checks[0].scope, Scope::kUpstream);
   EXPECT_EQ(s->checks[0].weight, 100);
 }
 

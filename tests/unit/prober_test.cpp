@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "exporter/platform/icmp6_socket.h"
+#include "tests/support/loopback_listener.h"
 
 namespace ipv6ha {
 namespace {
@@ -24,26 +25,6 @@ ProbeSpec Loopback(int tcp_port = 0) {
   s.tcp_port = tcp_port;
   return s;
 }
-
-// A listening TCP socket on [::1]:port, closed at scope exit.
-class Listener {
- public:
-  Listener() {
-    fd_ = socket(AF_INET6, SOCK_STREAM, 0);
-    sockaddr_in6 a = *ParseIpv6Address("::1");
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 128);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin6_port);
-  }
-  ~Listener() { close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_;
-  int port_;
-};
 
 bool CanOpen(IcmpSocketKind kind) {
   return Icmp6Socket::Open(kind, "", "").ok();
@@ -94,7 +75,7 @@ TEST(ProberTest, TwoProbersOnOneHostDoNotStealReplies) {
 }
 
 TEST(ProberTest, TcpConnectToListenerSucceeds) {
-  Listener listener;
+  testing::LoopbackListener listener(AF_INET6);
   Prober prober;
   auto out = prober.ProbeAll({Loopback(listener.port())}, milliseconds(500));
   EXPECT_EQ(out[0].result, ProbeResult::kSuccess) << out[0].reason;
@@ -103,7 +84,7 @@ TEST(ProberTest, TcpConnectToListenerSucceeds) {
 TEST(ProberTest, TcpConnectToClosedPortFailsAsRefused) {
   int port = 0;
   {
-    Listener gone;
+    testing::LoopbackListener gone(AF_INET6);
     port = gone.port();
   }
   Prober prober;
@@ -123,7 +104,7 @@ TEST(ProberTest, BadSourceIsAnErrorNotALoss) {
 }
 
 TEST(ProberTest, ManyConcurrentTcpProbesAllComplete) {
-  Listener listener;
+  testing::LoopbackListener listener(AF_INET6);
   Prober prober;
   std::vector<ProbeSpec> specs(100, Loopback(listener.port()));
   auto out = prober.ProbeAll(specs, milliseconds(1000));
@@ -136,7 +117,7 @@ TEST(ProberTest, DestroyingTheProberCompletesOpenProbes) {
   std::atomic<int> done{0};
   {
     Prober prober;
-    Listener listener;
+    testing::LoopbackListener listener(AF_INET6);
     for (int i = 0; i < 5; ++i) {
       prober.Submit(Loopback(listener.port()), std::chrono::seconds(10),
                     [&](const ProbeOutcome&) { ++done; });

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/peer_document.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -50,7 +52,8 @@ class StateSyncCheckTest : public ::testing::Test {
     PeerSnapshot snap;
     snap.reachable = true;
     snap.api_ok = true;
-    snap.status = nlohmann::json::parse(ReadFixture(fixture));
+    snap.status =
+        testing::PeerDocument(nlohmann::json::parse(ReadFixture(fixture)));
     snap.fetched_at = std::chrono::steady_clock::now() - age;
     peer_->Update(std::move(snap));
   }
