@@ -127,6 +127,33 @@ std::optional<std::string> ParseArgs(int argc, char** argv, ParsedArgs& out) {
   return std::nullopt;
 }
 
+// --check-config: loads everything start-up would load, binds nothing.
+int CheckConfig(const ParsedArgs& args) {
+  CheckEnv env;
+  env.peer_view = std::make_shared<PeerView>();
+  auto loaded = LoadConfig(args.config, env);
+  if (!loaded) {
+    std::cerr << loaded.error().message << "\n";
+    return 1;
+  }
+  if (!args.web_config.empty()) {
+    auto web = LoadWebConfig(args.web_config);
+    if (!web) {
+      std::cerr << web.error().message << "\n";
+      return 1;
+    }
+  }
+  for (const auto& listen : args.listen) {  // as start-up will bind them
+    if (auto address = ParseListenAddress(listen); !address) {
+      std::cerr << "--web.listen-address: " << address.error().message << "\n";
+      return 1;
+    }
+  }
+  std::cout << args.config << ": configuration is valid ("
+            << loaded->checks.size() << " checks)\n";
+  return 0;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -171,32 +198,7 @@ int RunCli(int argc, char** argv) {
     if (args.log.level == "info") spdlog::set_level(spdlog::level::warn);
     return RunCheckCommand({args.config, args.json}, std::cout, std::cerr);
   }
-  if (args.check_config) {
-    CheckEnv env;
-    env.peer_view = std::make_shared<PeerView>();
-    auto loaded = LoadConfig(args.config, env);
-    if (!loaded) {
-      std::cerr << loaded.error().message << "\n";
-      return 1;
-    }
-    if (!args.web_config.empty()) {
-      auto web = LoadWebConfig(args.web_config);
-      if (!web) {
-        std::cerr << web.error().message << "\n";
-        return 1;
-      }
-    }
-    for (const auto& listen : args.listen) {  // as start-up will bind them
-      if (auto address = ParseListenAddress(listen); !address) {
-        std::cerr << "--web.listen-address: " << address.error().message
-                  << "\n";
-        return 1;
-      }
-    }
-    std::cout << args.config << ": configuration is valid ("
-              << loaded->checks.size() << " checks)\n";
-    return 0;
-  }
+  if (args.check_config) return CheckConfig(args);
   if (args.systemd_socket && !args.listen.empty()) {
     std::cerr << "ipv6_ha_exporter: --web.systemd-socket and "
                  "--web.listen-address exclude each other: the sockets come "

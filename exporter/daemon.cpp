@@ -339,6 +339,32 @@ bool Daemon::Shutdown() {
   return reload_done;
 }
 
+// SIGHUP reloads (on the reload worker), SIGUSR1 re-reads the role and
+// re-runs every check; returns on SIGTERM or SIGINT.
+void Daemon::ServeSignals(const sigset_t& signals) {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      full_reload_ = true;
+      reloader_->Request();  // never waits: the loop stays on the signals
+    } else if (sig == SIGUSR1) {
+      spdlog::info("SIGUSR1: re-reading the role and re-running every check");
+      // Not while a reload swaps generations (it starts fresh runs anyway);
+      // waiting for it here would hold up SIGTERM.
+      std::unique_lock apply(apply_mutex_, std::try_to_lock);
+      if (!apply.owns_lock()) continue;
+      if (auto g = Current()) {
+        g->role->PollOnce();
+        g->scheduler->TriggerAll();
+      }
+    } else {
+      spdlog::info("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      return;
+    }
+  }
+}
+
 int Daemon::Run() {
   sigset_t signals = HandledSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
@@ -379,27 +405,7 @@ int Daemon::Run() {
     std::lock_guard apply(apply_mutex_);
     WatchWebFiles(current_->config.web);
   }
-  for (;;) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
-    if (sig == SIGHUP) {
-      full_reload_ = true;
-      reloader_->Request();  // never waits: the loop stays on the signals
-    } else if (sig == SIGUSR1) {
-      spdlog::info("SIGUSR1: re-reading the role and re-running every check");
-      // Not while a reload swaps generations (it starts fresh runs anyway);
-      // waiting for it here would hold up SIGTERM.
-      std::unique_lock apply(apply_mutex_, std::try_to_lock);
-      if (!apply.owns_lock()) continue;
-      if (auto g = Current()) {
-        g->role->PollOnce();
-        g->scheduler->TriggerAll();
-      }
-    } else {
-      spdlog::info("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-      break;
-    }
-  }
+  ServeSignals(signals);
   if (!Shutdown()) {
     // Everything is released and the demotion withdrawn; only the stuck
     // reload's thread remains, and it must not outlive this object.

@@ -7,6 +7,8 @@
 // on a ReloadWorker, never on the signal loop, so SIGTERM is served within
 // its 2 s whatever a reload is doing.
 
+#include <signal.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -78,6 +80,8 @@ class Daemon {
   // On the reload worker: loads, then applies unless shutdown has begun. A
   // SIGHUP reloads everything; a changed web file only the web config.
   void Reload();
+  // The signal loop of Run(): returns on SIGTERM or SIGINT.
+  void ServeSignals(const sigset_t& signals);
   void ReloadWeb();
   void ApplyReload(std::unique_ptr<Generation> gen);
   // False when a reload was still loading (stuck in a system call) and was
