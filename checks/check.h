@@ -15,25 +15,21 @@
 #include <string_view>
 #include <vector>
 
+#include "exporter/platform/name_table.h"
 #include "exporter/platform/role.h"
 
 namespace ipv6ha {
 
 enum class CheckStatus { kOk, kFail, kUnknown };
 
-inline constexpr CheckStatus kAllCheckStatuses[] = {
-    CheckStatus::kOk, CheckStatus::kFail, CheckStatus::kUnknown};
+inline constexpr auto kCheckStatusNames =
+    MakeNameTable<CheckStatus>({{CheckStatus::kOk, "ok"},
+                                {CheckStatus::kFail, "fail"},
+                                {CheckStatus::kUnknown, "unknown"}});
+inline constexpr auto kAllCheckStatuses = kCheckStatusNames.Values();
 
 constexpr std::string_view StatusName(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kOk:
-      return "ok";
-    case CheckStatus::kFail:
-      return "fail";
-    case CheckStatus::kUnknown:
-      break;
-  }
-  return "unknown";
+  return kCheckStatusNames.Name(s);
 }
 
 // local: a fault of this node; failing over fixes it.
@@ -41,9 +37,10 @@ constexpr std::string_view StatusName(CheckStatus s) {
 // help.
 enum class Scope { kLocal, kUpstream };
 
-constexpr std::string_view ScopeName(Scope s) {
-  return s == Scope::kLocal ? "local" : "upstream";
-}
+inline constexpr auto kScopeNames = MakeNameTable<Scope>(
+    {{Scope::kLocal, "local"}, {Scope::kUpstream, "upstream"}});
+
+constexpr std::string_view ScopeName(Scope s) { return kScopeNames.Name(s); }
 
 struct CheckResult {
   CheckStatus status = CheckStatus::kUnknown;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "checks/metric_table.h"
 #include "checks/peer_view.h"
 #include "exporter/config/config_reader.h"
 #include "exporter/platform/http_client.h"
@@ -71,6 +72,9 @@ struct CheckRegistration {
   // error in `config` and returns nullptr.
   std::unique_ptr<Check> (*create)(ConfigReader& config, const CheckEnv& env,
                                    const CheckSettings& settings);
+  // The tables of the metrics its results carry (checks/metric_table.h),
+  // for the naming test; the result store adds `check` to each sample.
+  std::vector<MetricTable> metrics;
 };
 
 // Every known check type, in a stable order.

@@ -2,11 +2,20 @@
 
 #include <algorithm>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "exporter/platform/command_runner.h"
 
 namespace ipv6ha {
 namespace {
+
+// The metrics of the check (docs/metrics.md).
+enum Metric { kExitCode };
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_command_exit_code",
+     "Exit code of the program run by a command check (-1 when killed by a "
+     "signal).",
+     prometheus::MetricType::Gauge},
+};
 
 std::string Trim(std::string s) {
   const char* ws = " \t\r\n";
@@ -60,8 +69,7 @@ CheckResult CommandCheck::Run(const RunContext& /*context*/) {
   std::string summary = PluginSummary(out->stdout_text);
   CheckResult result;
   if (out->signal != 0) {
-    result = CheckResult::Unknown(what + " was killed by signal " +
-                                  std::to_string(out->signal));
+    result = CheckResult::Unknown(DescribeFailure(config_.argv, *out));
   } else if (out->exit_code == 0) {
     result = CheckResult::Ok(summary.empty() ? what + " exited 0" : summary);
   } else if (out->exit_code == 1 || out->exit_code == 2) {
@@ -76,13 +84,9 @@ CheckResult CommandCheck::Run(const RunContext& /*context*/) {
   result.details["command"] = config_.argv;
   result.details["exit_code"] = out->exit_code;
   result.details["signal"] = out->signal;
-  auto family = MakeFamily("ipv6_ha_command_exit_code",
-                           "Exit code of the program run by a command check "
-                           "(-1 when killed by a signal).",
-                           prometheus::MetricType::Gauge);
-  AddSample(family, {{"check", settings_.name}},
-            out->signal != 0 ? -1 : out->exit_code);
-  result.metrics.push_back(std::move(family));
+  MetricSamples exit_code(kMetrics[kExitCode]);
+  exit_code.Add({}, out->signal != 0 ? -1 : out->exit_code);
+  result.metrics.push_back(exit_code.Take());
   return result;
 }
 
@@ -92,7 +96,8 @@ CheckRegistration CommandCheckRegistration() {
           RoleSet{},
           std::chrono::seconds(30),
           std::chrono::seconds(10),
-          &Create};
+          &Create,
+          {kMetrics}};
 }
 
 }  // namespace ipv6ha

@@ -3,13 +3,30 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "checks/metric_samples.h"
+#include "checks/backup_upstream_path.h"
+#include "checks/metric_table.h"
+#include "exporter/platform/interface_addresses.h"
 #include "exporter/platform/resolver.h"
+#include "exporter/platform/route_lookup.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
 
 constexpr auto kResolveRetry = std::chrono::seconds(30);
+
+// The metrics of the check (docs/metrics.md), besides the probe series.
+enum Metric { kReachable, kQuorum, kTargets };
+using prometheus::MetricType;
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_connectivity_reachable_targets",
+     "Targets counting toward the quorum (answering, within loss and RTT "
+     "limits).",
+     MetricType::Gauge},
+    {"ipv6_ha_connectivity_quorum",
+     "Healthy targets needed for the check to pass.", MetricType::Gauge},
+    {"ipv6_ha_connectivity_targets", "Configured targets.", MetricType::Gauge},
+};
 
 std::string Percent(double ratio) {
   char buf[32];
@@ -55,10 +72,11 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               "\" is not an IPv6 address");
   }
   c.interface = config.String("interface", "");
-  c.backup_policy =
-      config.Enum("backup_policy", {"unknown", "check"}, "unknown") == "check"
-          ? BackupPolicy::kCheck
-          : BackupPolicy::kUnknown;
+  const std::string policy =
+      config.Enum("backup_policy", {"auto", "unknown", "check"}, "auto");
+  c.backup_policy = policy == "check"     ? BackupPolicy::kCheck
+                    : policy == "unknown" ? BackupPolicy::kUnknown
+                                          : BackupPolicy::kAuto;
   auto prober = env.prober ? env.prober : std::make_shared<Prober>();
   return std::make_unique<Ipv6ConnectivityCheck>(std::move(c), settings,
                                                  prober);
@@ -125,31 +143,35 @@ TargetVerdict EvaluateTarget(const ProbeStats& stats,
 CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
                                  const std::vector<TargetVerdict>& verdicts,
                                  const Ipv6ConnectivityConfig& config,
-                                 Role role) {
+                                 Role role, const std::string& missing_path) {
   using State = TargetVerdict::State;
   int healthy = 0;
   int errors = 0;
-  std::string problems;
+  std::vector<std::string> unhealthy;
   for (std::size_t i = 0; i < verdicts.size(); ++i) {
     if (verdicts[i].state == State::kHealthy) {
       ++healthy;
       continue;
     }
     if (verdicts[i].state == State::kError) ++errors;
-    problems +=
-        (problems.empty() ? "" : "; ") + names[i] + ": " + verdicts[i].reason;
+    unhealthy.push_back(names[i] + ": " + verdicts[i].reason);
   }
+  const std::string problems = Join(unhealthy, "; ");
   const int total = static_cast<int>(verdicts.size());
   const std::string counts =
       std::to_string(healthy) + "/" + std::to_string(total) +
       " targets reachable (quorum " + std::to_string(config.quorum) + ")";
+  // FAULT (keepalived) is judged as BACKUP: it does not hold the VIP.
+  const bool backup = ExpectationRole(role) == Role::kBackup;
+  const std::string role_name = role == Role::kFault ? "FAULT" : "BACKUP";
   CheckResult result;
-  if (ExpectationRole(role) == Role::kBackup &&
-      config.backup_policy == BackupPolicy::kUnknown) {
-    result = CheckResult::NotApplicable(
-        std::string(role == Role::kFault ? "not applicable in FAULT ("
-                                         : "not applicable in BACKUP (") +
-        counts + ")");
+  if (backup && config.backup_policy == BackupPolicy::kUnknown) {
+    result = CheckResult::NotApplicable("not applicable in " + role_name +
+                                        " (" + counts + ")");
+  } else if (backup && config.backup_policy == BackupPolicy::kAuto &&
+             !missing_path.empty()) {
+    result = CheckResult::Unknown("no upstream path in " + role_name + ": " +
+                                  missing_path + " (" + counts + ")");
   } else if (healthy >= config.quorum) {
     result =
         CheckResult::Ok(problems.empty() ? counts : counts + ": " + problems);
@@ -161,6 +183,10 @@ CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
   }
   result.details["reachable_targets"] = healthy;
   result.details["quorum"] = config.quorum;
+  if (backup && config.backup_policy == BackupPolicy::kAuto) {
+    result.details["upstream_path"] = {{"usable", missing_path.empty()},
+                                       {"missing", missing_path}};
+  }
   return result;
 }
 
@@ -196,6 +222,24 @@ void Ipv6ConnectivityCheck::ResolvePending() {
       t.resolve_error = a.error().message;
     }
   }
+}
+
+std::string Ipv6ConnectivityCheck::MissingUpstreamPath() const {
+  auto addresses = ReadInterfaceAddresses();
+  if (!addresses) return addresses.error().message;
+  const ProbePath how{config_.source, config_.interface};
+  std::vector<std::string> missing;
+  for (const auto& t : targets_) {
+    if (!t.address) {
+      missing.push_back(t.name + ": " + t.resolve_error);
+      continue;
+    }
+    const RouteLookup route =
+        LookUpRoute(*t.address, config_.source, config_.interface);
+    missing.push_back(ipv6ha::MissingUpstreamPath(t.name, t.address->sin6_addr,
+                                                  route, how, *addresses));
+  }
+  return MissingUpstreamPaths(missing, config_.quorum);
 }
 
 CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
@@ -251,31 +295,23 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
     verdicts.push_back(std::move(v));
     if (t.address) series.push_back(t.series.get());
   }
+  const bool judge_path = ExpectationRole(context.role) == Role::kBackup &&
+                          config_.backup_policy == BackupPolicy::kAuto;
   CheckResult result =
-      EvaluateConnectivity(names, verdicts, config_, context.role);
+      EvaluateConnectivity(names, verdicts, config_, context.role,
+                           judge_path ? MissingUpstreamPath() : "");
   result.details["targets"] = std::move(per_target);
   result.details["method"] = config_.tcp_port == 0
                                  ? std::string("icmp")
                                  : "tcp:" + std::to_string(config_.tcp_port);
-  result.metrics = ProbeFamilies(settings_.name, series);
-  using prometheus::MetricType;
-  auto reachable = MakeFamily("ipv6_ha_connectivity_reachable_targets",
-                              "Targets counting toward the quorum (answering, "
-                              "within loss and RTT limits).",
-                              MetricType::Gauge);
-  AddSample(reachable, {{"check", settings_.name}},
-            result.details["reachable_targets"].get<int>());
-  auto quorum = MakeFamily("ipv6_ha_connectivity_quorum",
-                           "Healthy targets needed for the check to pass.",
-                           MetricType::Gauge);
-  AddSample(quorum, {{"check", settings_.name}}, config_.quorum);
-  auto total = MakeFamily("ipv6_ha_connectivity_targets", "Configured targets.",
-                          MetricType::Gauge);
-  AddSample(total, {{"check", settings_.name}},
-            static_cast<double>(targets_.size()));
-  result.metrics.push_back(std::move(reachable));
-  result.metrics.push_back(std::move(quorum));
-  result.metrics.push_back(std::move(total));
+  result.metrics = ProbeFamilies(series);
+  MetricSamples reachable(kMetrics[kReachable]), quorum(kMetrics[kQuorum]),
+      total(kMetrics[kTargets]);
+  reachable.Add({}, result.details["reachable_targets"].get<int>());
+  quorum.Add({}, config_.quorum);
+  total.Add({}, static_cast<double>(targets_.size()));
+  for (auto* f : {&reachable, &quorum, &total})
+    result.metrics.push_back(f->Take());
   return result;
 }
 
@@ -285,7 +321,8 @@ CheckRegistration Ipv6ConnectivityCheckRegistration() {
           RoleSet{},  // BACKUP is handled by backup_policy
           std::chrono::seconds(1),
           std::chrono::milliseconds(800),
-          &Create};
+          &Create,
+          {kMetrics, ProbeMetrics()}};
 }
 
 }  // namespace ipv6ha

@@ -18,7 +18,7 @@
 //       max_rtt: 100ms      # optional: mean RTT above this = down
 //       source: "fd00:10::1"  # optional source address
 //       interface: wan0     # optional interface
-//       backup_policy: unknown  # on BACKUP: unknown (default) or check
+//       backup_policy: auto # on BACKUP: auto (default), unknown or check
 //
 // Each run sends `probes` probes to every target at once and waits for them
 // (the run's deadline minus a small margin), so the run interval is the
@@ -28,6 +28,11 @@
 // `fall` failed runs. Detection time of a total loss is unchanged: the check
 // reports fail within (down_after) x interval + timeout, and the controller
 // acts after (down_after + fall - 1) x interval + timeout.
+//
+// On a BACKUP, `backup_policy` decides: `auto` evaluates the check when the
+// probes have a usable upstream path (backup_upstream_path.h) and reports
+// `unknown` "no upstream path in BACKUP: ..." otherwise; `unknown` never
+// evaluates it there (the singleton setup); `check` always does.
 
 #include <memory>
 #include <optional>
@@ -40,7 +45,7 @@
 
 namespace ipv6ha {
 
-enum class BackupPolicy { kUnknown, kCheck };
+enum class BackupPolicy { kAuto, kUnknown, kCheck };
 
 struct Ipv6ConnectivityConfig {
   std::vector<std::string> targets;
@@ -53,7 +58,7 @@ struct Ipv6ConnectivityConfig {
   std::optional<double> max_loss;  // 0..1
   std::string source;
   std::string interface;
-  BackupPolicy backup_policy = BackupPolicy::kUnknown;
+  BackupPolicy backup_policy = BackupPolicy::kAuto;
 };
 
 // Whether one target counts toward the quorum, and why not.
@@ -65,11 +70,15 @@ TargetVerdict EvaluateTarget(const ProbeStats& stats,
                              const Ipv6ConnectivityConfig& config);
 
 // The check's result from its targets' verdicts, the quorum and the role.
-// `names` and `verdicts` run in parallel.
+// `names` and `verdicts` run in parallel. `missing_path` is what a BACKUP
+// under `backup_policy: auto` lacks for an upstream path
+// (MissingUpstreamPaths; "" when it has one); other roles and policies
+// ignore it.
 CheckResult EvaluateConnectivity(const std::vector<std::string>& names,
                                  const std::vector<TargetVerdict>& verdicts,
                                  const Ipv6ConnectivityConfig& config,
-                                 Role role);
+                                 Role role,
+                                 const std::string& missing_path = "");
 
 class Ipv6ConnectivityCheck : public Check {
  public:
@@ -86,6 +95,8 @@ class Ipv6ConnectivityCheck : public Check {
     std::unique_ptr<ProbeSeries> series;
   };
   void ResolvePending();
+  // What the probes lack for a usable upstream path ("" when nothing).
+  std::string MissingUpstreamPath() const;
 
   Ipv6ConnectivityConfig config_;
   CheckSettings settings_;

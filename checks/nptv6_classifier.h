@@ -18,27 +18,21 @@
 
 #include "checks/npt_rule.h"
 #include "checks/nptv6_expectation.h"
+#include "exporter/platform/name_table.h"
 
 namespace ipv6ha {
 
 enum class MappingState { kPresent, kMissing, kStale, kUnknown };
 
-inline constexpr MappingState kAllMappingStates[] = {
-    MappingState::kPresent, MappingState::kMissing, MappingState::kStale,
-    MappingState::kUnknown};
+inline constexpr auto kMappingStateNames =
+    MakeNameTable<MappingState>({{MappingState::kPresent, "present"},
+                                 {MappingState::kMissing, "missing"},
+                                 {MappingState::kStale, "stale"},
+                                 {MappingState::kUnknown, "unknown"}});
+inline constexpr auto kAllMappingStates = kMappingStateNames.Values();
 
 constexpr std::string_view MappingStateName(MappingState s) {
-  switch (s) {
-    case MappingState::kPresent:
-      return "present";
-    case MappingState::kMissing:
-      return "missing";
-    case MappingState::kStale:
-      return "stale";
-    case MappingState::kUnknown:
-      break;
-  }
-  return "unknown";
+  return kMappingStateNames.Name(s);
 }
 
 struct ClassifiedMapping {

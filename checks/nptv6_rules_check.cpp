@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "checks/nft_ruleset_parser.h"
 #include "checks/nptv6_classifier.h"
 #include "checks/nptv6_config_parser.h"
@@ -11,11 +11,33 @@
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/command_runner.h"
 #include "exporter/platform/interface_addresses.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
 
 constexpr char kDefaultPdsFile[] = "/var/db/dhcp6c-pds.json";
+
+// The metrics of the check (docs/metrics.md).
+enum Metric { kMappings, kMappingInfo, kUnexpected, kRulesLoaded };
+using prometheus::MetricType;
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_nptv6_mappings",
+     "Expected NPTv6 mappings by state.",
+     MetricType::Gauge,
+     {"state"}},
+    {"ipv6_ha_nptv6_mapping_info",
+     "One series per expected NPTv6 mapping, with its state.",
+     MetricType::Gauge,
+     {"lan", "wan", "internal", "external", "state"}},
+    {"ipv6_ha_nptv6_unexpected_rules",
+     "Loaded NPTv6 rules that belong to no expected mapping.",
+     MetricType::Gauge},
+    {"ipv6_ha_nptv6_rules_loaded",
+     "NPTv6 translation rules the backend reported.",
+     MetricType::Gauge,
+     {"backend"}},
+};
 
 std::optional<Ipv6Prefix> PrefixSetting(ConfigReader& config,
                                         const YAML::Node& node,
@@ -108,12 +130,6 @@ constexpr char kNftNeedsCapNetAdmin[] =
     "nft: Operation not permitted — the nft backend needs CAP_NET_ADMIN; "
     "see docs/security.md";
 
-std::string Join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
-  return out;
-}
-
 }  // namespace
 
 Nptv6RulesCheck::Nptv6RulesCheck(Nptv6RulesConfig config,
@@ -137,18 +153,12 @@ Expected<std::vector<NptRule>> Nptv6RulesCheck::LoadedRules(
   auto out = RunCommand(spec);
   const std::string what = DescribeCommand(spec.argv);
   if (!out) return out.error();
-  if (out->signal != 0) {
-    return Error{what + " was killed by signal " + std::to_string(out->signal)};
-  }
-  if (config_.backend == "nft" && NftLacksCapNetAdmin(*out)) {
+  if (out->signal == 0 && config_.backend == "nft" &&
+      NftLacksCapNetAdmin(*out)) {
     return Error{kNftNeedsCapNetAdmin};
   }
-  if (out->exit_code != 0) {
-    std::string err = out->stderr_text.substr(0, 200);
-    err.erase(std::remove(err.begin(), err.end(), '\n'), err.end());
-    return Error{what + " exited " + std::to_string(out->exit_code) +
-                 (err.empty() ? "" : ": " + err)};
-  }
+  if (auto failed = DescribeFailure(spec.argv, *out); !failed.empty())
+    return Error{std::move(failed)};
   if (out->truncated) {
     return Error{what + " printed more than " +
                  std::to_string(config_.max_file_bytes) + " bytes"};
@@ -213,10 +223,7 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
   std::map<MappingState, int> counts;
   for (MappingState s : kAllMappingStates) counts[s] = 0;
   nlohmann::json mappings = nlohmann::json::array();
-  auto info =
-      MakeFamily("ipv6_ha_nptv6_mapping_info",
-                 "One series per expected NPTv6 mapping, with its state.",
-                 prometheus::MetricType::Gauge);
+  MetricSamples info(kMetrics[kMappingInfo]);
   for (const auto& m : c.mappings) {
     ++counts[m.state];
     const auto& e = m.expected;
@@ -246,13 +253,9 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
                         {"state", MappingStateName(m.state)},
                         {"reason", m.reason},
                         {"rules", rule_list}});
-    AddSample(info,
-              {{"lan", e.mapping.lan},
-               {"wan", e.mapping.wan},
-               {"internal", internal},
-               {"external", external},
-               {"state", std::string(MappingStateName(m.state))}},
-              1);
+    info.Add({e.mapping.lan, e.mapping.wan, internal, external,
+              MappingStateName(m.state)},
+             1);
   }
   nlohmann::json unexpected = nlohmann::json::array();
   for (const auto& r : c.unexpected) unexpected.push_back(RuleJson(r));
@@ -260,9 +263,9 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
   const std::string role(RoleName(context.role));
   CheckResult result;
   if (!failures.empty()) {
-    result = CheckResult::Fail(Join(failures));
+    result = CheckResult::Fail(Join(failures, "; "));
   } else if (!unknowns.empty()) {
-    result = CheckResult::Unknown(Join(unknowns));
+    result = CheckResult::Unknown(Join(unknowns, "; "));
   } else if (!judged) {
     result = CheckResult::Unknown(
         "CARP is mixed (some vhids MASTER, some not): whether NPTv6 rules "
@@ -289,35 +292,27 @@ CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
                     {"unexpected_rules", unexpected},
                     {"rules_loaded", rules->size()}};
 
-  auto states =
-      MakeFamily("ipv6_ha_nptv6_mappings", "Expected NPTv6 mappings by state.",
-                 prometheus::MetricType::Gauge);
-  for (const auto& [state, n] : counts) {
-    AddSample(states, {{"state", std::string(MappingStateName(state))}}, n);
-  }
-  auto extra =
-      MakeFamily("ipv6_ha_nptv6_unexpected_rules",
-                 "Loaded NPTv6 rules that belong to no expected mapping.",
-                 prometheus::MetricType::Gauge);
-  AddSample(extra, {}, static_cast<double>(c.unexpected.size()));
-  auto loaded = MakeFamily("ipv6_ha_nptv6_rules_loaded",
-                           "NPTv6 translation rules the backend reported.",
-                           prometheus::MetricType::Gauge);
-  AddSample(loaded, {{"backend", config_.backend}},
-            static_cast<double>(rules->size()));
-  result.metrics.push_back(std::move(states));
-  result.metrics.push_back(std::move(info));
-  result.metrics.push_back(std::move(extra));
-  result.metrics.push_back(std::move(loaded));
+  MetricSamples states(kMetrics[kMappings]), extra(kMetrics[kUnexpected]),
+      loaded(kMetrics[kRulesLoaded]);
+  for (const auto& [state, n] : counts)
+    states.Add({MappingStateName(state)}, n);
+  extra.Add({}, static_cast<double>(c.unexpected.size()));
+  loaded.Add({config_.backend}, static_cast<double>(rules->size()));
+  for (auto* f : {&states, &info, &extra, &loaded})
+    result.metrics.push_back(f->Take());
   return result;
 }
 
 CheckRegistration Nptv6RulesCheckRegistration() {
   RoleSet roles;
   roles.unknown = false;
-  return {
-      "nptv6_rules",           Scope::kLocal, roles, std::chrono::seconds(30),
-      std::chrono::seconds(5), &Create};
+  return {"nptv6_rules",
+          Scope::kLocal,
+          roles,
+          std::chrono::seconds(30),
+          std::chrono::seconds(5),
+          &Create,
+          {kMetrics}};
 }
 
 }  // namespace ipv6ha

@@ -5,11 +5,30 @@
 #include <mutex>
 
 #include "checks/ipv6_connectivity_check.h"
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "exporter/platform/resolver.h"
 
 namespace ipv6ha {
 namespace {
+
+// The metrics of the check (docs/metrics.md), besides the probe series.
+enum Metric { kApiUp, kReady, kRole, kStatusAge };
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_peer_api_up",
+     "1 when the peer's /api/v1/status answered with a valid status document "
+     "in the latest run.",
+     prometheus::MetricType::Gauge},
+    {"ipv6_ha_peer_ready",
+     "1 when the peer reported itself ready (latest good status).",
+     prometheus::MetricType::Gauge},
+    {"ipv6_ha_peer_role",
+     "The peer's reported role: 1 for the current one.",
+     prometheus::MetricType::Gauge,
+     {"role"}},
+    {"ipv6_ha_peer_status_age_seconds",
+     "Age of the latest good peer status document.",
+     prometheus::MetricType::Gauge},
+};
 
 using Outcome = HttpFetchResult::Outcome;
 
@@ -244,14 +263,9 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     result.details["rtt_seconds"] =
         std::chrono::duration<double>(snap.rtt).count();
   }
-  using prometheus::MetricType;
-  auto api_up =
-      MakeFamily("ipv6_ha_peer_api_up",
-                 "1 when the peer's /api/v1/status answered with a valid "
-                 "status document in the latest run.",
-                 MetricType::Gauge);
-  AddSample(api_up, {{"check", settings_.name}}, api_ok ? 1 : 0);
-  result.metrics.push_back(std::move(api_up));
+  MetricSamples api_up(kMetrics[kApiUp]);
+  api_up.Add({}, api_ok ? 1 : 0);
+  result.metrics.push_back(api_up.Take());
   if (last_good_) {
     const NodeStatus& s = *last_good_;
     result.details["node"] = s.node;
@@ -265,29 +279,16 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     const double age =
         std::chrono::duration<double>(snap.updated_at - last_good_at_).count();
     result.details["data_age_seconds"] = age;
-    auto ready = MakeFamily(
-        "ipv6_ha_peer_ready",
-        "1 when the peer reported itself ready (latest good status).",
-        MetricType::Gauge);
-    AddSample(ready, {{"check", settings_.name}}, s.ready ? 1 : 0);
-    auto role = MakeFamily("ipv6_ha_peer_role",
-                           "The peer's reported role: 1 for the current one.",
-                           MetricType::Gauge);
-    for (Role r : kAllRoles) {
-      AddSample(role,
-                {{"check", settings_.name}, {"role", std::string(RoleName(r))}},
-                r == s.role ? 1 : 0);
-    }
-    auto age_family = MakeFamily("ipv6_ha_peer_status_age_seconds",
-                                 "Age of the latest good peer status document.",
-                                 MetricType::Gauge);
-    AddSample(age_family, {{"check", settings_.name}}, age);
-    result.metrics.push_back(std::move(ready));
-    result.metrics.push_back(std::move(role));
-    result.metrics.push_back(std::move(age_family));
+    MetricSamples ready(kMetrics[kReady]), role(kMetrics[kRole]),
+        age_family(kMetrics[kStatusAge]);
+    ready.Add({}, s.ready ? 1 : 0);
+    for (Role r : kAllRoles) role.Add({RoleName(r)}, r == s.role ? 1 : 0);
+    age_family.Add({}, age);
+    for (auto* f : {&ready, &role, &age_family})
+      result.metrics.push_back(f->Take());
   }
   if (series_) {
-    for (auto& f : ProbeFamilies(settings_.name, {series_.get()})) {
+    for (auto& f : ProbeFamilies({series_.get()})) {
       result.metrics.push_back(std::move(f));
     }
   }
@@ -300,7 +301,8 @@ CheckRegistration PeerReachabilityCheckRegistration() {
           RoleSet{},
           std::chrono::seconds(1),
           std::chrono::milliseconds(900),
-          &Create};
+          &Create,
+          {kMetrics, ProbeMetrics()}};
 }
 
 }  // namespace ipv6ha

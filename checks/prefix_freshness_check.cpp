@@ -7,14 +7,38 @@
 #include <cstdio>
 #include <set>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "checks/nptv6_config_parser.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
 
 constexpr const char* kKnownStatuses[] = {"active", "prefix_file_missing"};
+
+// The metrics of the check (docs/metrics.md).
+enum Metric { kFileAge, kDelegations, kDelegationInfo, kHistory, kChanges };
+using prometheus::MetricType;
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_prefix_state_file_age_seconds",
+     "Seconds since the prefix state file was written.", MetricType::Gauge},
+    {"ipv6_ha_prefix_delegations",
+     "Prefix delegations in the state file, by status.",
+     MetricType::Gauge,
+     {"status"}},
+    {"ipv6_ha_prefix_delegation_info",
+     "One series per prefix delegation in the state file.",
+     MetricType::Gauge,
+     {"pd_id", "prefix", "interface", "status"}},
+    {"ipv6_ha_prefix_history_changes",
+     "Prefix changes recorded in the state file's prefix_history, all "
+     "delegations.",
+     MetricType::Gauge},
+    {"ipv6_ha_prefix_changes_total",
+     "Delegated prefix changes seen since the exporter started.",
+     MetricType::Counter},
+};
 
 std::string FormatLocalIso(std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
@@ -112,12 +136,9 @@ void PrefixFreshnessCheck::TrackChanges(const PdsState& state) {
 
 CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
   auto changes_metric = [this] {
-    auto f =
-        MakeFamily("ipv6_ha_prefix_changes_total",
-                   "Delegated prefix changes seen since the exporter started.",
-                   prometheus::MetricType::Counter);
-    AddSample(f, {}, static_cast<double>(changes_total_));
-    return f;
+    MetricSamples f(kMetrics[kChanges]);
+    f.Add({}, static_cast<double>(changes_total_));
+    return f.Take();
   };
   auto file = ReadBoundedFile(config_.pds_file, config_.max_file_bytes);
   if (!file) {
@@ -151,11 +172,8 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
       {"sha256", Sha256Hex(file->content)},
       {"size_bytes", file->size},
       {"age_seconds", age}};
-  auto age_metric =
-      MakeFamily("ipv6_ha_prefix_state_file_age_seconds",
-                 "Seconds since the prefix state file was written.",
-                 prometheus::MetricType::Gauge);
-  AddSample(age_metric, {}, age);
+  MetricSamples age_metric(kMetrics[kFileAge]);
+  age_metric.Add({}, age);
 
   auto state = ParsePdsState(file->content);
   if (!state) {
@@ -163,7 +181,7 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
         CheckResult::Unknown("prefix state file " + config_.pds_file +
                              " is not usable: " + state.error().message);
     r.details["file"] = file_details;
-    r.metrics.push_back(std::move(age_metric));
+    r.metrics.push_back(age_metric.Take());
     r.metrics.push_back(changes_metric());
     return r;
   }
@@ -180,9 +198,7 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
   for (const char* s : kKnownStatuses) per_status[s] = 0;
   int history_changes = 0;
   nlohmann::json pds = nlohmann::json::array();
-  auto info = MakeFamily("ipv6_ha_prefix_delegation_info",
-                         "One series per prefix delegation in the state file.",
-                         prometheus::MetricType::Gauge);
+  MetricSamples info(kMetrics[kDelegationInfo]);
   for (const auto& pd : state->delegations) {
     ++per_status[pd.status];
     history_changes += pd.HistoryChanges();
@@ -198,12 +214,7 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
                    {"last_updated", pd.last_updated},
                    {"last_seen", pd.last_seen},
                    {"history_changes", pd.HistoryChanges()}});
-    AddSample(info,
-              {{"pd_id", pd.id},
-               {"prefix", pd.prefix},
-               {"interface", pd.interface},
-               {"status", pd.status}},
-              1);
+    info.Add({pd.id, pd.prefix, pd.interface, pd.status}, 1);
   }
   const int active = per_status["active"];
   if (active < config_.min_active) {
@@ -226,9 +237,7 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
 
   CheckResult r;
   if (!failures.empty()) {
-    std::string summary;
-    for (const auto& f : failures) summary += (summary.empty() ? "" : "; ") + f;
-    r = CheckResult::Fail(summary);
+    r = CheckResult::Fail(Join(failures, "; "));
   } else {
     r = CheckResult::Ok(std::to_string(active) + " of " +
                         std::to_string(state->delegations.size()) +
@@ -253,28 +262,25 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
     if (!nptv6_error.empty()) r.details["nptv6_config_error"] = nptv6_error;
   }
 
-  auto counts = MakeFamily("ipv6_ha_prefix_delegations",
-                           "Prefix delegations in the state file, by status.",
-                           prometheus::MetricType::Gauge);
-  for (const auto& [status, n] : per_status) {
-    AddSample(counts, {{"status", status}}, n);
-  }
-  auto history = MakeFamily("ipv6_ha_prefix_history_changes",
-                            "Prefix changes recorded in the state file's "
-                            "prefix_history, all delegations.",
-                            prometheus::MetricType::Gauge);
-  AddSample(history, {}, history_changes);
-  r.metrics.push_back(std::move(age_metric));
-  r.metrics.push_back(std::move(counts));
-  r.metrics.push_back(std::move(info));
-  r.metrics.push_back(std::move(history));
+  MetricSamples counts(kMetrics[kDelegations]), history(kMetrics[kHistory]);
+  for (const auto& [status, n] : per_status) counts.Add({status}, n);
+  history.Add({}, history_changes);
+  r.metrics.push_back(age_metric.Take());
+  r.metrics.push_back(counts.Take());
+  r.metrics.push_back(info.Take());
+  r.metrics.push_back(history.Take());
   r.metrics.push_back(changes_metric());
   return r;
 }
 
 CheckRegistration PrefixFreshnessCheckRegistration() {
-  return {"prefix_freshness",       Scope::kLocal,           RoleSet{},
-          std::chrono::seconds(30), std::chrono::seconds(5), &Create};
+  return {"prefix_freshness",
+          Scope::kLocal,
+          RoleSet{},
+          std::chrono::seconds(30),
+          std::chrono::seconds(5),
+          &Create,
+          {kMetrics}};
 }
 
 }  // namespace ipv6ha

@@ -1,8 +1,41 @@
 #include "checks/probe_series.h"
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 
 namespace ipv6ha {
+namespace {
+
+// The metrics of every probed target (docs/metrics.md, "Probes").
+enum Metric { kSuccess, kRtt, kLoss, kJitter, kSent, kReceived };
+using prometheus::MetricType;
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_probe_success",
+     "1 when the target answered its latest run (any of its probes).",
+     MetricType::Gauge,
+     {"target"}},
+    {"ipv6_ha_probe_rtt_seconds",
+     "Round-trip time of answered probes.",
+     MetricType::Histogram,
+     {"target"}},
+    {"ipv6_ha_probe_loss_ratio",
+     "Share of lost probes in the sliding window (0..1).",
+     MetricType::Gauge,
+     {"target"}},
+    {"ipv6_ha_probe_jitter_seconds",
+     "Mean absolute difference of consecutive RTTs in the sliding window.",
+     MetricType::Gauge,
+     {"target"}},
+    {"ipv6_ha_probe_sent_total",
+     "Probes sent to the target.",
+     MetricType::Counter,
+     {"target"}},
+    {"ipv6_ha_probe_received_total",
+     "Probes the target answered.",
+     MetricType::Counter,
+     {"target"}},
+};
+
+}  // namespace
 
 ProbeSeries::ProbeSeries(std::string target, std::size_t window)
     : target_(std::move(target)), stats_(window), rtt_(ProbeRttBuckets()) {}
@@ -30,49 +63,26 @@ const prometheus::Histogram::BucketBoundaries& ProbeRttBuckets() {
   return kBuckets;
 }
 
+MetricTable ProbeMetrics() { return kMetrics; }
+
 std::vector<prometheus::MetricFamily> ProbeFamilies(
-    const std::string& check, const std::vector<const ProbeSeries*>& series) {
-  using prometheus::MetricType;
-  auto success = MakeFamily(
-      "ipv6_ha_probe_success",
-      "1 when the target answered its latest run (any of its probes).",
-      MetricType::Gauge);
-  auto rtt =
-      MakeFamily("ipv6_ha_probe_rtt_seconds",
-                 "Round-trip time of answered probes.", MetricType::Histogram);
-  auto loss = MakeFamily("ipv6_ha_probe_loss_ratio",
-                         "Share of lost probes in the sliding window (0..1).",
-                         MetricType::Gauge);
-  auto jitter =
-      MakeFamily("ipv6_ha_probe_jitter_seconds",
-                 "Mean absolute difference of consecutive RTTs in the "
-                 "sliding window.",
-                 MetricType::Gauge);
-  auto sent = MakeFamily("ipv6_ha_probe_sent_total",
-                         "Probes sent to the target.", MetricType::Counter);
-  auto received =
-      MakeFamily("ipv6_ha_probe_received_total", "Probes the target answered.",
-                 MetricType::Counter);
+    const std::vector<const ProbeSeries*>& series) {
+  MetricSamples success(kMetrics[kSuccess]), rtt(kMetrics[kRtt]),
+      loss(kMetrics[kLoss]), jitter(kMetrics[kJitter]), sent(kMetrics[kSent]),
+      received(kMetrics[kReceived]);
   for (const ProbeSeries* s : series) {
     const auto& st = s->stats();
-    AddSample(success, {{"check", check}, {"target", s->target()}},
-              st.last_success() ? 1 : 0);
-    prometheus::ClientMetric h = s->rtt().Collect();
-    h.label = {{"check", check}, {"target", s->target()}};
-    rtt.metric.push_back(std::move(h));
-    AddSample(loss, {{"check", check}, {"target", s->target()}},
-              st.LossRatio());
-    if (auto j = st.JitterSeconds()) {
-      AddSample(jitter, {{"check", check}, {"target", s->target()}}, *j);
-    }
-    AddSample(sent, {{"check", check}, {"target", s->target()}},
-              static_cast<double>(st.sent()));
-    AddSample(received, {{"check", check}, {"target", s->target()}},
-              static_cast<double>(st.received()));
+    const std::string_view target = s->target();
+    success.Add({target}, st.last_success() ? 1 : 0);
+    rtt.AddHistogram({target}, s->rtt().Collect());
+    loss.Add({target}, st.LossRatio());
+    if (auto j = st.JitterSeconds()) jitter.Add({target}, *j);
+    sent.Add({target}, static_cast<double>(st.sent()));
+    received.Add({target}, static_cast<double>(st.received()));
   }
   std::vector<prometheus::MetricFamily> out;
   for (auto* f : {&success, &rtt, &loss, &jitter, &sent, &received}) {
-    if (!f->metric.empty()) out.push_back(std::move(*f));
+    if (!f->empty()) out.push_back(f->Take());
   }
   return out;
 }

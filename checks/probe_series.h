@@ -5,7 +5,8 @@
 //   ipv6_ha_probe_success, ipv6_ha_probe_rtt_seconds (histogram),
 //   ipv6_ha_probe_loss_ratio, ipv6_ha_probe_jitter_seconds,
 //   ipv6_ha_probe_sent_total, ipv6_ha_probe_received_total
-// all labelled {check, target}. Not thread safe (owned by one check).
+// labelled {target} (the result store adds {check}). Not thread safe (owned
+// by one check).
 
 #include <prometheus/histogram.h>
 #include <prometheus/metric_family.h>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "checks/metric_table.h"
 #include "checks/probe_stats.h"
 
 namespace ipv6ha {
@@ -38,6 +40,8 @@ class ProbeSeries {
 const prometheus::Histogram::BucketBoundaries& ProbeRttBuckets();
 
 std::vector<prometheus::MetricFamily> ProbeFamilies(
-    const std::string& check, const std::vector<const ProbeSeries*>& series);
+    const std::vector<const ProbeSeries*>& series);
+// The table of the families above, for the checks' registrations.
+MetricTable ProbeMetrics();
 
 }  // namespace ipv6ha

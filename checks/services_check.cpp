@@ -3,28 +3,34 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
 
-constexpr ServiceExpectation kAllExpectations[] = {ServiceExpectation::kRunning,
-                                                   ServiceExpectation::kStopped,
-                                                   ServiceExpectation::kAny};
+constexpr auto kAllExpectations = kExpectationNames.Values();
 
-std::optional<ServiceExpectation> ParseExpectation(const std::string& text) {
-  for (auto e : kAllExpectations) {
-    if (ExpectationName(e) == text) return e;
-  }
-  return std::nullopt;
-}
+// The metrics of the check (docs/metrics.md).
+enum Metric { kRunning, kExpectedState };
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_services_running",
+     "1 when a process of the service runs on this node.",
+     prometheus::MetricType::Gauge,
+     {"service"}},
+    {"ipv6_ha_services_expected_state",
+     "What the role expects of the service: one series per state (running, "
+     "stopped, any), 1 for the current expectation.",
+     prometheus::MetricType::Gauge,
+     {"service", "state"}},
+};
 
 void ReadExpectation(ConfigReader& r, const std::string& key,
                      ServiceExpectation& out) {
   auto text = r.String(key);
   if (!text) return;
-  if (auto e = ParseExpectation(*text)) {
+  if (auto e = kExpectationNames.Parse(*text)) {
     out = *e;
   } else {
     r.Fail(key, r.path() + "." + key +
@@ -68,18 +74,6 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
 }
 
 }  // namespace
-
-std::string_view ExpectationName(ServiceExpectation e) {
-  switch (e) {
-    case ServiceExpectation::kRunning:
-      return "running";
-    case ServiceExpectation::kStopped:
-      return "stopped";
-    case ServiceExpectation::kAny:
-      break;
-  }
-  return "any";
-}
 
 ServiceExpectation ServiceRule::For(Role role) const {
   switch (ExpectationRole(role)) {
@@ -155,15 +149,7 @@ CheckResult ServicesCheck::Run(const RunContext& context) {
 
 CheckResult ServicesCheck::Evaluate(
     Role role, const std::vector<ServiceObservation>& observed) const {
-  auto running =
-      MakeFamily("ipv6_ha_services_running",
-                 "1 when a process of the service runs on this node.",
-                 prometheus::MetricType::Gauge);
-  auto expected =
-      MakeFamily("ipv6_ha_services_expected_state",
-                 "What the role expects of the service: one series per state "
-                 "(running, stopped, any), 1 for the current expectation.",
-                 prometheus::MetricType::Gauge);
+  MetricSamples running(kMetrics[kRunning]), expected(kMetrics[kExpectedState]);
   std::string role_name(RoleName(role));
   for (auto& c : role_name) c = static_cast<char>(std::toupper(c));
 
@@ -190,15 +176,9 @@ CheckResult ServicesCheck::Evaluate(
     }
     if (!rule.pidfile.empty()) entry["pidfile"] = rule.pidfile;
     services.push_back(std::move(entry));
-    AddSample(running, {{"check", settings_.name}, {"service", rule.name}},
-              seen.running ? 1 : 0);
-    for (auto e : kAllExpectations) {
-      AddSample(expected,
-                {{"check", settings_.name},
-                 {"service", rule.name},
-                 {"state", std::string(ExpectationName(e))}},
-                e == want ? 1 : 0);
-    }
+    running.Add({rule.name}, seen.running ? 1 : 0);
+    for (auto e : kAllExpectations)
+      expected.Add({rule.name, ExpectationName(e)}, e == want ? 1 : 0);
   }
 
   CheckResult result;
@@ -207,14 +187,12 @@ CheckResult ServicesCheck::Evaluate(
         CheckResult::Ok(std::to_string(config_.services.size()) +
                         " services in the expected state for " + role_name);
   } else {
-    std::string summary;
-    for (const auto& w : wrong) summary += (summary.empty() ? "" : "; ") + w;
-    result = CheckResult::Fail(summary);
+    result = CheckResult::Fail(Join(wrong, "; "));
   }
   result.details["role"] = RoleName(role);
   result.details["services"] = std::move(services);
-  result.metrics.push_back(std::move(running));
-  result.metrics.push_back(std::move(expected));
+  result.metrics.push_back(running.Take());
+  result.metrics.push_back(expected.Take());
   return result;
 }
 
@@ -227,7 +205,8 @@ CheckRegistration ServicesCheckRegistration() {
           roles,
           std::chrono::seconds(10),
           std::chrono::seconds(5),
-          &Create};
+          &Create,
+          {kMetrics}};
 }
 
 }  // namespace ipv6ha

@@ -29,13 +29,21 @@
 #include <vector>
 
 #include "checks/check_registry.h"
+#include "exporter/platform/name_table.h"
 #include "exporter/platform/process_table.h"
 
 namespace ipv6ha {
 
 enum class ServiceExpectation { kRunning, kStopped, kAny };
 
-std::string_view ExpectationName(ServiceExpectation e);
+inline constexpr auto kExpectationNames = MakeNameTable<ServiceExpectation>(
+    {{ServiceExpectation::kRunning, "running"},
+     {ServiceExpectation::kStopped, "stopped"},
+     {ServiceExpectation::kAny, "any"}});
+
+constexpr std::string_view ExpectationName(ServiceExpectation e) {
+  return kExpectationNames.Name(e);
+}
 
 struct ServiceRule {
   std::string name;     // as shown in results and metrics

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "checks/prefix_freshness_check.h"
 #include "exporter/config/duration.h"
 #include "exporter/platform/bounded_file.h"
@@ -12,6 +12,19 @@ namespace ipv6ha {
 namespace {
 
 using SystemClock = std::chrono::system_clock;
+
+// The metrics of the check (docs/metrics.md).
+enum Metric { kInSync, kLag };
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_state_sync_in_sync",
+     "1 when the local prefix state file has the same content as the "
+     "MASTER's.",
+     prometheus::MetricType::Gauge},
+    {"ipv6_ha_state_sync_lag_seconds",
+     "Seconds the local prefix state has differed from the MASTER's, counted "
+     "from the MASTER's last write; 0 when in sync.",
+     prometheus::MetricType::Gauge},
+};
 
 // Reads the local pds file; Error only when it exists but cannot be read.
 Expected<LocalStateFile> ReadLocal(const std::string& path,
@@ -178,21 +191,12 @@ CheckResult StateSyncCheck::Compare(
 
 CheckResult StateSyncCheck::WithMetrics(CheckResult result,
                                         std::optional<double> lag) const {
-  auto in_sync = MakeFamily("ipv6_ha_state_sync_in_sync",
-                            "1 when the local prefix state file has the same "
-                            "content as the MASTER's.",
-                            prometheus::MetricType::Gauge);
-  auto lag_family = MakeFamily(
-      "ipv6_ha_state_sync_lag_seconds",
-      "Seconds the local prefix state has differed from the MASTER's, counted "
-      "from the MASTER's last write; 0 when in sync.",
-      prometheus::MetricType::Gauge);
   if (lag) {
-    const bool same = result.details.value("in_sync", false);
-    AddSample(in_sync, {{"check", settings_.name}}, same ? 1 : 0);
-    AddSample(lag_family, {{"check", settings_.name}}, *lag);
-    result.metrics.push_back(std::move(in_sync));
-    result.metrics.push_back(std::move(lag_family));
+    MetricSamples in_sync(kMetrics[kInSync]), lag_family(kMetrics[kLag]);
+    in_sync.Add({}, result.details.value("in_sync", false) ? 1 : 0);
+    lag_family.Add({}, *lag);
+    result.metrics.push_back(in_sync.Take());
+    result.metrics.push_back(lag_family.Take());
   }
   return result;
 }
@@ -207,7 +211,8 @@ CheckRegistration StateSyncCheckRegistration() {
           roles,
           std::chrono::seconds(10),
           std::chrono::seconds(5),
-          &Create};
+          &Create,
+          {kMetrics}};
 }
 
 }  // namespace ipv6ha

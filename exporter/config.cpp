@@ -7,6 +7,7 @@
 #include "exporter/config/strict_yaml.h"
 #include "exporter/listen_address.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/text/join.h"
 #include "exporter/text/utf8.h"
 
 namespace ipv6ha {
@@ -95,11 +96,10 @@ void ParseCommands(ConfigReader& r, CommandPaths& commands) {
     auto path = r.String(key);
     if (!path) continue;
     if (!DefaultCommandPaths().contains(key)) {
-      std::string known;
-      for (const auto& [k, v] : DefaultCommandPaths()) {
-        known += (known.empty() ? "" : ", ") + k;
-      }
-      r.Fail(key, "unknown command \"" + key + "\" (known: " + known + ")");
+      std::vector<std::string> known;
+      for (const auto& [k, v] : DefaultCommandPaths()) known.push_back(k);
+      r.Fail(key, "unknown command \"" + key +
+                      "\" (known: " + Join(known, ", ") + ")");
       continue;
     }
     if (path->empty() || (*path)[0] != '/') {
@@ -213,9 +213,9 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
   s.type = r.String("type", name);
   const CheckRegistration* type = FindCheckType(s.type);
   if (type == nullptr) {
-    std::string known;
-    for (const auto& t : CheckTypes())
-      known += (known.empty() ? "" : ", ") + t.type;
+    std::vector<std::string> types;
+    for (const auto& t : CheckTypes()) types.push_back(t.type);
+    const std::string known = Join(types, ", ");
     if (r.Has("type")) {
       r.Fail("type",
              "unknown check type \"" + s.type + "\" (known: " + known + ")");
@@ -231,10 +231,8 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
   s.timeout = r.Dur("timeout", type->default_timeout);
   s.weight = static_cast<int>(r.Int("weight", 0, 0, 1 << 20));
   if (auto scope = r.String("scope")) {
-    if (*scope == "local") {
-      s.scope = Scope::kLocal;
-    } else if (*scope == "upstream") {
-      s.scope = Scope::kUpstream;
+    if (auto parsed = kScopeNames.Parse(*scope)) {
+      s.scope = *parsed;
     } else {
       r.Fail("scope", r.path() + ".scope must be local or upstream");
     }

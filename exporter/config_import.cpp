@@ -9,6 +9,7 @@
 #include "checks/nptv6_config_parser.h"
 #include "checks/services_check.h"
 #include "exporter/config.h"
+#include "exporter/text/join.h"
 #include "exporter/text/utf8.h"
 
 namespace ipv6ha {
@@ -85,11 +86,9 @@ std::string Scalar(const std::string& s) {
 }
 
 std::string FlowList(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += (i ? ", " : "") + Scalar(items[i]);
-  }
-  return out + "]";
+  std::vector<std::string> scalars;
+  for (const auto& item : items) scalars.push_back(Scalar(item));
+  return "[" + Join(scalars, ", ") + "]";
 }
 
 std::string CheckName(const std::string& base, const std::string& suffix) {

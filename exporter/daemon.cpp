@@ -10,6 +10,7 @@
 #include "exporter/platform/command_runner.h"
 #include "exporter/platform/process_limits.h"
 #include "exporter/platform/systemd_socket.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
@@ -128,7 +129,7 @@ std::string Daemon::RenderMetrics() {
       spdlog::warn("collecting metrics failed: {}", e.what());
     }
   };
-  collect(*metrics_->registry());
+  collect(*metrics_);
   collect(*metrics_->process_collector());
   if (auto gen = Current()) {
     collect(*gen->store);

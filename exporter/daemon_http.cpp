@@ -6,17 +6,9 @@
 #include "exporter/daemon.h"
 #include "exporter/listen_address.h"
 #include "exporter/platform/listen_socket.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
-namespace {
-
-std::string JoinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
-}  // namespace
 
 Expected<WebConfig> Daemon::LoadWeb(Config& config) {
   if (!options_.web_config_file.empty()) {
@@ -82,13 +74,9 @@ Status Daemon::StartHttp(const Config& config) {
   routes.not_ready_reason = [this]() -> std::optional<std::string> {
     auto gen = Current();
     if (!gen) return std::string("no configuration loaded");
-    std::string waiting;
-    for (const auto& r : gen->store->Snapshot()) {
-      if (r.applicable && !r.result)
-        waiting += (waiting.empty() ? "" : ", ") + r.settings.name;
-    }
-    if (waiting.empty()) return std::nullopt;
-    return "waiting for the first result of " + waiting;
+    const auto waiting = gen->store->AwaitingFirstResult();
+    if (waiting.empty()) return std::nullopt;  // Ready()
+    return "waiting for the first result of " + Join(waiting, ", ");
   };
   routes.landing_page = [this] { return RenderLandingPage(CollectStatus()); };
   auto server = HttpServer::Start(options, std::move(routes), metrics_);
@@ -98,7 +86,7 @@ Status Daemon::StartHttp(const Config& config) {
   http_web_ = config.web;
   std::vector<std::string> where;
   for (const auto& fd : listeners_) where.push_back(DescribeListener(fd.get()));
-  spdlog::info("listening on {}{}{}", JoinList(where),
+  spdlog::info("listening on {}{}{}", Join(where, ", "),
                options_.systemd_socket ? " (sockets from systemd)" : "",
                config.web.tls() ? " (TLS)" : "");
   return OkStatus();

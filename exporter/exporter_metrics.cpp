@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include "checks/metric_samples.h"
 #include "exporter/platform/process_stats.h"
 
 #ifndef IPV6HA_VERSION
@@ -15,6 +14,58 @@
 namespace ipv6ha {
 namespace {
 
+// The exporter's own metrics (docs/metrics.md, "Exporter"). Labels in
+// alphabetical order, as the prometheus-cpp registry that served them before
+// printed them.
+enum Metric {
+  kBuildInfo,
+  kReloadSuccessful,
+  kReloadTimestamp,
+  kReloads,
+  kRequests,
+  kScrapeErrors,
+};
+using prometheus::MetricType;
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_build_info",
+     "A metric with a constant '1' value labelled by the version and revision "
+     "the exporter was built from.",
+     MetricType::Gauge,
+     {"compiler", "revision", "version"}},
+    {"ipv6_ha_config_last_reload_successful",
+     "Whether the last configuration (re)load succeeded.", MetricType::Gauge},
+    {"ipv6_ha_config_last_reload_success_timestamp_seconds",
+     "Unix time of the last successful configuration (re)load.",
+     MetricType::Gauge},
+    {"ipv6_ha_config_reloads_total",
+     "Configuration reloads by result (success, failure).",
+     MetricType::Counter,
+     {"result"}},
+    {"ipv6_ha_http_requests_total",
+     "HTTP requests served, by handler and status code.",
+     MetricType::Counter,
+     {"code", "handler"}},
+    {"ipv6_ha_scrape_errors_total",
+     "Errors while collecting metrics for a scrape.", MetricType::Counter},
+};
+
+// The standard process metrics, named as every Prometheus client names them.
+enum ProcessMetric { kCpu, kResident, kVirtual, kStartTime, kOpenFds, kMaxFds };
+constexpr MetricDef kProcessMetrics[] = {
+    {"process_cpu_seconds_total",
+     "Total user and system CPU time spent in seconds.", MetricType::Counter},
+    {"process_resident_memory_bytes", "Resident memory size in bytes.",
+     MetricType::Gauge},
+    {"process_virtual_memory_bytes", "Virtual memory size in bytes.",
+     MetricType::Gauge},
+    {"process_start_time_seconds",
+     "Start time of the process since unix epoch in seconds.",
+     MetricType::Gauge},
+    {"process_open_fds", "Number of open file descriptors.", MetricType::Gauge},
+    {"process_max_fds", "Maximum number of open file descriptors.",
+     MetricType::Gauge},
+};
+
 double NowSeconds() {
   return std::chrono::duration<double>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -24,31 +75,20 @@ double NowSeconds() {
 class ProcessCollector : public prometheus::Collectable {
  public:
   std::vector<prometheus::MetricFamily> Collect() const override {
-    using prometheus::MetricType;
     auto stats = ReadProcessStats();
     if (!stats) return {};
     std::vector<prometheus::MetricFamily> out;
-    auto add = [&](const char* name, const char* help, MetricType type,
-                   double value) {
-      auto f = MakeFamily(name, help, type);
-      AddSample(f, {}, value);
-      out.push_back(std::move(f));
+    auto add = [&](ProcessMetric m, double value) {
+      MetricSamples f(kProcessMetrics[m]);
+      f.Add({}, value);
+      out.push_back(f.Take());
     };
-    add("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
-        MetricType::Counter, stats->cpu_seconds);
-    add("process_resident_memory_bytes", "Resident memory size in bytes.",
-        MetricType::Gauge, stats->resident_bytes);
-    add("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-        MetricType::Gauge, stats->virtual_bytes);
-    add("process_start_time_seconds",
-        "Start time of the process since unix epoch in seconds.",
-        MetricType::Gauge, stats->start_time_seconds);
-    if (stats->open_fds) {
-      add("process_open_fds", "Number of open file descriptors.",
-          MetricType::Gauge, *stats->open_fds);
-    }
-    add("process_max_fds", "Maximum number of open file descriptors.",
-        MetricType::Gauge, stats->max_fds);
+    add(kCpu, stats->cpu_seconds);
+    add(kResident, stats->resident_bytes);
+    add(kVirtual, stats->virtual_bytes);
+    add(kStartTime, stats->start_time_seconds);
+    if (stats->open_fds) add(kOpenFds, *stats->open_fds);
+    add(kMaxFds, stats->max_fds);
     return out;
   }
 };
@@ -59,51 +99,16 @@ std::string VersionString() {
   return std::string(IPV6HA_VERSION) + " (revision " IPV6HA_REVISION ")";
 }
 
+MetricTable ExporterMetrics::Metrics() { return kMetrics; }
+MetricTable ExporterMetrics::ProcessMetrics() { return kProcessMetrics; }
+
 ExporterMetrics::ExporterMetrics()
-    : registry_(std::make_shared<prometheus::Registry>()),
-      process_(std::make_shared<ProcessCollector>()) {
-  prometheus::BuildGauge()
-      .Name("ipv6_ha_build_info")
-      .Help("A metric with a constant '1' value labelled by the version and "
-            "revision the exporter was built from.")
-      .Register(*registry_)
-      .Add({{"version", IPV6HA_VERSION},
-            {"revision", IPV6HA_REVISION},
-            {"compiler", __VERSION__}})
-      .Set(1);
-  reload_successful_ =
-      &prometheus::BuildGauge()
-           .Name("ipv6_ha_config_last_reload_successful")
-           .Help("Whether the last configuration (re)load succeeded.")
-           .Register(*registry_)
-           .Add({});
-  reload_timestamp_ =
-      &prometheus::BuildGauge()
-           .Name("ipv6_ha_config_last_reload_success_timestamp_seconds")
-           .Help("Unix time of the last successful configuration (re)load.")
-           .Register(*registry_)
-           .Add({});
-  reloads_ = &prometheus::BuildCounter()
-                  .Name("ipv6_ha_config_reloads_total")
-                  .Help("Configuration reloads by result (success, failure).")
-                  .Register(*registry_);
-  requests_ = &prometheus::BuildCounter()
-                   .Name("ipv6_ha_http_requests_total")
-                   .Help("HTTP requests served, by handler and status code.")
-                   .Register(*registry_);
-  scrape_errors_ = &prometheus::BuildCounter()
-                        .Name("ipv6_ha_scrape_errors_total")
-                        .Help("Errors while collecting metrics for a scrape.")
-                        .Register(*registry_)
-                        .Add({});
-  reloads_->Add({{"result", "success"}});
-  reloads_->Add({{"result", "failure"}});
-}
+    : process_(std::make_shared<ProcessCollector>()) {}
 
 void ExporterMetrics::RecordReload(bool success) {
-  reload_successful_->Set(success ? 1 : 0);
-  if (success) reload_timestamp_->Set(NowSeconds());
-  reloads_->Add({{"result", success ? "success" : "failure"}}).Increment();
+  reload_successful_.Set(success ? 1 : 0);
+  if (success) reload_timestamp_.Set(NowSeconds());
+  (success ? reload_success_ : reload_failure_).Increment();
 }
 
 void ExporterMetrics::RecordRequest(const std::string& handler, int code) {
@@ -112,9 +117,36 @@ void ExporterMetrics::RecordRequest(const std::string& handler, int code) {
 
 prometheus::Counter& ExporterMetrics::RequestCounter(const std::string& handler,
                                                      int code) {
-  return requests_->Add({{"handler", handler}, {"code", std::to_string(code)}});
+  std::lock_guard lock(requests_mutex_);
+  auto& counter = requests_[{handler, code}];
+  if (!counter) counter = std::make_unique<prometheus::Counter>();
+  return *counter;
 }
 
-void ExporterMetrics::RecordScrapeError() { scrape_errors_->Increment(); }
+void ExporterMetrics::RecordScrapeError() { scrape_errors_.Increment(); }
+
+std::vector<prometheus::MetricFamily> ExporterMetrics::Collect() const {
+  std::vector<MetricSamples> f(std::begin(kMetrics), std::end(kMetrics));
+  f[kBuildInfo].Add({__VERSION__, IPV6HA_REVISION, IPV6HA_VERSION}, 1);
+  f[kReloadSuccessful].Add({}, reload_successful_.Value());
+  f[kReloadTimestamp].Add({}, reload_timestamp_.Value());
+  f[kReloads].Add({"success"}, reload_success_.Value());
+  f[kReloads].Add({"failure"}, reload_failure_.Value());
+  {
+    std::lock_guard lock(requests_mutex_);
+    for (const auto& [key, counter] : requests_) {
+      f[kRequests].Add({std::to_string(key.second), key.first},
+                       counter->Value());
+    }
+  }
+  f[kScrapeErrors].Add({}, scrape_errors_.Value());
+  std::vector<prometheus::MetricFamily> out;
+  for (auto& samples : f) {
+    // A family without samples (no request served yet) is left out, as the
+    // prometheus-cpp registry left it out.
+    if (!samples.empty()) out.push_back(samples.Take());
+  }
+  return out;
+}
 
 }  // namespace ipv6ha

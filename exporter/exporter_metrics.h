@@ -6,18 +6,21 @@
 
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
-#include <prometheus/family.h>
 #include <prometheus/gauge.h>
-#include <prometheus/registry.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
+
+#include "checks/metric_table.h"
 
 namespace ipv6ha {
 
 std::string VersionString();  // "0.1.0 (revision abc123)"
 
-class ExporterMetrics {
+class ExporterMetrics : public prometheus::Collectable {
  public:
   ExporterMetrics();
   ExporterMetrics(const ExporterMetrics&) = delete;
@@ -31,21 +34,27 @@ class ExporterMetrics {
   prometheus::Counter& RequestCounter(const std::string& handler, int code);
   void RecordScrapeError();
 
-  // The registry of the series above; register it with the scrape.
-  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+  // ipv6_ha_build_info, the reload, request and scrape error series.
+  std::vector<prometheus::MetricFamily> Collect() const override;
   // process_cpu_seconds_total, process_resident_memory_bytes, ...
   std::shared_ptr<prometheus::Collectable> process_collector() const {
     return process_;
   }
 
+  // The tables of the families above (checks/metric_table.h).
+  static MetricTable Metrics();
+  static MetricTable ProcessMetrics();
+
  private:
-  std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<prometheus::Collectable> process_;
-  prometheus::Gauge* reload_successful_;
-  prometheus::Gauge* reload_timestamp_;
-  prometheus::Family<prometheus::Counter>* reloads_;
-  prometheus::Family<prometheus::Counter>* requests_;
-  prometheus::Counter* scrape_errors_;
+  prometheus::Gauge reload_successful_;
+  prometheus::Gauge reload_timestamp_;
+  prometheus::Counter reload_success_;
+  prometheus::Counter reload_failure_;
+  prometheus::Counter scrape_errors_;
+  mutable std::mutex requests_mutex_;
+  std::map<std::pair<std::string, int>, std::unique_ptr<prometheus::Counter>>
+      requests_;
 };
 
 }  // namespace ipv6ha

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "exporter/platform/name_table.h"
 #include "exporter/platform/role.h"
 #include "exporter/result_store.h"
 
@@ -28,18 +29,14 @@ namespace ipv6ha {
 
 enum class PluginState { kOk = 0, kWarning = 1, kCritical = 2, kUnknown = 3 };
 
+inline constexpr auto kPluginStateNames =
+    MakeNameTable<PluginState>({{PluginState::kOk, "OK"},
+                                {PluginState::kWarning, "WARNING"},
+                                {PluginState::kCritical, "CRITICAL"},
+                                {PluginState::kUnknown, "UNKNOWN"}});
+
 constexpr std::string_view PluginStateName(PluginState s) {
-  switch (s) {
-    case PluginState::kOk:
-      return "OK";
-    case PluginState::kWarning:
-      return "WARNING";
-    case PluginState::kCritical:
-      return "CRITICAL";
-    case PluginState::kUnknown:
-      break;
-  }
-  return "UNKNOWN";
+  return kPluginStateNames.Name(s);
 }
 
 struct PluginVerdict {

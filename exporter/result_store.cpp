@@ -1,8 +1,78 @@
 #include "exporter/result_store.h"
 
-#include "checks/metric_samples.h"
+#include <algorithm>
 
 namespace ipv6ha {
+namespace {
+
+// The framework's metrics of every check (docs/metrics.md, "Every check").
+enum Metric {
+  kStatus,
+  kSuccess,
+  kInfo,
+  kApplicable,
+  kWeight,
+  kDuration,
+  kLastRun,
+  kRuns,
+  kTimeouts,
+  kStatusChanges,
+};
+using prometheus::MetricType;
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_check_status",
+     "Current status of each check: 1 for the current state (ok, fail, "
+     "unknown), 0 for the others.",
+     MetricType::Gauge,
+     {"check", "status"}},
+    {"ipv6_ha_check_success",
+     "1 when the check's latest result is ok.",
+     MetricType::Gauge,
+     {"check"}},
+    {"ipv6_ha_check_info",
+     "Static facts about each configured check.",
+     MetricType::Gauge,
+     {"check", "type", "scope"}},
+    {"ipv6_ha_check_applicable",
+     "1 when the check applies in the node's current role.",
+     MetricType::Gauge,
+     {"check"}},
+    {"ipv6_ha_check_weight",
+     "Demotion weight of each check (0 = observe only).",
+     MetricType::Gauge,
+     {"check"}},
+    {"ipv6_ha_check_duration_seconds",
+     "Duration of the check's latest run.",
+     MetricType::Gauge,
+     {"check"}},
+    {"ipv6_ha_check_last_run_timestamp_seconds",
+     "Unix time when the check's latest run ended.",
+     MetricType::Gauge,
+     {"check"}},
+    {"ipv6_ha_check_runs_total",
+     "Runs of each check, including timed-out runs.",
+     MetricType::Counter,
+     {"check"}},
+    {"ipv6_ha_check_timeouts_total",
+     "Runs that overran the check's timeout.",
+     MetricType::Counter,
+     {"check"}},
+    {"ipv6_ha_check_status_changes_total",
+     "Changes of each check's status.",
+     MetricType::Counter,
+     {"check"}},
+};
+
+// A check's own sample under the framework's identity: check="<instance>"
+// first, whatever the check set (a check's table never declares `check`).
+void LabelWithCheck(prometheus::ClientMetric& m, const std::string& check) {
+  std::erase_if(m.label, [](const auto& l) { return l.name == "check"; });
+  m.label.insert(m.label.begin(), {"check", check});
+}
+
+}  // namespace
+
+MetricTable ResultStore::Metrics() { return kMetrics; }
 
 ResultStore::ResultStore(const std::vector<CheckSettings>& checks) {
   for (const auto& s : checks) {
@@ -78,12 +148,16 @@ std::optional<CheckRecord> ResultStore::Get(const std::string& name) const {
   return it->second;
 }
 
-bool ResultStore::Ready() const {
+bool ResultStore::Ready() const { return AwaitingFirstResult().empty(); }
+
+std::vector<std::string> ResultStore::AwaitingFirstResult() const {
   std::lock_guard lock(mutex_);
-  for (const auto& [name, r] : records_) {
-    if (r.applicable && !r.result) return false;
+  std::vector<std::string> out;
+  for (const auto& name : order_) {
+    const CheckRecord& r = records_.at(name);
+    if (r.applicable && !r.result) out.push_back(name);
   }
-  return true;
+  return out;
 }
 
 void ResultStore::AddListener(Listener listener) {
@@ -92,79 +166,40 @@ void ResultStore::AddListener(Listener listener) {
 }
 
 std::vector<prometheus::MetricFamily> ResultStore::Collect() const {
-  using prometheus::MetricType;
-  auto status = MakeFamily("ipv6_ha_check_status",
-                           "Current status of each check: 1 for the current "
-                           "state (ok, fail, unknown), 0 for the others.",
-                           MetricType::Gauge);
-  auto success =
-      MakeFamily("ipv6_ha_check_success",
-                 "1 when the check's latest result is ok.", MetricType::Gauge);
-  auto info = MakeFamily("ipv6_ha_check_info",
-                         "Static facts about each configured check.",
-                         MetricType::Gauge);
-  auto applicable =
-      MakeFamily("ipv6_ha_check_applicable",
-                 "1 when the check applies in the node's current role.",
-                 MetricType::Gauge);
-  auto weight = MakeFamily("ipv6_ha_check_weight",
-                           "Demotion weight of each check (0 = observe only).",
-                           MetricType::Gauge);
-  auto duration =
-      MakeFamily("ipv6_ha_check_duration_seconds",
-                 "Duration of the check's latest run.", MetricType::Gauge);
-  auto last_run = MakeFamily("ipv6_ha_check_last_run_timestamp_seconds",
-                             "Unix time when the check's latest run ended.",
-                             MetricType::Gauge);
-  auto runs = MakeFamily("ipv6_ha_check_runs_total",
-                         "Runs of each check, including timed-out runs.",
-                         MetricType::Counter);
-  auto timeouts =
-      MakeFamily("ipv6_ha_check_timeouts_total",
-                 "Runs that overran the check's timeout.", MetricType::Counter);
-  auto changes =
-      MakeFamily("ipv6_ha_check_status_changes_total",
-                 "Changes of each check's status.", MetricType::Counter);
+  std::vector<MetricSamples> f(std::begin(kMetrics), std::end(kMetrics));
   std::vector<prometheus::MetricFamily> own;
   {
     std::lock_guard lock(mutex_);
     for (const auto& name : order_) {
       const CheckRecord& r = records_.at(name);
       for (CheckStatus s : kAllCheckStatuses) {
-        AddSample(status,
-                  {{"check", name}, {"status", std::string(StatusName(s))}},
-                  r.result && r.status() == s ? 1 : 0);
+        f[kStatus].Add({name, StatusName(s)},
+                       r.result && r.status() == s ? 1 : 0);
       }
-      AddSample(success, {{"check", name}},
-                r.result && r.status() == CheckStatus::kOk ? 1 : 0);
-      AddSample(info,
-                {{"check", name},
-                 {"type", r.settings.type},
-                 {"scope", std::string(ScopeName(r.settings.scope))}},
-                1);
-      AddSample(applicable, {{"check", name}}, r.applicable ? 1 : 0);
-      AddSample(weight, {{"check", name}}, r.settings.weight);
-      AddSample(duration, {{"check", name}},
-                std::chrono::duration<double>(r.last_duration).count());
-      AddSample(last_run, {{"check", name}},
-                r.runs == 0 ? 0
-                            : std::chrono::duration<double>(
-                                  r.last_run_end.time_since_epoch())
-                                  .count());
-      AddSample(runs, {{"check", name}}, static_cast<double>(r.runs));
-      AddSample(timeouts, {{"check", name}}, static_cast<double>(r.timeouts));
-      AddSample(changes, {{"check", name}},
-                static_cast<double>(r.status_changes));
-      if (r.result) {
-        for (const auto& f : r.result->metrics) own.push_back(f);
+      f[kSuccess].Add({name},
+                      r.result && r.status() == CheckStatus::kOk ? 1 : 0);
+      f[kInfo].Add({name, r.settings.type, ScopeName(r.settings.scope)}, 1);
+      f[kApplicable].Add({name}, r.applicable ? 1 : 0);
+      f[kWeight].Add({name}, r.settings.weight);
+      f[kDuration].Add({name},
+                       std::chrono::duration<double>(r.last_duration).count());
+      f[kLastRun].Add({name}, r.runs == 0
+                                  ? 0
+                                  : std::chrono::duration<double>(
+                                        r.last_run_end.time_since_epoch())
+                                        .count());
+      f[kRuns].Add({name}, static_cast<double>(r.runs));
+      f[kTimeouts].Add({name}, static_cast<double>(r.timeouts));
+      f[kStatusChanges].Add({name}, static_cast<double>(r.status_changes));
+      if (!r.result) continue;
+      for (prometheus::MetricFamily family : r.result->metrics) {
+        for (auto& m : family.metric) LabelWithCheck(m, name);
+        own.push_back(std::move(family));
       }
     }
   }
-  std::vector<prometheus::MetricFamily> out{
-      std::move(status),     std::move(success), std::move(info),
-      std::move(applicable), std::move(weight),  std::move(duration),
-      std::move(last_run),   std::move(runs),    std::move(timeouts),
-      std::move(changes)};
+  std::vector<prometheus::MetricFamily> out;
+  for (auto& samples : f) out.push_back(samples.Take());
   // Several checks of one type emit the same family name; merge them so the
   // text format carries one HELP/TYPE per family.
   for (auto& f : own) {

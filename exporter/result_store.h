@@ -17,6 +17,7 @@
 
 #include "checks/check.h"
 #include "checks/check_registry.h"
+#include "checks/metric_table.h"
 
 namespace ipv6ha {
 
@@ -59,11 +60,18 @@ class ResultStore : public prometheus::Collectable {
   std::optional<CheckRecord> Get(const std::string& name) const;
   // True once every applicable check has a first result.
   bool Ready() const;
+  // The applicable checks still without a first result, in config order;
+  // empty exactly when Ready().
+  std::vector<std::string> AwaitingFirstResult() const;
   // Called after every Publish and MarkNotApplicable, on the calling
   // thread, without the lock.
   void AddListener(Listener listener);
 
+  // The framework's per-check families, then every check's own samples,
+  // each labelled check="<instance>" by the store (checks/metric_table.h).
   std::vector<prometheus::MetricFamily> Collect() const override;
+  // The table of the framework's per-check families.
+  static MetricTable Metrics();
 
  private:
   mutable std::mutex mutex_;

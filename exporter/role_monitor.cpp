@@ -4,13 +4,53 @@
 
 #include <algorithm>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "exporter/platform/carp_role_source.h"
 #include "exporter/platform/static_role_source.h"
 #include "exporter/platform/vip_role_source.h"
 
 namespace ipv6ha {
 namespace {
+
+// The metrics of the node's role (docs/metrics.md, "Role").
+enum Metric {
+  kRole,
+  kTransitions,
+  kVhidState,
+  kCarpDemotion,
+  kVrrpState,
+  kVrrpPriority,
+};
+using prometheus::MetricType;
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_role",
+     "HA role of this node: 1 for the current role (master, backup, init, "
+     "unknown), 0 for the others.",
+     MetricType::Gauge,
+     {"role"}},
+    {"ipv6_ha_role_transitions_total",
+     "Changes of this node's HA role since start.", MetricType::Counter},
+    {"ipv6_ha_carp_vhid_state",
+     "CARP state per interface and vhid: 1 for the current state, 0 for the "
+     "others.",
+     MetricType::Gauge,
+     {"interface", "vhid", "state"}},
+    {"ipv6_ha_carp_demotion",
+     "Kernel net.inet.carp.demotion (sum of all contributors), where "
+     "readable.",
+     MetricType::Gauge},
+    {"ipv6_ha_vrrp_instance_state",
+     "keepalived's state per followed VRRP instance: 1 for the current state "
+     "(master, backup, fault, stop, unknown = not reported), 0 for the "
+     "others.",
+     MetricType::Gauge,
+     {"instance", "state"}},
+    {"ipv6_ha_vrrp_instance_priority",
+     "Effective VRRP priority keepalived last reported per followed "
+     "instance.",
+     MetricType::Gauge,
+     {"instance"}},
+};
 
 nlohmann::json InstancesJson(const RoleReading& r) {
   nlohmann::json out = nlohmann::json::array();
@@ -28,28 +68,14 @@ nlohmann::json InstancesJson(const RoleReading& r) {
 void AddVrrpFamilies(const RoleReading& r,
                      std::vector<prometheus::MetricFamily>& out) {
   if (r.instances.empty()) return;
-  auto state = MakeFamily("ipv6_ha_vrrp_instance_state",
-                          "keepalived's state per followed VRRP instance: 1 "
-                          "for the current state (master, backup, fault, "
-                          "stop, unknown = not reported), 0 for the others.",
-                          prometheus::MetricType::Gauge);
-  auto priority = MakeFamily("ipv6_ha_vrrp_instance_priority",
-                             "Effective VRRP priority keepalived last "
-                             "reported per followed instance.",
-                             prometheus::MetricType::Gauge);
+  MetricSamples state(kMetrics[kVrrpState]), priority(kMetrics[kVrrpPriority]);
   for (const auto& i : r.instances) {
-    for (VrrpState s : kAllVrrpStates) {
-      AddSample(
-          state,
-          {{"instance", i.name}, {"state", std::string(VrrpStateName(s))}},
-          i.state == s ? 1 : 0);
-    }
-    if (i.state != VrrpState::kUnknown) {
-      AddSample(priority, {{"instance", i.name}}, i.priority);
-    }
+    for (VrrpState s : kAllVrrpStates)
+      state.Add({i.name, VrrpStateName(s)}, i.state == s ? 1 : 0);
+    if (i.state != VrrpState::kUnknown) priority.Add({i.name}, i.priority);
   }
-  out.push_back(std::move(state));
-  if (!priority.metric.empty()) out.push_back(std::move(priority));
+  out.push_back(state.Take());
+  if (!priority.empty()) out.push_back(priority.Take());
 }
 
 }  // namespace
@@ -205,45 +231,27 @@ nlohmann::json RoleMonitor::Detail() const {
   return j;
 }
 
+MetricTable RoleMonitor::Metrics() { return kMetrics; }
+
 std::vector<prometheus::MetricFamily> RoleMonitor::Collect() const {
-  using prometheus::MetricType;
-  auto role = MakeFamily("ipv6_ha_role",
-                         "HA role of this node: 1 for the current role "
-                         "(master, backup, init, unknown), 0 for the others.",
-                         MetricType::Gauge);
-  auto transitions = MakeFamily("ipv6_ha_role_transitions_total",
-                                "Changes of this node's HA role since start.",
-                                MetricType::Counter);
-  auto vhid = MakeFamily("ipv6_ha_carp_vhid_state",
-                         "CARP state per interface and vhid: 1 for the "
-                         "current state, 0 for the others.",
-                         MetricType::Gauge);
-  auto demotion = MakeFamily("ipv6_ha_carp_demotion",
-                             "Kernel net.inet.carp.demotion (sum of all "
-                             "contributors), where readable.",
-                             MetricType::Gauge);
+  MetricSamples role(kMetrics[kRole]), transitions(kMetrics[kTransitions]),
+      vhid(kMetrics[kVhidState]), demotion(kMetrics[kCarpDemotion]);
   std::lock_guard lock(mutex_);
-  for (Role r : kAllRoles) {
-    AddSample(role, {{"role", std::string(RoleName(r))}},
-              have_reading_ && latest_.role == r ? 1 : 0);
-  }
-  AddSample(transitions, {}, static_cast<double>(transitions_));
+  for (Role r : kAllRoles)
+    role.Add({RoleName(r)}, have_reading_ && latest_.role == r ? 1 : 0);
+  transitions.Add({}, static_cast<double>(transitions_));
   for (const auto& v : latest_.vhids) {
     for (CarpState s : kAllCarpStates) {
-      AddSample(vhid,
-                {{"interface", v.interface},
-                 {"vhid", std::to_string(v.vhid)},
-                 {"state", std::string(CarpStateName(s))}},
-                v.state == s ? 1 : 0);
+      vhid.Add({v.interface, std::to_string(v.vhid), CarpStateName(s)},
+               v.state == s ? 1 : 0);
     }
   }
-  std::vector<prometheus::MetricFamily> out{std::move(role),
-                                            std::move(transitions)};
-  if (!vhid.metric.empty()) out.push_back(std::move(vhid));
+  std::vector<prometheus::MetricFamily> out{role.Take(), transitions.Take()};
+  if (!vhid.empty()) out.push_back(vhid.Take());
   AddVrrpFamilies(latest_, out);
   if (latest_.carp_demotion) {
-    AddSample(demotion, {}, static_cast<double>(*latest_.carp_demotion));
-    out.push_back(std::move(demotion));
+    demotion.Add({}, static_cast<double>(*latest_.carp_demotion));
+    out.push_back(demotion.Take());
   }
   return out;
 }

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "checks/check_registry.h"
+#include "checks/metric_table.h"
 #include "exporter/config/duration.h"
 #include "exporter/platform/keepalived_role_source.h"
 #include "exporter/platform/role_source.h"
@@ -73,6 +74,8 @@ class RoleMonitor : public prometheus::Collectable {
   nlohmann::json Detail() const;
 
   std::vector<prometheus::MetricFamily> Collect() const override;
+  // The table of the families above (checks/metric_table.h).
+  static MetricTable Metrics();
 
  private:
   void Loop();

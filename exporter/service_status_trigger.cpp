@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "exporter/platform/command_runner.h"
 
 namespace ipv6ha {
@@ -12,12 +12,15 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-std::string FirstLine(std::string text) {
-  const auto end = text.find('\n');
-  if (end != std::string::npos) text.resize(end);
-  if (text.size() > 200) text.resize(200);
-  return text;
-}
+// The trigger's metrics (docs/metrics.md, "Demotion").
+enum Metric { kRuns };
+constexpr MetricDef kMetrics[] = {
+    {"ipv6_ha_service_status_trigger_runs_total",
+     "Runs of the command that makes OPNsense re-evaluate its CARP service "
+     "status, by result.",
+     prometheus::MetricType::Counter,
+     {"result"}},
+};
 
 const char* DecisionName(bool demote) { return demote ? "demote" : "healthy"; }
 
@@ -120,12 +123,8 @@ void ServiceStatusTrigger::RunOnce(bool demote) {
   auto out = RunCommand(spec);
   if (!out) {
     error = out.error().message;
-  } else if (out->signal != 0) {
-    error = what + " was killed by signal " + std::to_string(out->signal);
-  } else if (out->exit_code != 0) {
-    const std::string err = FirstLine(out->stderr_text);
-    error = what + " exited " + std::to_string(out->exit_code) +
-            (err.empty() ? "" : ": " + err);
+  } else {
+    error = DescribeFailure(argv_, *out);
   }
   std::lock_guard lock(mutex_);
   if (error.empty()) {
@@ -149,16 +148,14 @@ void ServiceStatusTrigger::RunOnce(bool demote) {
       DecisionName(demote), error, retry_.count());
 }
 
+MetricTable ServiceStatusTrigger::Metrics() { return kMetrics; }
+
 std::vector<prometheus::MetricFamily> ServiceStatusTrigger::Collect() const {
   const Counts c = counts();
-  auto runs = MakeFamily(
-      "ipv6_ha_service_status_trigger_runs_total",
-      "Runs of the command that makes OPNsense re-evaluate its CARP service "
-      "status, by result.",
-      prometheus::MetricType::Counter);
-  AddSample(runs, {{"result", "ok"}}, static_cast<double>(c.ok));
-  AddSample(runs, {{"result", "failed"}}, static_cast<double>(c.failed));
-  return {std::move(runs)};
+  MetricSamples runs(kMetrics[kRuns]);
+  runs.Add({"ok"}, static_cast<double>(c.ok));
+  runs.Add({"failed"}, static_cast<double>(c.failed));
+  return {runs.Take()};
 }
 
 }  // namespace ipv6ha

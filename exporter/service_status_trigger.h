@@ -35,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "checks/metric_table.h"
 #include "exporter/config/config_reader.h"
 #include "exporter/config/duration.h"
 
@@ -78,6 +79,8 @@ class ServiceStatusTrigger : public prometheus::Collectable {
   void WaitIdle(std::chrono::milliseconds max);
 
   std::vector<prometheus::MetricFamily> Collect() const override;
+  // The table of its metrics (checks/metric_table.h).
+  static MetricTable Metrics();
 
   struct Counts {
     std::uint64_t ok = 0;

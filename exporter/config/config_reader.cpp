@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "exporter/text/join.h"
+
 namespace ipv6ha {
 
 std::string ConfigError::ToString() const {
@@ -84,9 +86,8 @@ std::string ConfigReader::Enum(const std::string& key,
   auto v = String(key);
   if (!v) return fallback;
   if (std::find(allowed.begin(), allowed.end(), *v) != allowed.end()) return *v;
-  std::string choices;
-  for (const auto& a : allowed) choices += (choices.empty() ? "" : ", ") + a;
-  Fail(key, Where(key) + " must be one of " + choices + ", not \"" + *v + "\"");
+  Fail(key, Where(key) + " must be one of " + Join(allowed, ", ") + ", not \"" +
+                *v + "\"");
   return fallback;
 }
 

@@ -17,16 +17,8 @@ Status CommandSink::Write(int to, int from) {
   spec.max_output_bytes = 64 * 1024;
   auto out = RunCommand(spec);
   if (!out) return out.error();
-  if (out->signal != 0 || out->exit_code != 0) {
-    std::string err = out->stderr_text.substr(0, 200);
-    while (!err.empty() && (err.back() == '\n' || err.back() == '\r'))
-      err.pop_back();
-    return Error{DescribeCommand(spec.argv) + " failed with " +
-                 (out->signal
-                      ? "signal " + std::to_string(out->signal)
-                      : "exit status " + std::to_string(out->exit_code)) +
-                 (err.empty() ? "" : ": " + err)};
-  }
+  if (auto failed = DescribeFailure(spec.argv, *out); !failed.empty())
+    return Error{std::move(failed)};
   last_ = to;
   applied_once_ = true;
   return OkStatus();

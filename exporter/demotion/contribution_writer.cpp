@@ -4,18 +4,14 @@
 
 #include <algorithm>
 
+#include "exporter/text/join.h"
+
 namespace ipv6ha {
 namespace {
 
 LoadedState LoadFrom(const DemotionStateStore* store) {
   if (!store) return std::optional<DemotionState>{};
   return store->Load();
-}
-
-std::string Names(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
 }
 
 }  // namespace
@@ -53,7 +49,7 @@ std::optional<ControllerRecord> ContributionWriter::Start() {
   if (!rec.legacy_down.empty()) {
     report_.reconcile_note +=
         "; the version 1 state file listed down checks (" +
-        Names(rec.legacy_down) +
+        Join(rec.legacy_down, ", ") +
         ") without saying which contributed: none is restored";
   }
   spdlog::info("demotion: reconciled from {}: {}", store_->path(),

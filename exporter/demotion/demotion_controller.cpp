@@ -19,24 +19,6 @@ bool Known(Role r) { return r != Role::kUnknown; }
 
 }  // namespace
 
-std::string_view SuppressionName(Suppression s) {
-  switch (s) {
-    case Suppression::kPeerNotReady:
-      return "peer_not_ready";
-    case Suppression::kUpstreamPolicy:
-      return "upstream_policy";
-    case Suppression::kFlapGuard:
-      return "flap_guard";
-    case Suppression::kDryRun:
-      return "dry_run";
-    case Suppression::kCap:
-      return "cap";
-    case Suppression::kRoleUnknown:
-      break;
-  }
-  return "role_unknown";
-}
-
 ControllerParams ControllerParams::From(const DemotionConfig& c,
                                         std::string peer_name) {
   ControllerParams p;

@@ -31,6 +31,7 @@
 #include "exporter/demotion/demotion_config.h"
 #include "exporter/demotion/demotion_state_store.h"
 #include "exporter/demotion/peer_assessment.h"
+#include "exporter/platform/name_table.h"
 
 namespace ipv6ha {
 
@@ -65,12 +66,18 @@ enum class Suppression {
   kRoleUnknown,     // role unreadable: contribution held
 };
 
-inline constexpr Suppression kAllSuppressions[] = {
-    Suppression::kPeerNotReady, Suppression::kUpstreamPolicy,
-    Suppression::kFlapGuard,    Suppression::kDryRun,
-    Suppression::kCap,          Suppression::kRoleUnknown};
+inline constexpr auto kSuppressionNames = MakeNameTable<Suppression>(
+    {{Suppression::kPeerNotReady, "peer_not_ready"},
+     {Suppression::kUpstreamPolicy, "upstream_policy"},
+     {Suppression::kFlapGuard, "flap_guard"},
+     {Suppression::kDryRun, "dry_run"},
+     {Suppression::kCap, "cap"},
+     {Suppression::kRoleUnknown, "role_unknown"}});
+inline constexpr auto kAllSuppressions = kSuppressionNames.Values();
 
-std::string_view SuppressionName(Suppression s);
+constexpr std::string_view SuppressionName(Suppression s) {
+  return kSuppressionNames.Name(s);
+}
 
 // One published result as the controller sees it. A check marked not
 // applicable in the current role arrives as applicable = false.
@@ -94,7 +101,16 @@ struct ControllerSnapshot {
 
 // What backs a check's share, by its latest result.
 enum class Evidence { kNone, kFail, kOk, kUnknown, kNotApplicable, kRestored };
-std::string_view EvidenceName(Evidence e);
+inline constexpr auto kEvidenceNames =
+    MakeNameTable<Evidence>({{Evidence::kNone, "none"},
+                             {Evidence::kFail, "fail"},
+                             {Evidence::kOk, "ok"},
+                             {Evidence::kUnknown, "unknown"},
+                             {Evidence::kNotApplicable, "not_applicable"},
+                             {Evidence::kRestored, "restored"}});
+constexpr std::string_view EvidenceName(Evidence e) {
+  return kEvidenceNames.Name(e);
+}
 
 // A check's health as tracked by the controller.
 struct CheckHealth {

@@ -5,6 +5,7 @@
 
 #include "exporter/config/duration.h"
 #include "exporter/demotion/demotion_controller.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
@@ -16,13 +17,6 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-std::string Join(const std::vector<std::string>& parts,
-                 const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
 // Whole seconds, as a config duration reads ("40s", "4m20s").
 std::string Span(ControllerTime::duration d) {
   if (d < ControllerTime::duration::zero())
@@ -31,24 +25,6 @@ std::string Span(ControllerTime::duration d) {
 }
 
 }  // namespace
-
-std::string_view EvidenceName(Evidence e) {
-  switch (e) {
-    case Evidence::kNone:
-      return "none";
-    case Evidence::kFail:
-      return "fail";
-    case Evidence::kOk:
-      return "ok";
-    case Evidence::kUnknown:
-      return "unknown";
-    case Evidence::kNotApplicable:
-      return "not_applicable";
-    case Evidence::kRestored:
-      break;
-  }
-  return "restored";
-}
 
 std::string DemotionController::Describe(const CheckHealth& c,
                                          const Decision& d) const {

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "checks/check_registry.h"
+#include "checks/metric_table.h"
 #include "checks/peer_view.h"
 #include "exporter/demotion/contribution_writer.h"
 #include "exporter/demotion/demotion_config.h"
@@ -94,6 +95,8 @@ class DemotionService : public prometheus::Collectable {
   StatusController Report() const;
   nlohmann::json Status() const;
   std::vector<prometheus::MetricFamily> Collect() const override;
+  // The table of the controller's metrics (checks/metric_table.h).
+  static MetricTable Metrics();
 
  private:
   // What Status() and Collect() show: copied after every evaluation.

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 #include "exporter/config/duration.h"
 #include "exporter/demotion/demotion_service.h"
 
@@ -11,11 +11,6 @@ namespace ipv6ha {
 namespace {
 
 // The metrics of the controller, declared once (docs/metrics.md).
-struct FamilySpec {
-  const char* name;
-  const char* help;
-  prometheus::MetricType type;
-};
 // Indexes into kFamilies, in its order.
 enum FamilyIndex {
   kDesired,
@@ -32,7 +27,7 @@ enum FamilyIndex {
   kExpiries,
 };
 using prometheus::MetricType;
-const FamilySpec kFamilies[] = {
+constexpr MetricDef kFamilies[] = {
     {"ipv6_ha_demotion_desired",
      "Demotion contribution the controller wants now.", MetricType::Gauge},
     {"ipv6_ha_demotion_applied",
@@ -41,11 +36,13 @@ const FamilySpec kFamilies[] = {
      MetricType::Gauge},
     {"ipv6_ha_demotion_changes_total",
      "Changes of the applied contribution, by direction (up, down).",
-     MetricType::Counter},
+     MetricType::Counter,
+     {"direction"}},
     {"ipv6_ha_demotion_suppressed",
      "1 when the reason currently holds back (part of) a demotion, per "
      "reason.",
-     MetricType::Gauge},
+     MetricType::Gauge,
+     {"reason"}},
     {"ipv6_ha_flap_guard_engaged",
      "1 while the flap guard freezes the contribution.", MetricType::Gauge},
     {"ipv6_ha_demotion_sink_errors_total",
@@ -59,18 +56,22 @@ const FamilySpec kFamilies[] = {
     {"ipv6_ha_demotion_check_down",
      "1 when the controller counts the check as down (after fall, until rise "
      "and hold_down, or until its lease expires).",
-     MetricType::Gauge},
+     MetricType::Gauge,
+     {"check"}},
     {"ipv6_ha_demotion_lease_remaining_seconds",
      "Seconds until a down check's share is withdrawn unless a fresh result "
      "renews it (0 when it has none).",
-     MetricType::Gauge},
+     MetricType::Gauge,
+     {"check"}},
     {"ipv6_ha_demotion_share_held",
      "1 while a check's share is held without a fresh result (unknown, not "
      "applicable, overdue or restored after a restart).",
-     MetricType::Gauge},
+     MetricType::Gauge,
+     {"check"}},
     {"ipv6_ha_demotion_lease_expiries_total",
      "Shares withdrawn because no fresh result renewed their lease.",
-     MetricType::Counter},
+     MetricType::Counter,
+     {"check"}},
 };
 
 double Seconds(ControllerTime::duration d) {
@@ -158,40 +159,38 @@ nlohmann::json DemotionService::Status() const {
   return WriteControllerStatus(Report());
 }
 
+MetricTable DemotionService::Metrics() { return kFamilies; }
+
 std::vector<prometheus::MetricFamily> DemotionService::Collect() const {
-  std::vector<prometheus::MetricFamily> f;
-  for (const auto& spec : kFamilies)
-    f.push_back(MakeFamily(spec.name, spec.help, spec.type));
+  std::vector<MetricSamples> f(std::begin(kFamilies), std::end(kFamilies));
   std::lock_guard lock(report_mutex_);
   const Decision& d = report_.decision;
   const WriterReport& w = report_.writer;
-  AddSample(f[kDesired], {}, d.desired);
-  AddSample(f[kApplied], {}, w.applied ? *w.applied : std::nan(""));
-  AddSample(f[kChanges], {{"direction", "up"}},
-            static_cast<double>(w.changes_up));
-  AddSample(f[kChanges], {{"direction", "down"}},
-            static_cast<double>(w.changes_down));
+  f[kDesired].Add({}, d.desired);
+  f[kApplied].Add({}, w.applied ? *w.applied : std::nan(""));
+  f[kChanges].Add({"up"}, static_cast<double>(w.changes_up));
+  f[kChanges].Add({"down"}, static_cast<double>(w.changes_down));
   for (Suppression s : kAllSuppressions) {
-    AddSample(f[kSuppressed], {{"reason", std::string(SuppressionName(s))}},
-              d.suppressed.count(s) ? 1 : 0);
+    f[kSuppressed].Add({SuppressionName(s)}, d.suppressed.count(s) ? 1 : 0);
   }
-  AddSample(f[kFlapGuard], {}, d.flap_guard_engaged ? 1 : 0);
-  AddSample(f[kSinkErrors], {}, static_cast<double>(w.sink_errors));
-  AddSample(f[kSinkRefused], {}, w.refused.empty() ? 0 : 1);
-  AddSample(f[kStateErrors], {}, static_cast<double>(w.state_errors));
+  f[kFlapGuard].Add({}, d.flap_guard_engaged ? 1 : 0);
+  f[kSinkErrors].Add({}, static_cast<double>(w.sink_errors));
+  f[kSinkRefused].Add({}, w.refused.empty() ? 0 : 1);
+  f[kStateErrors].Add({}, static_cast<double>(w.state_errors));
   for (const auto& c : d.checks) {
-    const LabelPairs check{{"check", c.name}};
-    AddSample(f[kCheckDown], check, c.down ? 1 : 0);
+    f[kCheckDown].Add({c.name}, c.down ? 1 : 0);
     if (c.weight <= 0) continue;
     const bool leased = c.Leased(d.at);
-    AddSample(f[kLease], check, leased ? Seconds(c.lease_until - d.at) : 0);
-    AddSample(f[kHeld], check, leased && c.Held(d.at) ? 1 : 0);
+    f[kLease].Add({c.name}, leased ? Seconds(c.lease_until - d.at) : 0);
+    f[kHeld].Add({c.name}, leased && c.Held(d.at) ? 1 : 0);
     auto it = report_.expiries.find(c.name);
-    AddSample(
-        f[kExpiries], check,
+    f[kExpiries].Add(
+        {c.name},
         static_cast<double>(it == report_.expiries.end() ? 0 : it->second));
   }
-  return f;
+  std::vector<prometheus::MetricFamily> out;
+  for (auto& samples : f) out.push_back(samples.Take());
+  return out;
 }
 
 }  // namespace ipv6ha

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "exporter/text/join.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -12,12 +14,6 @@ std::string PeerName(const std::optional<PeerSnapshot>& peer,
     return peer->status->node;
   if (peer && !peer->address.empty()) return peer->address;
   return "";
-}
-
-std::string Joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
 }
 
 // Why the peer cannot take over at all, or "" when it is ready.
@@ -64,7 +60,7 @@ std::string NoBetter(const NodeStatus& s, const std::string& who) {
   }
   if (!any_ok && !unknown.empty()) {
     return who + " is no better: its weighted checks are all unknown (" +
-           Joined(unknown) + ")";
+           Join(unknown, ", ") + ")";
   }
   return "";
 }

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <ctime>
 
+#include "exporter/platform/name_table.h"
 #include "exporter/text/bounded_json.h"
+#include "exporter/text/join.h"
 #include "exporter/text/utf8.h"
 
 namespace ipv6ha {
@@ -16,8 +18,6 @@ constexpr char kInvalid[] = "peer sent an invalid status document: ";
 // Replies nest 5 levels deep (document, checks, check, details, a detail's
 // list); the limit leaves room for growth and none for a stack overflow.
 constexpr JsonLimits kLimits{std::size_t{64} << 20, 32};
-
-constexpr Scope kAllScopes[] = {Scope::kLocal, Scope::kUpstream};
 
 // Integral numbers as integers ("100", not "100.0"), as we always wrote them.
 json Number(double n) {
@@ -61,20 +61,19 @@ class Reader {
     }
     return n;
   }
-  // One of `values` by its name, exactly as written.
-  template <typename E, std::size_t N, typename NameOf>
-  std::optional<E> Enum(const char* key, const E (&values)[N], NameOf name_of,
+  // A value of `names`' enum by its name, exactly as written.
+  template <typename E, std::size_t N>
+  std::optional<E> Enum(const char* key, const NameTable<E, N>& names,
                         bool required = false) {
     const json* v = Member(key, "string", &json::is_string, required);
     if (v == nullptr) return std::nullopt;
     const std::string text = v->get<std::string>();
-    std::string choices;
-    for (E e : values) {
-      if (name_of(e) == text) return e;
-      choices += (choices.empty() ? "" : ", ") + std::string(name_of(e));
-    }
+    if (auto e = names.Parse(text)) return e;
+    std::vector<std::string> choices;
+    for (const auto& entry : names.entries())
+      choices.push_back(std::string(entry.name));
     Fail(Where(key) + " is \"" + std::string(Utf8Prefix(text, 40)) +
-         "\", not one of " + choices);
+         "\", not one of " + Join(choices, ", "));
     return std::nullopt;
   }
   const json* Object(const char* key) {
@@ -148,10 +147,10 @@ StatusCheck ReadCheck(Reader& r) {
   StatusCheck c;
   c.name = r.String("name", true);
   c.type = r.String("type");
-  c.status = r.Enum("status", kAllCheckStatuses, StatusName)
-                 .value_or(CheckStatus::kUnknown);
+  c.status =
+      r.Enum("status", kCheckStatusNames).value_or(CheckStatus::kUnknown);
   c.summary = r.String("summary");
-  c.scope = r.Enum("scope", kAllScopes, ScopeName);
+  c.scope = r.Enum("scope", kScopeNames);
   c.weight = r.Count("weight");
   c.applicable = r.Bool("applicable", true);
   c.timed_out = r.Bool("timed_out", false);
@@ -170,7 +169,7 @@ StatusCheck ReadCheck(Reader& r) {
 StatusShare ReadShare(Reader& r) {
   StatusShare s;
   s.name = r.String("name", true);
-  s.scope = r.Enum("scope", kAllScopes, ScopeName);
+  s.scope = r.Enum("scope", kScopeNames);
   s.weight = r.Count("weight").value_or(0);
   s.down = r.Bool("down", false);
   s.recovering = r.Bool("recovering", false);
@@ -230,7 +229,7 @@ StatusPeerView ReadPeerView(Reader& r) {
   p.api_ok = r.Bool("api_ok", false);
   p.error = r.String("error");
   p.node = r.String("node");
-  p.role = r.Enum("role", kAllRoles, RoleName);
+  p.role = r.Enum("role", kRoleNames);
   p.ready = r.OptionalBool("ready");
   return p;
 }
@@ -246,7 +245,7 @@ Expected<NodeStatus> Read(const json& doc) {
   s.node = r.String("node");
   s.version = r.String("version");
   s.time = r.String("time");
-  s.role = r.Enum("role", kAllRoles, RoleName, true).value_or(Role::kUnknown);
+  s.role = r.Enum("role", kRoleNames, true).value_or(Role::kUnknown);
   if (const json* detail = r.Object("role_detail")) s.role_detail = *detail;
   s.ready = r.OptionalBool("ready", true).value_or(false);
   r.EachObject("checks", [&](Reader& c) { s.checks.push_back(ReadCheck(c)); });

@@ -26,10 +26,8 @@ RoleReading CarpRoleSource::Read() {
     reading.error = out.error().message;
     return reading;
   }
-  if (out->signal != 0 || out->exit_code != 0) {
-    reading.error = DescribeCommand(spec.argv) + " exited with " +
-                    (out->signal ? "signal " + std::to_string(out->signal)
-                                 : "status " + std::to_string(out->exit_code));
+  if (auto failed = DescribeFailure(spec.argv, *out); !failed.empty()) {
+    reading.error = std::move(failed);
     return reading;
   }
   reading.vhids = ParseIfconfigCarp(out->stdout_text);

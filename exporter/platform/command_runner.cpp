@@ -115,6 +115,22 @@ std::string DescribeCommand(const std::vector<std::string>& argv) {
   return out;
 }
 
+std::string DescribeFailure(const std::vector<std::string>& argv,
+                            const CommandOutput& out) {
+  if (out.signal != 0) {
+    return DescribeCommand(argv) + " was killed by signal " +
+           std::to_string(out.signal);
+  }
+  if (out.exit_code == 0) return "";
+  std::string_view err = out.stderr_text;
+  err = err.substr(0, err.find('\n'));
+  while (!err.empty() && (err.back() == '\r' || err.back() == ' '))
+    err.remove_suffix(1);
+  err = Utf8Prefix(err, 200);
+  return DescribeCommand(argv) + " exited " + std::to_string(out.exit_code) +
+         (err.empty() ? "" : ": " + std::string(err));
+}
+
 Expected<CommandOutput> RunCommand(const CommandSpec& spec) {
   const std::string what = DescribeCommand(spec.argv);
   if (spec.argv.empty() || spec.argv[0].empty()) {

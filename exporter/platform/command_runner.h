@@ -44,4 +44,11 @@ void KillRunningCommands();
 // "pfctl -s nat" style rendering of an argv for messages.
 std::string DescribeCommand(const std::vector<std::string>& argv);
 
+// The one sentence for a run that did not exit 0, "" when it did:
+// "pfctl -s nat was killed by signal 9", or "pfctl -s nat exited 1" and,
+// when it wrote to stderr, ": " and the first line of it (at most 200 bytes,
+// cut on a character boundary).
+std::string DescribeFailure(const std::vector<std::string>& argv,
+                            const CommandOutput& out);
+
 }  // namespace ipv6ha

@@ -1,5 +1,6 @@
 #include "exporter/platform/ifconfig_carp_parser.h"
 
+#include <cctype>
 #include <charconv>
 #include <string>
 
@@ -25,11 +26,12 @@ int ToInt(std::string_view s) {
   return v;
 }
 
+// ifconfig prints the state upper case ("MASTER"); the names are lower case.
 CarpState ParseState(std::string_view s) {
-  if (s == "MASTER") return CarpState::kMaster;
-  if (s == "BACKUP") return CarpState::kBackup;
-  if (s == "INIT") return CarpState::kInit;
-  return CarpState::kUnknown;
+  std::string lower(s);
+  for (char& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return kCarpStateNames.Parse(lower).value_or(CarpState::kUnknown);
 }
 
 // "igb0: flags=8943<UP,...> metric 0 mtu 1500" starts an interface block.

@@ -11,28 +11,21 @@
 #include <string>
 #include <string_view>
 
+#include "exporter/platform/name_table.h"
+
 namespace ipv6ha {
 
 enum class Role { kMaster, kBackup, kInit, kFault, kUnknown };
 
-inline constexpr Role kAllRoles[] = {Role::kMaster, Role::kBackup, Role::kInit,
-                                     Role::kFault, Role::kUnknown};
+inline constexpr auto kRoleNames =
+    MakeNameTable<Role>({{Role::kMaster, "master"},
+                         {Role::kBackup, "backup"},
+                         {Role::kInit, "init"},
+                         {Role::kFault, "fault"},
+                         {Role::kUnknown, "unknown"}});
+inline constexpr auto kAllRoles = kRoleNames.Values();
 
-constexpr std::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kMaster:
-      return "master";
-    case Role::kBackup:
-      return "backup";
-    case Role::kInit:
-      return "init";
-    case Role::kFault:
-      return "fault";
-    case Role::kUnknown:
-      break;
-  }
-  return "unknown";
-}
+constexpr std::string_view RoleName(Role role) { return kRoleNames.Name(role); }
 
 // The role as read now, with the number of changes between two known roles
 // (master, backup, init) so far: a reader that samples now and then still
@@ -50,10 +43,7 @@ constexpr Role ExpectationRole(Role role) {
 }
 
 inline std::optional<Role> ParseRole(std::string_view text) {
-  for (Role r : kAllRoles) {
-    if (RoleName(r) == text) return r;
-  }
-  return std::nullopt;
+  return kRoleNames.Parse(text);
 }
 
 }  // namespace ipv6ha

@@ -14,28 +14,22 @@
 #include <string_view>
 #include <vector>
 
+#include "exporter/platform/name_table.h"
 #include "exporter/platform/role.h"
 
 namespace ipv6ha {
 
 enum class CarpState { kMaster, kBackup, kInit, kUnknown };
 
-inline constexpr CarpState kAllCarpStates[] = {
-    CarpState::kMaster, CarpState::kBackup, CarpState::kInit,
-    CarpState::kUnknown};
+inline constexpr auto kCarpStateNames =
+    MakeNameTable<CarpState>({{CarpState::kMaster, "master"},
+                              {CarpState::kBackup, "backup"},
+                              {CarpState::kInit, "init"},
+                              {CarpState::kUnknown, "unknown"}});
+inline constexpr auto kAllCarpStates = kCarpStateNames.Values();
 
 constexpr std::string_view CarpStateName(CarpState s) {
-  switch (s) {
-    case CarpState::kMaster:
-      return "master";
-    case CarpState::kBackup:
-      return "backup";
-    case CarpState::kInit:
-      return "init";
-    case CarpState::kUnknown:
-      break;
-  }
-  return "unknown";
+  return kCarpStateNames.Name(s);
 }
 
 // One `carp:` line of ifconfig (one vhid on one interface).
@@ -54,25 +48,17 @@ struct CarpVhid {
 // One VRRP instance as keepalived last reported it on its notify FIFO.
 enum class VrrpState { kMaster, kBackup, kFault, kStop, kUnknown };
 
-inline constexpr VrrpState kAllVrrpStates[] = {
-    VrrpState::kMaster, VrrpState::kBackup, VrrpState::kFault, VrrpState::kStop,
-    VrrpState::kUnknown};
-
 // Lower case, for labels and JSON; keepalived writes them upper case.
+inline constexpr auto kVrrpStateNames =
+    MakeNameTable<VrrpState>({{VrrpState::kMaster, "master"},
+                              {VrrpState::kBackup, "backup"},
+                              {VrrpState::kFault, "fault"},
+                              {VrrpState::kStop, "stop"},
+                              {VrrpState::kUnknown, "unknown"}});
+inline constexpr auto kAllVrrpStates = kVrrpStateNames.Values();
+
 constexpr std::string_view VrrpStateName(VrrpState s) {
-  switch (s) {
-    case VrrpState::kMaster:
-      return "master";
-    case VrrpState::kBackup:
-      return "backup";
-    case VrrpState::kFault:
-      return "fault";
-    case VrrpState::kStop:
-      return "stop";
-    case VrrpState::kUnknown:
-      break;
-  }
-  return "unknown";
+  return kVrrpStateNames.Name(s);
 }
 
 struct VrrpInstance {

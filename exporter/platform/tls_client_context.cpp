@@ -7,17 +7,18 @@
 
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/tls_server_credentials.h"
+#include "exporter/text/join.h"
 
 namespace ipv6ha {
 
 std::string TakeOpenSslError(const std::string& fallback) {
-  std::string out;
+  std::vector<std::string> reasons;
   while (const unsigned long e = ERR_get_error()) {
     const char* reason = ERR_reason_error_string(e);
-    if (!out.empty()) out += "; ";
-    out += reason != nullptr ? reason : "OpenSSL error " + std::to_string(e);
+    reasons.push_back(reason != nullptr ? reason
+                                        : "OpenSSL error " + std::to_string(e));
   }
-  return out.empty() ? fallback : out;
+  return reasons.empty() ? fallback : Join(reasons, "; ");
 }
 
 namespace {

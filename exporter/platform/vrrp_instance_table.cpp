@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "exporter/text/join.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -142,19 +144,19 @@ RoleReading VrrpInstanceTable::Derive(const std::string& feed_problem) const {
                                                   : VrrpInstance{name});
     }
   }
-  std::string detail;
+  std::vector<std::string> described;
   int masters = 0;
   const VrrpInstance* missing = nullptr;
   const VrrpInstance* stopped = nullptr;
   const VrrpInstance* fault = nullptr;
   for (const auto& i : r.instances) {
-    detail += (detail.empty() ? "" : ", ") + Describe(i);
+    described.push_back(Describe(i));
     if (i.state == VrrpState::kMaster) ++masters;
     if (i.state == VrrpState::kUnknown && !missing) missing = &i;
     if (i.state == VrrpState::kStop && !stopped) stopped = &i;
     if (i.state == VrrpState::kFault && !fault) fault = &i;
   }
-  r.detail = detail;
+  r.detail = Join(described, ", ");
   if (!feed_problem.empty()) {
     r.error = feed_problem;
   } else if (r.instances.empty()) {

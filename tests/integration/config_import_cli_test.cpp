@@ -9,10 +9,12 @@
 
 #include "checks/check_registry.h"
 #include "tests/support/exporter_process.h"
+#include "tests/support/fixture_file.h"
 
 namespace ipv6ha {
 namespace {
 
+using testing::ReplaceAll;
 using testing::RunProgram;
 
 const std::string kDir = std::string(IPV6HA_FIXTURES) + "/import/";
@@ -22,15 +24,6 @@ std::string Read(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-std::string ReplaceAll(std::string s, const std::string& from,
-                       const std::string& to) {
-  for (auto pos = s.find(from); pos != std::string::npos;
-       pos = s.find(from, pos + to.size())) {
-    s.replace(pos, from.size(), to);
-  }
-  return s;
 }
 
 testing::RunResult Import(const std::string& ha, const std::string& nptv6) {

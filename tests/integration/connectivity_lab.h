@@ -35,8 +35,10 @@ struct Published {
 
 class CheckRunner {
  public:
-  // Loads `yaml` and runs its checks inside `ns` until destroyed.
-  CheckRunner(const NetNs& ns, const std::string& yaml, CheckEnv env) {
+  // Loads `yaml` and runs its checks inside `ns`, in `role`, until
+  // destroyed.
+  CheckRunner(const NetNs& ns, const std::string& yaml, CheckEnv env,
+              Role role = Role::kMaster) {
     auto loaded = LoadConfigFromString(yaml, "lab.yml", env);
     if (!loaded.ok()) {
       ADD_FAILURE() << loaded.error().message;
@@ -50,7 +52,7 @@ class CheckRunner {
                           r.result->summary, r.result->details});
     });
     scheduler_ = std::make_unique<Scheduler>(std::move(loaded->checks), store_,
-                                             [] { return Role::kMaster; });
+                                             [role] { return role; });
     // Workers started from inside the namespace live there, and so does the
     // prober engine they start.
     ns.RunIn([&] { scheduler_->Start(); });

@@ -24,4 +24,15 @@ inline std::string ReadFixture(const std::string& relative) {
   return out.str();
 }
 
+// `text` with every `from` replaced by `to` (fixture templates, paths in
+// outputs).
+inline std::string ReplaceAll(std::string text, const std::string& from,
+                              const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
 }  // namespace ipv6ha::testing

@@ -103,5 +103,33 @@ TEST(CommandRunnerTest, SignalledProgramReportsTheSignal) {
   EXPECT_EQ(out->signal, 9);
 }
 
+// The failure sentence every caller shows: the program, how it ended, and
+// the first line of its stderr.
+TEST(CommandRunnerTest, DescribeFailureIsOneSentenceForEveryCaller) {
+  const std::vector<std::string> argv = {"/sbin/pfctl", "-s", "nat"};
+  CommandOutput out;
+  out.exit_code = 0;
+  out.stderr_text = "a warning\n";
+  EXPECT_EQ(DescribeFailure(argv, out), "");
+  out.exit_code = 1;
+  out.stderr_text = "pfctl: /dev/pf: Permission denied\r\nsecond line\n";
+  EXPECT_EQ(DescribeFailure(argv, out),
+            "/sbin/pfctl -s nat exited 1: pfctl: /dev/pf: Permission denied");
+  out.stderr_text = "";
+  EXPECT_EQ(DescribeFailure(argv, out), "/sbin/pfctl -s nat exited 1");
+  out.signal = 9;
+  EXPECT_EQ(DescribeFailure(argv, out),
+            "/sbin/pfctl -s nat was killed by signal 9");
+}
+
+TEST(CommandRunnerTest, DescribeFailureCutsStderrOnACharacterBoundary) {
+  CommandOutput out;
+  out.exit_code = 2;
+  out.stderr_text =
+      std::string(199, 'x') + "\xc3\xa9 and more";  // é across byte 200
+  const std::string s = DescribeFailure({"/bin/tool"}, out);
+  EXPECT_EQ(s, "/bin/tool exited 2: " + std::string(199, 'x'));
+}
+
 }  // namespace
 }  // namespace ipv6ha

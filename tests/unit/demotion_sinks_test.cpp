@@ -200,7 +200,7 @@ TEST(CommandSink, NonZeroExitIsAnErrorNamingTheProgram) {
   CommandSink sink({script}, std::chrono::seconds(5));
   auto st = sink.Write(50, 0);
   ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.error().message.find("exit status 3: no permission"),
+  EXPECT_NE(st.error().message.find("exited 3: no permission"),
             std::string::npos)
       << st.error().message;
 }

@@ -110,6 +110,7 @@ struct QuorumCase {
   Role role;
   BackupPolicy policy;
   CheckStatus expected;
+  std::string missing_path = "";  // what a BACKUP lacks for a path
 };
 
 class Ipv6ConnectivityQuorumTest : public ::testing::TestWithParam<QuorumCase> {
@@ -120,7 +121,8 @@ TEST_P(Ipv6ConnectivityQuorumTest, DecidesTheStatus) {
   Ipv6ConnectivityConfig c;
   c.quorum = p.quorum;
   c.backup_policy = p.policy;
-  EXPECT_EQ(EvaluateConnectivity(kNames, p.verdicts, c, p.role).status,
+  EXPECT_EQ(EvaluateConnectivity(kNames, p.verdicts, c, p.role, p.missing_path)
+                .status,
             p.expected);
 }
 
@@ -188,6 +190,38 @@ INSTANTIATE_TEST_SUITE_P(
                    Role::kBackup,
                    BackupPolicy::kCheck,
                    CheckStatus::kOk},
+        // BACKUP, auto (the default): evaluated with a usable upstream
+        // path, so it can vouch, and also fail ...
+        QuorumCase{{kUp, kUp, kUp},
+                   1,
+                   Role::kBackup,
+                   BackupPolicy::kAuto,
+                   CheckStatus::kOk},
+        QuorumCase{{kDown, kDown, kDown},
+                   1,
+                   Role::kBackup,
+                   BackupPolicy::kAuto,
+                   CheckStatus::kFail},
+        // ... without one it is unknown whatever the probes say
+        QuorumCase{{kDown, kDown, kDown},
+                   1,
+                   Role::kBackup,
+                   BackupPolicy::kAuto,
+                   CheckStatus::kUnknown,
+                   "no route to a"},
+        QuorumCase{{kUp, kUp, kUp},
+                   1,
+                   Role::kBackup,
+                   BackupPolicy::kAuto,
+                   CheckStatus::kUnknown,
+                   "no global address on igc0"},
+        // a missing path is no concern of a MASTER
+        QuorumCase{{kDown, kDown, kDown},
+                   1,
+                   Role::kMaster,
+                   BackupPolicy::kAuto,
+                   CheckStatus::kFail,
+                   "no route to a"},
         // INIT and unknown roles are evaluated
         QuorumCase{{kDown, kDown, kDown},
                    1,
@@ -215,6 +249,7 @@ TEST(Ipv6ConnectivityCheckTest, OkSummaryStillNamesDeadTargets) {
 
 TEST(Ipv6ConnectivityCheckTest, BackupSummarySaysNotApplicable) {
   Ipv6ConnectivityConfig c;
+  c.backup_policy = BackupPolicy::kUnknown;
   auto r =
       EvaluateConnectivity(kNames, {kDown, kDown, kDown}, c, Role::kBackup);
   EXPECT_EQ(r.summary.rfind("not applicable in BACKUP", 0), 0u) << r.summary;
@@ -223,6 +258,24 @@ TEST(Ipv6ConnectivityCheckTest, BackupSummarySaysNotApplicable) {
       EvaluateConnectivity(kNames, {kDown, kDown, kDown}, c, Role::kFault);
   EXPECT_EQ(fault.summary.rfind("not applicable in FAULT", 0), 0u);
   EXPECT_FALSE(fault.Applies());
+}
+
+TEST(Ipv6ConnectivityCheckTest, BackupWithoutPathSaysWhatIsMissing) {
+  Ipv6ConnectivityConfig c;  // backup_policy auto, the default
+  auto r = EvaluateConnectivity(kNames, {kDown, kDown, kDown}, c, Role::kBackup,
+                                "no global address on igc0");
+  EXPECT_EQ(r.summary,
+            "no upstream path in BACKUP: no global address on igc0 (0/3 "
+            "targets reachable (quorum 1))");
+  EXPECT_EQ(r.details["upstream_path"]["usable"], false);
+  EXPECT_EQ(r.details["upstream_path"]["missing"], "no global address on igc0");
+  // FAULT (keepalived) is judged as BACKUP and named as itself.
+  auto fault = EvaluateConnectivity(kNames, {kUp, kUp, kUp}, c, Role::kFault,
+                                    "no route to a");
+  EXPECT_EQ(fault.status, CheckStatus::kUnknown);
+  EXPECT_EQ(fault.summary.rfind("no upstream path in FAULT: no route to a", 0),
+            0u)
+      << fault.summary;
 }
 
 TEST(Ipv6ConnectivityCheckTest, ProbeMethodIsIcmpOrTcpPort) {
@@ -273,6 +326,15 @@ checks:
   ASSERT_EQ(c->checks.size(), 1u);
   EXPECT_EQ(c->checks[0].settings.scope, Scope::kUpstream);
   EXPECT_EQ(c->checks[0].settings.interval, milliseconds(200));
+}
+
+TEST(Ipv6ConnectivityConfigTest, BackupPolicyIsAutoUnknownOrCheck) {
+  for (const char* policy : {"auto", "unknown", "check"}) {
+    auto c = Load(std::string("checks: {ipv6_connectivity: {targets: ['::1'], "
+                              "backup_policy: ") +
+                  policy + "}}");
+    EXPECT_TRUE(c.ok()) << policy << ": " << c.error().message;
+  }
 }
 
 struct BadConfig {

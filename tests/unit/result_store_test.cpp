@@ -2,10 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include "checks/metric_samples.h"
+#include "checks/metric_table.h"
 
 namespace ipv6ha {
 namespace {
+
+constexpr MetricDef kTestValue{"ipv6_ha_test_value", "x",
+                               prometheus::MetricType::Gauge};
+constexpr MetricDef kExitCode{"ipv6_ha_command_exit_code", "x",
+                              prometheus::MetricType::Gauge};
+constexpr MetricDef kPerTarget{
+    "ipv6_ha_test_per_target", "x", prometheus::MetricType::Gauge, {"target"}};
 
 CheckSettings Settings(const std::string& name) {
   CheckSettings s;
@@ -45,6 +52,21 @@ TEST(ResultStoreTest, NotReadyUntilEveryCheckHasAResult) {
   EXPECT_TRUE(store.Ready());
 }
 
+TEST(ResultStoreTest,
+     AwaitingFirstResultNamesTheApplicableChecksInConfigOrder) {
+  ResultStore store({Settings("b"), Settings("a"), Settings("c")});
+  EXPECT_EQ(store.AwaitingFirstResult(),
+            (std::vector<std::string>{"b", "a", "c"}));
+  store.Publish("a", CheckResult::Ok("fine"), std::chrono::milliseconds(1),
+                false);
+  store.MarkNotApplicable("c", Role::kBackup);
+  EXPECT_EQ(store.AwaitingFirstResult(), std::vector<std::string>{"b"});
+  store.Publish("b", CheckResult::Ok("fine"), std::chrono::milliseconds(1),
+                false);
+  EXPECT_TRUE(store.AwaitingFirstResult().empty());
+  EXPECT_TRUE(store.Ready());
+}
+
 TEST(ResultStoreTest, StatusIsOneSeriesPerStateWithOneSetToOne) {
   ResultStore store({Settings("a")});
   store.Publish("a", CheckResult::Fail("broken"), std::chrono::milliseconds(5), false);
@@ -63,9 +85,9 @@ TEST(ResultStoreTest, StatusIsOneSeriesPerStateWithOneSetToOne) {
 TEST(ResultStoreTest, TimeoutsAreCountedAndKeepTheCheckOwnSamples) {
   ResultStore store({Settings("a")});
   CheckResult ok = CheckResult::Ok("fine");
-  auto family = MakeFamily("ipv6_ha_test_value", "x", prometheus::MetricType::Gauge);
-  AddSample(family, {{"check", "a"}}, 42);
-  ok.metrics.push_back(family);
+  MetricSamples family(kTestValue);
+  family.Add({}, 42);
+  ok.metrics.push_back(family.Take());
   store.Publish("a", ok, std::chrono::milliseconds(1), false);
   store.Publish("a", CheckResult::Unknown("timed out after 1s"),
                 std::chrono::seconds(1), true);
@@ -80,9 +102,9 @@ TEST(ResultStoreTest, SameFamilyFromTwoChecksIsMerged) {
   ResultStore store({Settings("a"), Settings("b")});
   for (const char* name : {"a", "b"}) {
     CheckResult r = CheckResult::Ok("fine");
-    auto family = MakeFamily("ipv6_ha_command_exit_code", "x", prometheus::MetricType::Gauge);
-    AddSample(family, {{"check", name}}, 0);
-    r.metrics.push_back(family);
+    MetricSamples family(kExitCode);
+    family.Add({}, 0);
+    r.metrics.push_back(family.Take());
     store.Publish(name, r, std::chrono::milliseconds(1), false);
   }
   auto families = store.Collect();
@@ -90,6 +112,31 @@ TEST(ResultStoreTest, SameFamilyFromTwoChecksIsMerged) {
   for (const auto& f : families) count += f.name == "ipv6_ha_command_exit_code";
   EXPECT_EQ(count, 1);
   EXPECT_EQ(Find(families, "ipv6_ha_command_exit_code")->metric.size(), 2u);
+}
+
+// Two instances of one check type emit the same samples without a `check`
+// label; the store gives each its instance name, first, so no series is
+// exposed twice. A `check` label a check sets itself does not survive.
+TEST(ResultStoreTest, EveryOwnSampleIsLabelledWithItsInstanceFirst) {
+  ResultStore store({Settings("uplink_a"), Settings("uplink_b")});
+  for (const char* name : {"uplink_a", "uplink_b"}) {
+    CheckResult r = CheckResult::Ok("fine");
+    MetricSamples family(kPerTarget);
+    family.Add({"2001:db8::1"}, 1).label.push_back({"check", "forged"});
+    r.metrics.push_back(family.Take());
+    store.Publish(name, r, std::chrono::milliseconds(1), false);
+  }
+  const auto families = store.Collect();
+  const auto* f = Find(families, "ipv6_ha_test_per_target");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(f->metric.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& labels = f->metric[i].label;
+    ASSERT_EQ(labels.size(), 2u);
+    EXPECT_EQ(labels[0].name, "check");
+    EXPECT_EQ(labels[0].value, i == 0 ? "uplink_a" : "uplink_b");
+    EXPECT_EQ(labels[1].name, "target");
+  }
 }
 
 // The published end of a run is its start plus its duration, not the time

@@ -8,5 +8,6 @@ Modules:
   exporter   ipv6_ha_exporter config (YAML) and process per router
   faults     nftables fault injection and prefix-file staleness
   observe    role polling (VIP presence), track-file watching, status view
-  scenarios  the automated scenarios with verdicts
+  scenarios  the automated scenarios with verdicts (scenarios_late,
+             scenarios_trust; catalog numbers them all)
 """

@@ -73,10 +73,11 @@ def config_dict(router, files, tuning):
             "prefix_freshness": {"pds_file": files["pds_file"], "max_age": "1h",
                                  "min_active": 1, "weight": t.prefix_weight,
                                  "interval": t.probe_interval},
-            # backup_policy check: the BACKUP probes too, so it can vouch for
-            # its upstream (scenario 3 sets `unknown`, the singleton setup).
+            # backup_policy is left at its default, auto: a BACKUP whose WAN
+            # has a route and a global address evaluates the check and can
+            # vouch for its upstream; one whose WAN is down (scenario 3, the
+            # singleton setup) reports unknown.
             "ipv6_connectivity": {"targets": list(topology.TARGETS), "method": "icmp",
-                                  "backup_policy": "check",
                                   "interval": t.probe_interval,
                                   "timeout": t.probe_timeout, "probes": t.probes,
                                   "quorum": t.quorum,

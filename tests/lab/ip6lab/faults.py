@@ -42,6 +42,23 @@ class Faults:
         rule = f"ip6 daddr {_TARGET_SET} numgen random mod 100 < {int(percent)} drop"
         self._table(router, f"{router}_loss", {"out": [rule], "fwd": [rule]})
 
+    def isp_drops_echo_from(self, router):
+        """An upstream fault of one node with both WANs up: the isp drops
+        the echo requests `router` sends from its WAN address; the other
+        router's path works."""
+        src = topology.ROUTER_PLAN[router].wan_addr
+        rule = (f"ip6 saddr {src} ip6 daddr {_TARGET_SET} "
+                "icmpv6 type echo-request drop")
+        self._table("isp", f"isp_echo_{router}", {"in": [rule]})
+
+    def sync_ipv4_only(self):
+        """Both routers drop every IPv6 packet on the sync link: what still
+        works between them there is IPv4."""
+        for router in topology.ROUTERS:
+            self._table(router, f"{router}_sync_v4_only", {
+                "out": ['oifname "sync" meta nfproto ipv6 drop'],
+                "in": ['iifname "sync" meta nfproto ipv6 drop']})
+
     def isp_outage(self):
         """Shared upstream outage: the isp drops everything to its targets."""
         self._table("isp", "isp_outage", {"in": [f"ip6 daddr {_TARGET_SET} drop"]})

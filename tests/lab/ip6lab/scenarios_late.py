@@ -1,12 +1,10 @@
-"""Scenarios 4-7 (see scenarios.py for conventions) and the table of all."""
+"""Scenarios 4-7 (see scenarios.py for conventions; catalog.py lists all)."""
 
 import time
 
 from . import status as st
 from .scenarios import (PREFIX, _dur, _ms, _positive, _start, _wait,
-                        fall_seconds, s0_track_file_contract, s1_local_fault,
-                        s2_shared_outage, s3_singleton_wan)
-from .scenario_keepalived import s16_keepalived_role
+                        fall_seconds, s1_local_fault)
 from .verdict import Verdict, env_seconds
 
 
@@ -151,15 +149,3 @@ def s7_peer_down(lab):
         v.expect(bool(suppressed), f"fw1 names the suppression: {suppressed}")
     return v
 
-
-SCENARIOS = {
-    0: (s0_track_file_contract, False),
-    1: (s1_local_fault, True),
-    2: (s2_shared_outage, True),
-    3: (s3_singleton_wan, True),
-    4: (s4_flapping_path, True),
-    5: (s5_recovery, True),
-    6: (s6_exporter_crash, True),
-    7: (s7_peer_down, True),
-    16: (s16_keepalived_role, True),
-}

@@ -35,6 +35,13 @@ def check_status(status, name):
     return None
 
 
+def check_summary(status, name):
+    for n, _, summary in checks_of(status):
+        if n == name:
+            return summary
+    return ""
+
+
 def controller_of(status):
     s = status or {}
     c = s.get("controller") or s.get("demotion") or {}
