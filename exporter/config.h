@@ -15,6 +15,7 @@
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/service_status_trigger.h"
+#include "exporter/web_config.h"
 
 namespace ipv6ha {
 
@@ -24,17 +25,6 @@ inline constexpr char kDefaultListen[] = "[::]:9646";
 // Linux nothing reads it unless configured, so it is off. Defined with the
 // other per-OS defaults in config_defaults_{linux,freebsd}.cpp.
 extern const char kDefaultStatusFile[];
-
-// Exporter-toolkit style web config (tls_server_config, basic_auth_users).
-struct WebConfig {
-  std::string cert_file;
-  std::string key_file;
-  std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
-  // Concurrent connections served (civetweb worker threads). A keep-alive or
-  // half-open connection holds its worker until it closes or times out.
-  int max_connections = 64;
-  bool tls() const { return !cert_file.empty(); }
-};
 
 // Where source keepalived records the states it read (RuntimeDirectory of
 // the systemd unit, kept across restarts).
@@ -50,7 +40,7 @@ struct Config {
   CommandPaths commands;
   PeerConfig peer;
   DemotionConfig demotion;
-  WebConfig web;
+  WebConfig web;  // `web:` (web_config.h)
   ServiceStatusTriggerConfig service_status_trigger;
   std::vector<CheckSettings> check_settings;  // in file order
 };
@@ -73,9 +63,6 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
 // Errors read "FILE: cannot read: No such file or directory", "FILE: not a
 // regular file", "FILE: is N bytes, more than the 1048576 allowed".
 Expected<std::string> ReadOperatorFile(const std::string& path);
-
-// Reads a web config file in exporter-toolkit format (--web.config.file).
-Expected<WebConfig> LoadWebConfig(const std::string& path);
 
 // The command names `commands:` accepts, with their defaults on this OS
 // (config_defaults.cpp, config_defaults_{linux,freebsd}.cpp).
