@@ -17,7 +17,7 @@ readonly PACKAGES=(
   build-essential cmake pkg-config git
   prometheus-cpp-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev
   googletest libgmock-dev libgtest-dev libcrypt-dev libssl-dev openssl
-  clang libclang-rt-14-dev shellcheck python3
+  clang libclang-rt-14-dev clang-format-14 clang-tidy-14 shellcheck python3
   clang-16 libc++-16-dev libc++abi-16-dev
   prometheus prometheus-node-exporter prometheus-blackbox-exporter
   iproute2 nftables keepalived iputils-ping wrk curl
