@@ -60,8 +60,7 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   Nptv6RulesConfig parsed;
   parsed.nptv6_config = config.String("nptv6_config", parsed.nptv6_config);
   parsed.pds_file = config.String("pds_file", "");
-  parsed.backend =
-      config.Enum("backend", {"pf", "nft"}, DefaultNptv6Backend());
+  parsed.backend = config.Enum("backend", {"pf", "nft"}, DefaultNptv6Backend());
   parsed.timeout = settings.timeout;
   parsed.max_file_bytes = static_cast<std::size_t>(config.Int(
       "max_file_bytes", static_cast<std::int64_t>(parsed.max_file_bytes), 1,
