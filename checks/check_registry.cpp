@@ -12,12 +12,9 @@ namespace ipv6ha {
 
 const std::vector<CheckRegistration>& CheckTypes() {
   static const std::vector<CheckRegistration> kTypes = {
-      CommandCheckRegistration(),
-      ServicesCheckRegistration(),
-      StateSyncCheckRegistration(),
-      Ipv6ConnectivityCheckRegistration(),
-      PeerReachabilityCheckRegistration(),
-      PrefixFreshnessCheckRegistration(),
+      CommandCheckRegistration(),          ServicesCheckRegistration(),
+      StateSyncCheckRegistration(),        Ipv6ConnectivityCheckRegistration(),
+      PeerReachabilityCheckRegistration(), PrefixFreshnessCheckRegistration(),
       Nptv6RulesCheckRegistration(),
   };
   return kTypes;

@@ -36,7 +36,8 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
   if (parsed.argv[0].empty() || parsed.argv[0][0] != '/') {
     config.Fail("argv", config.path() +
                             ".argv[0] must be an absolute path (no shell, no "
-                            "PATH lookup), not \"" + parsed.argv[0] + "\"");
+                            "PATH lookup), not \"" +
+                            parsed.argv[0] + "\"");
     return nullptr;
   }
   return std::make_unique<CommandCheck>(std::move(parsed), settings);
@@ -73,9 +74,9 @@ CheckResult CommandCheck::Run(const RunContext& /*context*/) {
   } else if (out->exit_code == 0) {
     result = CheckResult::Ok(summary.empty() ? what + " exited 0" : summary);
   } else if (out->exit_code == 1 || out->exit_code == 2) {
-    result = CheckResult::Fail(summary.empty()
-                                   ? what + " exited " + std::to_string(out->exit_code)
-                                   : summary);
+    result = CheckResult::Fail(
+        summary.empty() ? what + " exited " + std::to_string(out->exit_code)
+                        : summary);
   } else {
     result = CheckResult::Unknown(
         what + " exited " + std::to_string(out->exit_code) +

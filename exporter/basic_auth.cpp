@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #if __has_include(<crypt.h>)
 #include <crypt.h>  // libxcrypt (Linux): crypt_r and struct crypt_data
 #else
@@ -32,6 +33,20 @@ std::optional<std::string> DecodeBase64(std::string_view in) {
   if (in.back() == '=') ++padding;
   if (in.size() >= 2 && in[in.size() - 2] == '=') ++padding;
   return std::string(reinterpret_cast<char*>(out.data()), n - padding);
+}
+
+// The low-level SHA-256, not EVP (nor OpenSSL 3's one-shot SHA256(), which
+// goes through EVP): see Sha256Hex in checks/prefix_freshness_check.cpp.
+std::array<unsigned char, 32> Digest(std::string_view text) {
+  std::array<unsigned char, 32> out{};
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  SHA256_CTX context;
+  SHA256_Init(&context);
+  SHA256_Update(&context, text.data(), text.size());
+  SHA256_Final(out.data(), &context);
+#pragma GCC diagnostic pop
+  return out;
 }
 
 }  // namespace
@@ -97,7 +112,18 @@ bool BasicAuth::Verify(std::string_view header) const {
   const bool known = it != users_.end();
   const bool match =
       VerifyCryptHash(creds->second, known ? it->second : dummy_hash_);
-  return known && match;
+  if (!known || !match) return false;
+  std::lock_guard lock(cache_->mutex);
+  if (cache_->verified.size() >= kVerifiedCacheSize) cache_->verified.clear();
+  cache_->verified.insert(Digest(header));
+  return true;
+}
+
+bool BasicAuth::VerifiedBefore(std::string_view header) const {
+  if (!enabled()) return true;
+  const auto digest = Digest(header);
+  std::lock_guard lock(cache_->mutex);
+  return cache_->verified.contains(digest);
 }
 
 }  // namespace ipv6ha

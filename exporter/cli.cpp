@@ -31,7 +31,11 @@ Flags:
   --check-config             validate the configuration and exit (0 = valid)
   --web.listen-address ADDR  listen on ADDR instead of the config's `listen`
                              (repeatable; e.g. [::]:9646, 127.0.0.1:9646)
-  --web.config.file FILE     TLS and basic auth, exporter-toolkit format
+  --web.systemd-socket       serve on the sockets systemd passes (socket
+                             activation, Linux) instead of listening itself
+  --web.config.file FILE     TLS, client certificates, basic auth and headers,
+                             exporter-toolkit format (re-read when it or a
+                             file it names changes)
   --log.level LEVEL          debug, info, warn, error (default info)
   --log.format FORMAT        text or json (default text)
   --log.target TARGET        stderr or syslog (default stderr)
@@ -58,6 +62,7 @@ struct ParsedArgs {
   bool check_config = false;
   bool json = false;
   bool print_config = false;
+  bool systemd_socket = false;
   std::string import_ha_singleton;
   std::string import_nptv6;
   std::string config;
@@ -84,9 +89,13 @@ std::optional<std::string> ParseArgs(int argc, char** argv, ParsedArgs& out) {
       {"--import-nptv6", &out.import_nptv6},
   };
   const std::map<std::string, bool*> switches = {
-      {"--help", &out.help},       {"-h", &out.help},
-      {"--version", &out.version}, {"--check-config", &out.check_config},
-      {"--json", &out.json},       {"--print-config", &out.print_config},
+      {"--help", &out.help},
+      {"-h", &out.help},
+      {"--version", &out.version},
+      {"--check-config", &out.check_config},
+      {"--json", &out.json},
+      {"--print-config", &out.print_config},
+      {"--web.systemd-socket", &out.systemd_socket},
   };
   for (; i < args.size(); ++i) {
     std::string flag = args[i];
@@ -116,6 +125,33 @@ std::optional<std::string> ParseArgs(int argc, char** argv, ParsedArgs& out) {
     }
   }
   return std::nullopt;
+}
+
+// --check-config: loads everything start-up would load, binds nothing.
+int CheckConfig(const ParsedArgs& args) {
+  CheckEnv env;
+  env.peer_view = std::make_shared<PeerView>();
+  auto loaded = LoadConfig(args.config, env);
+  if (!loaded) {
+    std::cerr << loaded.error().message << "\n";
+    return 1;
+  }
+  if (!args.web_config.empty()) {
+    auto web = LoadWebConfig(args.web_config);
+    if (!web) {
+      std::cerr << web.error().message << "\n";
+      return 1;
+    }
+  }
+  for (const auto& listen : args.listen) {  // as start-up will bind them
+    if (auto address = ParseListenAddress(listen); !address) {
+      std::cerr << "--web.listen-address: " << address.error().message << "\n";
+      return 1;
+    }
+  }
+  std::cout << args.config << ": configuration is valid ("
+            << loaded->checks.size() << " checks)\n";
+  return 0;
 }
 
 }  // namespace
@@ -162,32 +198,15 @@ int RunCli(int argc, char** argv) {
     if (args.log.level == "info") spdlog::set_level(spdlog::level::warn);
     return RunCheckCommand({args.config, args.json}, std::cout, std::cerr);
   }
-  if (args.check_config) {
-    CheckEnv env;
-    env.peer_view = std::make_shared<PeerView>();
-    auto loaded = LoadConfig(args.config, env);
-    if (!loaded) {
-      std::cerr << loaded.error().message << "\n";
-      return 1;
-    }
-    if (!args.web_config.empty()) {
-      auto web = LoadWebConfig(args.web_config);
-      if (!web) {
-        std::cerr << web.error().message << "\n";
-        return 1;
-      }
-    }
-    for (const auto& listen : args.listen) {  // as start-up will bind them
-      if (auto port = CivetListeningPort(listen, false); !port) {
-        std::cerr << "--web.listen-address: " << port.error().message << "\n";
-        return 1;
-      }
-    }
-    std::cout << args.config << ": configuration is valid ("
-              << loaded->checks.size() << " checks)\n";
-    return 0;
+  if (args.check_config) return CheckConfig(args);
+  if (args.systemd_socket && !args.listen.empty()) {
+    std::cerr << "ipv6_ha_exporter: --web.systemd-socket and "
+                 "--web.listen-address exclude each other: the sockets come "
+                 "from systemd\n";
+    return 2;
   }
-  Daemon daemon({args.config, args.listen, args.web_config});
+  Daemon daemon(
+      {args.config, args.listen, args.web_config, args.systemd_socket});
   return daemon.Run();
 }
 

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "exporter/platform/command_runner.h"
+#include "exporter/platform/process_limits.h"
+#include "exporter/platform/systemd_socket.h"
 #include "exporter/text/join.h"
 
 namespace ipv6ha {
@@ -60,11 +62,7 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   gen->config = std::move(loaded->config);
   if (!options_.listen_override.empty())
     gen->config.listen = options_.listen_override;
-  if (!options_.web_config_file.empty()) {
-    auto web = LoadWebConfig(options_.web_config_file);
-    if (!web) return web.error();
-    gen->config.web = *web;
-  }
+  if (auto web = LoadWeb(gen->config); !web) return web.error();
   gen->store = std::make_shared<ResultStore>(gen->config.check_settings);
   const Config& c = gen->config;
   gen->role = std::make_unique<RoleMonitor>(MakeRoleSource(c.role, c.commands),
@@ -117,32 +115,6 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
 std::shared_ptr<Daemon::Generation> Daemon::Current() const {
   std::lock_guard lock(mutex_);
   return current_;
-}
-
-Status Daemon::StartHttp(const Config& config) {
-  HttpServerOptions options;
-  options.listen = config.listen;
-  options.web = config.web;
-  HttpRoutes routes;
-  routes.metrics = [this] { return RenderMetrics(); };
-  routes.status = [this] { return BuildStatusDocument(CollectStatus()); };
-  routes.not_ready_reason = [this]() -> std::optional<std::string> {
-    auto gen = Current();
-    if (!gen) return std::string("no configuration loaded");
-    const auto waiting = gen->store->AwaitingFirstResult();
-    if (waiting.empty()) return std::nullopt;  // Ready()
-    return "waiting for the first result of " + Join(waiting, ", ");
-  };
-  routes.landing_page = [this] { return RenderLandingPage(CollectStatus()); };
-  http_.reset();  // release the ports before binding them again
-  auto server = HttpServer::Start(options, std::move(routes), metrics_);
-  if (!server) return server.error();
-  http_ = std::move(*server);
-  http_listen_ = config.listen;
-  http_web_ = config.web;
-  spdlog::info("listening on {}{}", Join(config.listen, ", "),
-               config.web.tls() ? " (TLS)" : "");
-  return OkStatus();
 }
 
 std::string Daemon::RenderMetrics() {
@@ -272,6 +244,10 @@ void Daemon::NotifyStatusFile() {
 }
 
 void Daemon::Reload() {
+  if (!full_reload_.exchange(false)) {
+    ReloadWeb();
+    return;
+  }
   const auto stopping = stopping_;  // this object may be gone after Load()
   spdlog::info("reloading configuration from {}", options_.config_path);
   auto gen = Load();
@@ -289,20 +265,14 @@ void Daemon::Reload() {
 
 void Daemon::ApplyReload(std::unique_ptr<Generation> gen) {
   const Config& next = gen->config;
-  if (next.listen != http_listen_ ||
-      next.web.cert_file != http_web_.cert_file ||
-      next.web.key_file != http_web_.key_file ||
-      next.web.basic_auth_users != http_web_.basic_auth_users ||
-      next.web.max_connections != http_web_.max_connections) {
-    auto old = Current();
-    if (auto st = StartHttp(next); !st) {
-      metrics_->RecordReload(false);
-      spdlog::error("configuration reload failed, keeping the running one: {}",
-                    st.error().message);
-      if (old) (void)StartHttp(old->config);
-      return;
-    }
+  if (auto st = StartHttp(next); !st) {
+    metrics_->RecordReload(false);
+    spdlog::error("configuration reload failed, keeping the running one: {}",
+                  st.error().message);
+    if (auto old = Current(); old && !http_) (void)StartHttp(old->config);
+    return;
   }
+  WatchWebFiles(next.web);
   std::shared_ptr<Generation> previous;
   {
     std::lock_guard lock(mutex_);
@@ -361,11 +331,39 @@ bool Daemon::Shutdown() {
   // a reader asks the HTTP API, which answers nothing either.
   UpdateStatusFile("");
   TellServiceStatusOfStop();
+  web_watcher_.reset();
   http_.reset();
+  listeners_.clear();
   // A hung command must not hold up the exit or outlive us.
   KillRunningCommands();
   if (auto gen = Current()) StopGeneration(*gen, false);  // withdraws
   return reload_done;
+}
+
+// SIGHUP reloads (on the reload worker), SIGUSR1 re-reads the role and
+// re-runs every check; returns on SIGTERM or SIGINT.
+void Daemon::ServeSignals(const sigset_t& signals) {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      full_reload_ = true;
+      reloader_->Request();  // never waits: the loop stays on the signals
+    } else if (sig == SIGUSR1) {
+      spdlog::info("SIGUSR1: re-reading the role and re-running every check");
+      // Not while a reload swaps generations (it starts fresh runs anyway);
+      // waiting for it here would hold up SIGTERM.
+      std::unique_lock apply(apply_mutex_, std::try_to_lock);
+      if (!apply.owns_lock()) continue;
+      if (auto g = Current()) {
+        g->role->PollOnce();
+        g->scheduler->TriggerAll();
+      }
+    } else {
+      spdlog::info("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      return;
+    }
+  }
 }
 
 int Daemon::Run() {
@@ -373,6 +371,15 @@ int Daemon::Run() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  RaiseFileLimit();
+  if (options_.systemd_socket) {
+    auto sockets = TakeSystemdSockets();
+    if (!sockets) {
+      spdlog::error("{}", sockets.error().message);
+      return 1;
+    }
+    listeners_ = std::move(*sockets);
+  }
   auto gen = Load();
   if (!gen) {
     spdlog::error("cannot load configuration:\n{}", gen.error().message);
@@ -395,26 +402,11 @@ int Daemon::Run() {
                current_->config.check_settings.size());
 
   reloader_ = std::make_unique<ReloadWorker>([this] { Reload(); });
-  for (;;) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
-    if (sig == SIGHUP) {
-      reloader_->Request();  // never waits: the loop stays on the signals
-    } else if (sig == SIGUSR1) {
-      spdlog::info("SIGUSR1: re-reading the role and re-running every check");
-      // Not while a reload swaps generations (it starts fresh runs anyway);
-      // waiting for it here would hold up SIGTERM.
-      std::unique_lock apply(apply_mutex_, std::try_to_lock);
-      if (!apply.owns_lock()) continue;
-      if (auto g = Current()) {
-        g->role->PollOnce();
-        g->scheduler->TriggerAll();
-      }
-    } else {
-      spdlog::info("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-      break;
-    }
+  {
+    std::lock_guard apply(apply_mutex_);
+    WatchWebFiles(current_->config.web);
   }
+  ServeSignals(signals);
   if (!Shutdown()) {
     // Everything is released and the demotion withdrawn; only the stuck
     // reload's thread remains, and it must not outlive this object.

@@ -7,6 +7,8 @@
 // on a ReloadWorker, never on the signal loop, so SIGTERM is served within
 // its 2 s whatever a reload is doing.
 
+#include <signal.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -21,6 +23,7 @@
 #include "exporter/landing_page.h"
 #include "exporter/platform/file_watcher.h"
 #include "exporter/platform/prober.h"
+#include "exporter/platform/unique_fd.h"
 #include "exporter/reload_worker.h"
 #include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
@@ -35,6 +38,7 @@ struct DaemonOptions {
   std::string config_path;
   std::vector<std::string> listen_override;  // --web.listen-address
   std::string web_config_file;               // --web.config.file
+  bool systemd_socket = false;               // --web.systemd-socket
 };
 
 class Daemon {
@@ -63,9 +67,22 @@ class Daemon {
   };
 
   Expected<std::unique_ptr<Generation>> Load();
+  // The web config of `--web.config.file`, else of the config's `web:`.
+  Expected<WebConfig> LoadWeb(Config& config);
+  // Serves `config`'s listen addresses and web config: the running server
+  // takes a new web config as it is (TLS, auth, headers); new addresses or
+  // max_connections restart it, keeping the sockets of addresses that stay.
   Status StartHttp(const Config& config);
-  // On the reload worker: loads, then applies unless shutdown has begun.
+  Status BindListeners(const std::vector<std::string>& addresses);
+  // Watches the web config file and the files it names (certificates,
+  // keys, client CA); a change asks for a web reload.
+  void WatchWebFiles(const WebConfig& web);
+  // On the reload worker: loads, then applies unless shutdown has begun. A
+  // SIGHUP reloads everything; a changed web file only the web config.
   void Reload();
+  // The signal loop of Run(): returns on SIGTERM or SIGINT.
+  void ServeSignals(const sigset_t& signals);
+  void ReloadWeb();
   void ApplyReload(std::unique_ptr<Generation> gen);
   // False when a reload was still loading (stuck in a system call) and was
   // left behind: its thread may still touch this object, so the caller
@@ -103,9 +120,17 @@ class Daemon {
   std::shared_ptr<Prober> prober_;
   mutable std::mutex mutex_;
   std::shared_ptr<Generation> current_;
+  // Listening sockets (bound from `listen`, or passed by systemd), kept
+  // across reloads; the addresses they were bound from ("" for systemd's).
+  std::vector<UniqueFd> listeners_;
+  std::vector<std::string> listener_addresses_;
   std::unique_ptr<HttpServer> http_;
-  std::vector<std::string> http_listen_;
+  int http_max_connections_ = 0;
   WebConfig http_web_;
+  std::unique_ptr<FileWatcher> web_watcher_;
+  std::vector<std::string> web_watched_;
+  // Set by SIGHUP: the next reload is a full one (else web files only).
+  std::atomic<bool> full_reload_{false};
   // Null while no status_file is configured. Guarded by status_file_mutex_:
   // generation listeners notify it from checker threads.
   std::mutex status_file_mutex_;

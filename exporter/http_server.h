@@ -1,11 +1,18 @@
 #pragma once
 
-// The exporter's HTTP endpoints on civetweb: /metrics, /, /api/v1/status,
-// /-/healthy, /-/ready, on civetweb's C API (the C++ wrapper is not in
-// every platform's civetweb package). Routing, basic auth, TLS and request
-// metrics live here; what each endpoint shows comes from HttpRoutes. No
-// endpoint changes state. Stopping happens in the destructor (joins civetweb's
-// threads).
+// The exporter's HTTP endpoints: /metrics, /, /api/v1/status, /-/healthy,
+// /-/ready, served by HttpLoop (exporter/http/http_loop.h: one event
+// thread, two workers, fair turns between connections). Routing, basic
+// auth, response headers and request metrics live here; what each endpoint
+// shows comes from HttpRoutes. No endpoint changes state.
+//
+// /metrics is rendered on a thread of its own and served as finished bytes;
+// a verified Authorization header is remembered, so a scrape is answered on
+// the loop thread without waiting for anything.
+//
+// Thread safety: Reconfigure may be called from any thread. Stopping
+// happens in the destructor (joins every thread; the listeners stay open,
+// they belong to the caller).
 
 #include <functional>
 #include <memory>
@@ -15,12 +22,12 @@
 #include <vector>
 
 #include "exporter/base/expected.h"
-#include "exporter/basic_auth.h"
-#include "exporter/config/config.h"
+#include "exporter/config/web_config.h"
 #include "exporter/exporter_metrics.h"
-#include "exporter/listen_address.h"
 
 namespace ipv6ha {
+
+class HttpLoop;
 
 struct HttpRoutes {
   std::function<std::string()> metrics;    // text exposition format
@@ -31,22 +38,13 @@ struct HttpRoutes {
 };
 
 struct HttpServerOptions {
-  std::vector<std::string> listen;  // "[::]:9646", "127.0.0.1:9646"
+  // Listening sockets (listen_socket.h, systemd_socket.h); not owned.
+  std::vector<int> listeners;
   WebConfig web;
-  // Worker threads are web.max_connections: civetweb serves each connection
-  // on one worker, and a keep-alive or half-open connection holds it. The
-  // default (64) keeps an idle exporter small; an exporter reachable by many
-  // clients raises it (1,536 for 1,000 busy plus 500 idle clients costs
-  // ~25 MiB, docs/reliability.md).
-  // Bounds how long a client may take to send its request head (and how
-  // long one idle half-open connection holds a worker): a scrape's head is
-  // a few hundred bytes sent at once.
-  int request_timeout_ms = 5000;
 };
 
 class HttpServer {
  public:
-  // Binds every address or fails with a sentence naming the one that failed.
   static Expected<std::unique_ptr<HttpServer>> Start(
       const HttpServerOptions& options, HttpRoutes routes,
       std::shared_ptr<ExporterMetrics> metrics);
@@ -54,14 +52,20 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // The TCP ports civetweb actually bound (useful with port 0).
+  // TLS context, basic auth and headers of `web` for the requests and
+  // connections that follow (open TLS connections keep their session).
+  // max_connections takes effect at the next Start.
+  void Reconfigure(const WebConfig& web);
+
+  // The TCP ports of the listeners (useful with port 0).
   std::vector<int> ports() const;
 
   struct Impl;
 
  private:
-  explicit HttpServer(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  HttpServer(std::shared_ptr<Impl> impl, std::unique_ptr<HttpLoop> loop);
+  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<HttpLoop> loop_;
 };
 
 }  // namespace ipv6ha

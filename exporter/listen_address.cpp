@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <civetweb.h>
 
 namespace ipv6ha {
 namespace {
@@ -19,7 +18,7 @@ bool IsIpv6(const std::string& s) {
 
 }  // namespace
 
-Expected<std::string> CivetListeningPort(const std::string& listen, bool tls) {
+Expected<ListenAddress> ParseListenAddress(const std::string& listen) {
   const std::string bad = "listen address \"" + listen +
                           "\" must be HOST:PORT with an IP literal, e.g. "
                           "[::]:9646 or 127.0.0.1:9646";
@@ -32,25 +31,20 @@ Expected<std::string> CivetListeningPort(const std::string& listen, bool tls) {
       std::stoi(port) > 65535) {
     return Error{bad};
   }
-  std::string out;
+  ListenAddress out;
+  out.port = std::stoi(port);
   if (host.empty() || host == "[::]") {
-    // Like Go's net.Listen, the wildcard is dual-stack: civetweb's "+PORT"
-    // binds IPv6 [::] and IPv4 0.0.0.0 ("[::]:PORT" would be IPv6-only).
-    out = "+" + port;
-  } else if (host.front() == '[' && host.back() == ']') {
-    if (!IsIpv6(host.substr(1, host.size() - 2))) return Error{bad};
-    if (mg_check_feature(8) == 0) {
-      return Error{"cannot listen on " + listen +
-                   ": this civetweb library was built without IPv6; run "
-                   "scripts/install-deps.sh or listen on an IPv4 address"};
-    }
-    out = host + ":" + port;
-  } else if (IsIpv4(host)) {
-    out = host + ":" + port;
-  } else {
-    return Error{bad};
+    // Like Go's net.Listen, the wildcard is dual-stack.
+    return out;
   }
-  return tls ? out + "s" : out;
+  if (host.front() == '[' && host.back() == ']') {
+    out.ip = host.substr(1, host.size() - 2);
+    if (!IsIpv6(out.ip)) return Error{bad};
+    return out;
+  }
+  if (!IsIpv4(host)) return Error{bad};
+  out.ip = host;
+  return out;
 }
 
 }  // namespace ipv6ha

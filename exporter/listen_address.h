@@ -11,10 +11,13 @@
 
 namespace ipv6ha {
 
-// Converts a listen address to civetweb's listening_ports form, with the
-// "s" suffix for TLS. An Error names the address and the form it must have
-// (an IP literal and a port 0..65535), or says that this civetweb cannot
-// listen on IPv6.
-Expected<std::string> CivetListeningPort(const std::string& listen, bool tls);
+struct ListenAddress {
+  std::string ip;  // "" for the dual-stack wildcard; else an IP literal
+  int port = 0;    // 0..65535 (0: any free port)
+};
+
+// An Error names the address and the form it must have (an IP literal in
+// brackets for IPv6, and a port 0..65535).
+Expected<ListenAddress> ParseListenAddress(const std::string& listen);
 
 }  // namespace ipv6ha

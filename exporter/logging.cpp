@@ -19,19 +19,22 @@ class JsonFormatter : public spdlog::formatter {
               spdlog::memory_buf_t& dest) override {
     auto secs = std::chrono::system_clock::to_time_t(msg.time);
     auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      msg.time.time_since_epoch()) % 1000;
+                      msg.time.time_since_epoch()) %
+                  1000;
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char ts[40];
     std::size_t n = std::strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(ts + n, sizeof(ts) - n, ".%03dZ", static_cast<int>(millis.count()));
+    std::snprintf(ts + n, sizeof(ts) - n, ".%03dZ",
+                  static_cast<int>(millis.count()));
     nlohmann::json line = {
         {"ts", ts},
         {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
                               spdlog::level::to_string_view(msg.level).size())},
         {"msg", std::string(msg.payload.data(), msg.payload.size())}};
     const std::string text =
-        line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
     dest.append(text.data(), text.data() + text.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override {
@@ -48,7 +51,8 @@ Status SetupLogging(const LogOptions& options) {
                  options.level + "\""};
   }
   if (options.format != "text" && options.format != "json") {
-    return Error{"--log.format must be text or json, not \"" + options.format + "\""};
+    return Error{"--log.format must be text or json, not \"" + options.format +
+                 "\""};
   }
   std::shared_ptr<spdlog::logger> logger;
   if (options.target == "syslog") {
@@ -59,8 +63,8 @@ Status SetupLogging(const LogOptions& options) {
     logger = std::make_shared<spdlog::logger>(
         "ipv6_ha_exporter", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   } else {
-    return Error{"--log.target must be stderr or syslog, not \"" + options.target +
-                 "\""};
+    return Error{"--log.target must be stderr or syslog, not \"" +
+                 options.target + "\""};
   }
   if (options.format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());

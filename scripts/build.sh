@@ -4,8 +4,8 @@
 #   scripts/build.sh [BUILD_DIR] [CMAKE_ARGS...]
 #
 # BUILD_DIR defaults to build/ in the source tree; CMAKE_ARGS go to the configure step.
-# CMAKE_PREFIX_PATH points at the IPv6-enabled civetweb that scripts/install-deps.sh
-# builds, so find_package(civetweb CONFIG) finds it before Debian's IPv6-less one.
+# CMAKE_PREFIX_PATH is IPV6HA_DEPS_PREFIX, searched before the system for a
+# library built by hand (none is needed: scripts/install-deps.sh installs Debian's).
 # Environment: IPV6HA_DEPS_PREFIX (default /opt/ipv6_ha_exporter/deps),
 #              JOBS (default: number of CPUs), TARGETS (default: all).
 set -euo pipefail

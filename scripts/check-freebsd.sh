@@ -22,7 +22,7 @@
 #   FREEBSD_LIBCXX_INCLUDE libc++ headers (default /usr/lib/llvm-16/include/c++/v1)
 #   FREEBSD_TARGET         target triple (default x86_64-unknown-freebsd14.2)
 #   FREEBSD_CHECK_DIR      scratch directory (default SOURCE_DIR/build-freebsd-check)
-#   IPV6HA_DEPS_PREFIX     prefix of the IPv6 civetweb (default /opt/ipv6_ha_exporter/deps)
+#   IPV6HA_DEPS_PREFIX     a prefix searched first for libraries (default /opt/ipv6_ha_exporter/deps)
 #   JOBS                   compiles in parallel, each a separate clang (default 1)
 #
 # Exit: 0 every source compiles; 1 any source fails (each failure and a summary
@@ -59,8 +59,8 @@ command -v "${CXX_BIN}" >/dev/null 2>&1 ||
 
 # --- third-party headers: one symlink per library directory ----------------------
 
-# The design-card libraries' headers, and OpenSSL's (civetweb and the TLS
-# client use it). On Debian OpenSSL keeps two generated headers under the
+# The design-card libraries' headers, and OpenSSL's (the HTTP server's TLS
+# and the TLS client use it). On Debian OpenSSL keeps two generated headers under the
 # multiarch directory; they join openssl/ here.
 make_thirdparty() {
   local dir="$1" multiarch name
@@ -71,11 +71,6 @@ make_thirdparty() {
     [[ -d "/usr/include/${name}" ]] || skip "/usr/include/${name} is missing (scripts/install-deps.sh)"
     ln -s "/usr/include/${name}" "${dir}/${name}"
   done
-  if [[ -f "${DEPS_PREFIX}/include/civetweb.h" ]]; then
-    ln -s "${DEPS_PREFIX}/include/civetweb.h" "${dir}/civetweb.h"
-  else
-    ln -s /usr/include/civetweb.h "${dir}/civetweb.h"
-  fi
   ln -s /usr/include/openssl/* "${dir}/openssl/"
   for name in opensslconf.h configuration.h; do
     if [[ -f "/usr/include/${multiarch}/openssl/${name}" ]]; then

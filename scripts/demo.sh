@@ -16,10 +16,9 @@ fi
 
 # Dependencies: only when something is missing (a rerun of the install
 # script is idempotent but touches apt). SKIP_DEPS=1 never installs.
-deps_info="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}/share/ipv6_ha_exporter/civetweb-build-info"
 if [ "${SKIP_DEPS:-0}" != 1 ] && [ -x scripts/install-deps.sh ]; then
   for tool in keepalived nft ip python3 cmake; do
-    if ! command -v "$tool" >/dev/null 2>&1 || [ ! -f "$deps_info" ]; then
+    if ! command -v "$tool" >/dev/null 2>&1; then
       scripts/install-deps.sh
       break
     fi

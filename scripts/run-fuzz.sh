@@ -14,7 +14,7 @@ jobs="${JOBS:-2}"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_PREFIX_PATH="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}" \
   -DIPV6HA_FUZZ=ON >/dev/null
-targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_server ifconfig peer_status ha_singleton status_document vrrp_notify}"
+targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_request http_server ifconfig peer_status ha_singleton status_document vrrp_notify}"
 for t in $targets; do
   cmake --build "$build" --target "fuzz_$t" -j "$jobs" >/dev/null
 done

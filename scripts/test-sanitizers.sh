@@ -54,8 +54,7 @@ run_one() {
       ;;
     tsan)
       labels='tsan'
-      # One test at a time: a TSan exporter with its 1,536 civetweb workers
-      # takes ~2 s and ~1.7 GiB to start, and two of them at once on 2 cores
+      # One test at a time: two TSan exporters starting at once on 2 cores
       # push start-up past the tests' readiness budgets.
       ctest_jobs=1
       export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=${SUPPRESSIONS}/tsan.supp:print_suppressions=0:log_path=${reports}/tsan"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs, builds it, and runs every test:
+#   0. the format check (scripts/check-format.sh: clang-format 14, pinned);
 #   1. release build: unit, integration (real HTTP, promtool, a real Prometheus,
 #      nftables and ICMPv6/TCP between network namespaces), the two-node
 #      keepalived lab, load and fault tests, rule and script lints;
@@ -24,6 +25,8 @@ if [[ "${SKIP_DEPS:-0}" != 1 ]]; then
   bash scripts/install-deps.sh
 fi
 
+stage "format check"
+bash scripts/check-format.sh
 stage "release build"
 bash scripts/build.sh "${BUILD_DIR}" -DCMAKE_BUILD_TYPE=Release
 stage "tests (release build)"

@@ -7,9 +7,11 @@
 # verify itself exits 0 on many of them.
 #
 # Drop-ins given after BINARY are verified with the unit, from a
-# UNIT.d/ directory beside the copy (verify searches the unit's directory).
+# UNIT.d/ directory beside the copy (verify searches the unit's directory);
+# their Exec lines point at BINARY too. A .socket given there is copied
+# beside the unit and verified with it.
 #
-# Usage: scripts/verify_systemd_unit.sh UNIT_FILE BINARY [DROP_IN.conf...]
+# Usage: scripts/verify_systemd_unit.sh UNIT_FILE BINARY [DROP_IN.conf|UNIT.socket...]
 
 unit="$1"
 binary="$2"
@@ -25,25 +27,36 @@ fi
 dir=$(mktemp -d) || exit 2
 trap 'rm -rf "${dir}"' EXIT
 copy="${dir}/$(basename "${unit}")"
-sed "s#^\(Exec[A-Za-z]*=\)[^ ]*/ipv6_ha_exporter #\1${binary} #" "${unit}" > "${copy}"
+point_at_binary() {
+	sed "s#^\(Exec[A-Za-z]*=\)[^ ]*/ipv6_ha_exporter #\1${binary} #" "$1"
+}
+point_at_binary "${unit}" > "${copy}"
 if ! grep -q "^ExecStart=${binary} " "${copy}"; then
 	echo "${unit}: no ExecStart= line running ipv6_ha_exporter" >&2
 	exit 1
 fi
 
+units="${copy}"
 if [ "$#" -gt 2 ]; then
 	shift 2
 	mkdir "${copy}.d" || exit 2
-	for dropin in "$@"; do
-		if [ ! -r "${dropin}" ]; then
-			echo "${dropin}: cannot read the drop-in" >&2
+	for extra in "$@"; do
+		if [ ! -r "${extra}" ]; then
+			echo "${extra}: cannot read it" >&2
 			exit 2
 		fi
-		cp "${dropin}" "${copy}.d/" || exit 2
+		case "${extra}" in
+		*.socket)
+			cp "${extra}" "${dir}/" || exit 2
+			units="${units} ${dir}/$(basename "${extra}")"
+			;;
+		*) point_at_binary "${extra}" > "${copy}.d/$(basename "${extra}")" || exit 2 ;;
+		esac
 	done
 fi
 
-output=$(systemd-analyze verify "${copy}" 2>&1)
+# shellcheck disable=SC2086 # the unit paths are ours, without spaces
+output=$(systemd-analyze verify ${units} 2>&1)
 rc=$?
 if [ "${rc}" -ne 0 ] || [ -n "${output}" ]; then
 	printf '%s\n' "${output}"

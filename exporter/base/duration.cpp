@@ -15,11 +15,11 @@ struct DurationUnit {
 
 // Longest names first so "ms" is not read as "m" followed by garbage.
 constexpr std::array<DurationUnit, 6> kUnits{{{"ms", 1},
-                                      {"s", 1000},
-                                      {"m", 60'000},
-                                      {"h", 3'600'000},
-                                      {"d", 86'400'000},
-                                      {"w", 604'800'000}}};
+                                              {"s", 1000},
+                                              {"m", 60'000},
+                                              {"h", 3'600'000},
+                                              {"d", 86'400'000},
+                                              {"w", 604'800'000}}};
 
 }  // namespace
 
@@ -39,7 +39,8 @@ Expected<Duration> ParseDuration(std::string_view text) {
                    ": expected a number such as 500ms, 10s, 1m30s or 1h"};
     }
     std::int64_t number = 0;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    while (i < text.size() &&
+           std::isdigit(static_cast<unsigned char>(text[i]))) {
       number = number * 10 + (text[i] - '0');
       if (number > 1'000'000'000'000) {
         return Error{"duration " + quoted + " is too large"};
@@ -69,7 +70,8 @@ Expected<Duration> ParseDuration(std::string_view text) {
     // duration to a time point without overflow. Checking only each part let
     // "7625142226w53375995583d1000000000000h" overflow the sum (found by
     // tests/fuzz/duration_fuzz).
-    constexpr std::int64_t kMaxMillis = std::numeric_limits<std::int64_t>::max() / 2;
+    constexpr std::int64_t kMaxMillis =
+        std::numeric_limits<std::int64_t>::max() / 2;
     if (number > kMaxMillis / unit->millis ||
         number * unit->millis > kMaxMillis - total) {
       return Error{"duration " + quoted + " is too large"};

@@ -17,8 +17,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Expected {
  public:
-  Expected(T value) : data_(std::move(value)) {}       // NOLINT: implicit
-  Expected(Error error) : data_(std::move(error)) {}   // NOLINT: implicit
+  Expected(T value) : data_(std::move(value)) {}      // NOLINT: implicit
+  Expected(Error error) : data_(std::move(error)) {}  // NOLINT: implicit
 
   bool ok() const { return std::holds_alternative<T>(data_); }
   explicit operator bool() const { return ok(); }

@@ -2,62 +2,15 @@
 
 #include <filesystem>
 
-#include "exporter/basic_auth.h"
 #include "exporter/listen_address.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/host_name.h"
-#include "exporter/platform/tls_server_credentials.h"
 #include "exporter/text/join.h"
 #include "exporter/text/utf8.h"
 #include "exporter/yaml/strict_yaml.h"
 
 namespace ipv6ha {
 namespace {
-
-// Both files of tls_server_config, loaded as the HTTP server will load them.
-void CheckTlsFiles(ConfigReader& tls, const WebConfig& web) {
-  auto loaded = TlsServerCredentials::Load(web.cert_file, web.key_file);
-  if (loaded) return;
-  const std::string& why = loaded.error().message;
-  tls.Fail(why.rfind("key_file", 0) == 0 ? "key_file" : "cert_file",
-           tls.path() + "." + why);
-}
-
-WebConfig ParseWebConfig(ConfigReader& r) {
-  WebConfig web;
-  if (auto tls = r.Map("tls_server_config")) {
-    web.cert_file = tls->String("cert_file", "");
-    web.key_file = tls->String("key_file", "");
-    if (web.cert_file.empty() != web.key_file.empty()) {
-      tls->FailHere(tls->path() + " needs both cert_file and key_file");
-    } else if (web.tls()) {
-      CheckTlsFiles(*tls, web);
-    }
-    tls->RejectUnknownKeys();
-  }
-  web.max_connections =
-      static_cast<int>(r.Int("max_connections", web.max_connections, 4, 8192));
-  if (auto users = r.Map("basic_auth_users")) {
-    for (const auto& user : users->Keys()) {
-      auto hash = users->String(user);
-      if (!hash) continue;
-      if (hash->rfind("$2", 0) != 0) {
-        users->Fail(user,
-                    "password of user \"" + user +
-                        "\" must be a bcrypt hash ($2y$...), not plain text");
-        continue;
-      }
-      if (Status st = CheckBcryptHash(*hash); !st) {
-        users->Fail(user,
-                    "password of user \"" + user + "\" " + st.error().message);
-        continue;
-      }
-      web.basic_auth_users[user] = *hash;
-    }
-  }
-  r.RejectUnknownKeys();
-  return web;
-}
 
 // `role.fifo`, `role.instances`, `role.record_file`, `role.vrrp_pid_file`
 // (source keepalived).
@@ -149,8 +102,8 @@ void ParseListen(ConfigReader& r, Config& c) {
       r.errors()->Add(item.Mark(), "listen must contain only addresses");
       continue;
     }
-    if (auto port = CivetListeningPort(item.Scalar(), c.web.tls()); !port) {
-      r.errors()->Add(item.Mark(), port.error().message);
+    if (auto address = ParseListenAddress(item.Scalar()); !address) {
+      r.errors()->Add(item.Mark(), address.error().message);
       continue;
     }
     c.listen.push_back(item.Scalar());
@@ -285,8 +238,11 @@ Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
   ConfigReader r(root, "", &errors);
   if (!root.IsMap()) return Error{errors.ToString()};
 
-  if (auto web = r.Map("web")) c.web = ParseWebConfig(*web);
-  ParseListen(r, c);  // after web: TLS or not
+  if (auto web = r.Map("web")) {
+    c.web = ParseWebConfig(*web,
+                           std::filesystem::path(name).parent_path().string());
+  }
+  ParseListen(r, c);
   if (auto node = r.Map("node")) {
     c.node_name = node->String("name", "");
     node->RejectUnknownKeys();
@@ -326,18 +282,6 @@ Expected<LoadedConfig> LoadConfig(const std::string& path,
   auto text = ReadOperatorFile(path);
   if (!text) return text.error();
   return LoadConfigFromString(*text, path, env);
-}
-
-Expected<WebConfig> LoadWebConfig(const std::string& path) {
-  auto text = ReadOperatorFile(path);
-  if (!text) return text.error();
-  ConfigErrors errors(path);
-  auto root = LoadStrictYaml(*text, errors);
-  if (!root) return Error{errors.ToString()};
-  ConfigReader r(*root, "", &errors);
-  WebConfig web = ParseWebConfig(r);
-  if (!errors.empty()) return Error{errors.ToString()};
-  return web;
 }
 
 }  // namespace ipv6ha

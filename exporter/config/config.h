@@ -10,6 +10,7 @@
 #include "checks/check_registry.h"
 #include "exporter/base/expected.h"
 #include "exporter/config/peer_config.h"
+#include "exporter/config/web_config.h"
 #include "exporter/demotion/demotion_config.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
@@ -25,17 +26,6 @@ inline constexpr char kDefaultListen[] = "[::]:9646";
 // other per-OS defaults in config_defaults_{linux,freebsd}.cpp.
 extern const char kDefaultStatusFile[];
 
-// Exporter-toolkit style web config (tls_server_config, basic_auth_users).
-struct WebConfig {
-  std::string cert_file;
-  std::string key_file;
-  std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
-  // Concurrent connections served (civetweb worker threads). A keep-alive or
-  // half-open connection holds its worker until it closes or times out.
-  int max_connections = 64;
-  bool tls() const { return !cert_file.empty(); }
-};
-
 // Where source keepalived records the states it read (RuntimeDirectory of
 // the systemd unit, kept across restarts).
 inline constexpr char kDefaultKeepalivedRecordFile[] =
@@ -50,7 +40,7 @@ struct Config {
   CommandPaths commands;
   PeerConfig peer;
   DemotionConfig demotion;
-  WebConfig web;
+  WebConfig web;  // `web:` (web_config.h)
   ServiceStatusTriggerConfig service_status_trigger;
   std::vector<CheckSettings> check_settings;  // in file order
 };
@@ -68,9 +58,6 @@ Expected<LoadedConfig> LoadConfig(const std::string& path, const CheckEnv& env);
 Expected<LoadedConfig> LoadConfigFromString(const std::string& text,
                                             const std::string& name,
                                             const CheckEnv& env);
-
-// Reads a web config file in exporter-toolkit format (--web.config.file).
-Expected<WebConfig> LoadWebConfig(const std::string& path);
 
 // The command names `commands:` accepts, with their defaults on this OS
 // (config_defaults.cpp, config_defaults_{linux,freebsd}.cpp).

@@ -13,6 +13,8 @@ void ParseTls(ConfigReader& peer, ConfigReader& tls, PeerConfig& out) {
   out.tls.ca_file = tls.String("ca_file", "");
   out.tls.server_name = tls.String("server_name", "");
   out.tls.insecure_skip_verify = tls.Bool("insecure_skip_verify", false);
+  out.tls.cert_file = tls.String("cert_file", "");
+  out.tls.key_file = tls.String("key_file", "");
   tls.RejectUnknownKeys();
   if (!IsHttps(out.api)) {
     peer.Fail("tls", peer.path() + ".tls needs an https:// " + peer.path() +
@@ -25,6 +27,20 @@ void ParseTls(ConfigReader& peer, ConfigReader& tls, PeerConfig& out) {
     tls.Fail("ca_file", tls.path() +
                             ".ca_file must be an absolute path, not \"" +
                             out.tls.ca_file + "\"");
+    return;
+  }
+  for (const auto* key : {"cert_file", "key_file"}) {
+    const std::string& path =
+        std::string(key) == "cert_file" ? out.tls.cert_file : out.tls.key_file;
+    if (!path.empty() && path[0] != '/') {
+      tls.Fail(key, tls.path() + "." + key +
+                        " must be an absolute path, not \"" + path + "\"");
+      return;
+    }
+  }
+  if (out.tls.cert_file.empty() != out.tls.key_file.empty()) {
+    tls.FailHere(tls.path() +
+                 " needs both cert_file and key_file for a client certificate");
     return;
   }
   if (out.tls.insecure_skip_verify &&
@@ -115,6 +131,11 @@ PeerConfig ParsePeerConfig(ConfigReader& r) {
     auto context = TlsClientContext::Create(peer.tls);
     if (context) {
       peer.fetch.tls = *context;
+    } else if (const std::string& why = context.error().message;
+               why.rfind("cert_file ", 0) == 0 ||
+               why.rfind("key_file ", 0) == 0) {
+      const std::string key = why.substr(0, why.find(' '));
+      r.Map("tls")->Fail(key, r.path() + ".tls." + why);
     } else if (!peer.tls.ca_file.empty()) {
       r.Map("tls")->Fail("ca_file",
                          r.path() + ".tls.ca_file: " + context.error().message);

@@ -8,11 +8,14 @@
 //     api: "https://[fd03:17ac:e938:10::2]:9646"
 //     timeout: 1s
 //     tls: {ca_file: /etc/ipv6_ha_exporter/peer-ca.pem, server_name: fw2,
+//           cert_file: /etc/ipv6_ha_exporter/fw1.pem,   # mTLS: both
+//           key_file: /etc/ipv6_ha_exporter/fw1.key,    # or neither
 //           insecure_skip_verify: false}
 //     basic_auth: {username: fw1, password_file:
 //     /etc/ipv6_ha_exporter/peer.pass}
 //
-// The CA file and the password file are read while the config loads (and
+// The CA file, the client certificate and key and the password file are
+// read while the config loads (and
 // again on every reload), so a missing or unreadable file is a config error
 // with its line and column, not a failing check at 3 am.
 

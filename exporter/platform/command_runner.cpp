@@ -40,13 +40,16 @@ Expected<Pipe> MakePipe() {
 }
 
 // Process groups of the programs being waited for, for KillRunningCommands.
+// Never destroyed: Scheduler::Stop leaves a worker that is inside a run (a
+// hung command) to the process exit, and that worker may still add or remove
+// its child while static destructors run (TSan saw the set freed under it).
 std::mutex& RunningMutex() {
-  static std::mutex m;
-  return m;
+  static auto* m = new std::mutex;
+  return *m;
 }
 std::set<pid_t>& Running() {
-  static std::set<pid_t> s;
-  return s;
+  static auto* s = new std::set<pid_t>;
+  return *s;
 }
 
 // Owns a spawned child: kills its process group and reaps it unless it was

@@ -1,7 +1,7 @@
 #pragma once
 
 // Waits for readiness on many file descriptors from one thread: epoll on
-// Linux (event_poller_linux.cpp), poll(2) on FreeBSD
+// Linux (event_poller_linux.cpp), kqueue on FreeBSD
 // (event_poller_freebsd.cpp). The poller does not own the fds; the
 // caller removes an fd before closing it. Not thread safe: one thread uses it.
 
@@ -27,13 +27,14 @@ class EventPoller {
   EventPoller& operator=(const EventPoller&) = delete;
 
   Status Add(int fd, std::uint32_t interest);
+  // Changes what an added fd is watched for (0: only errors and hang-ups).
+  void Modify(int fd, std::uint32_t interest);
   void Remove(int fd);
   // Waits up to `timeout` (negative: forever) and returns what became ready.
   std::vector<Event> Wait(std::chrono::milliseconds timeout);
 
  private:
-  int epoll_fd_ = -1;                               // Linux: the epoll fd
-  std::vector<std::pair<int, std::uint32_t>> fds_;  // FreeBSD: poll(2) set
+  int epoll_fd_ = -1;  // the epoll (Linux) or kqueue (FreeBSD) fd
 };
 
 }  // namespace ipv6ha

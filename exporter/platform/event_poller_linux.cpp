@@ -28,6 +28,14 @@ Status EventPoller::Add(int fd, std::uint32_t interest) {
   return OkStatus();
 }
 
+void EventPoller::Modify(int fd, std::uint32_t interest) {
+  epoll_event ev{};
+  ev.events = ((interest & kReadable) ? EPOLLIN : 0u) |
+              ((interest & kWritable) ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
+}
+
 void EventPoller::Remove(int fd) {
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
 }

@@ -252,7 +252,16 @@ HttpFetchResult FetchOverTls(int fd, const Url& u, const std::string& url,
                        (hello.error.empty() ? "the peer closed the connection"
                                             : hello.error));
   }
-  return Exchange(tls, Request(u, options), url, deadline, max_body);
+  HttpFetchResult result =
+      Exchange(tls, Request(u, options), url, deadline, max_body);
+  // The peer answered TLS, so a reset from here on is not "nobody answered":
+  // under TLS 1.3 a server refuses our certificate (or its absence) only after
+  // the handshake, and when it closes at once its alert is lost to a reset on
+  // our send.
+  if (result.outcome == Outcome::kConnectFailed) {
+    result.outcome = Outcome::kTlsFailed;
+  }
+  return result;
 }
 
 }  // namespace

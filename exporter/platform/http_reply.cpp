@@ -4,6 +4,7 @@
 #include <cctype>
 #include <vector>
 
+#include "exporter/text/http_field.h"
 #include "exporter/text/utf8.h"
 
 namespace ipv6ha {
@@ -15,22 +16,6 @@ struct Head {
   std::vector<std::string_view> content_lengths;
   bool transfer_encoding = false;
 };
-
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // "HTTP/1.0 200 OK" or "HTTP/1.1 503": three digits, then a space or the end.
 std::optional<int> StatusLine(std::string_view line) {
@@ -66,9 +51,12 @@ std::optional<Head> ParseHead(std::string_view data) {
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     const std::string_view name = line.substr(0, colon);
-    const std::string_view value = Trim(line.substr(colon + 1));
-    if (IEquals(name, "Content-Length")) head.content_lengths.push_back(value);
-    if (IEquals(name, "Transfer-Encoding")) head.transfer_encoding = true;
+    const std::string_view value =
+        TrimOptionalWhitespace(line.substr(colon + 1));
+    if (EqualsIgnoringAsciiCase(name, "Content-Length"))
+      head.content_lengths.push_back(value);
+    if (EqualsIgnoringAsciiCase(name, "Transfer-Encoding"))
+      head.transfer_encoding = true;
   }
   return head;
 }

@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 
 #include "exporter/platform/bounded_file.h"
+#include "exporter/platform/tls_server_credentials.h"
 #include "exporter/text/join.h"
 
 namespace ipv6ha {
@@ -68,11 +69,19 @@ Expected<std::shared_ptr<const TlsClientContext>> TlsClientContext::Create(
       new TlsClientContext(config, ctx));
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   // HTTP/1.0 with "Connection: close" ends the body at the end of the
-  // stream; civetweb closes without close_notify, which OpenSSL 3 would
-  // otherwise report as an error after a complete reply.
+  // stream; a peer running an older version (civetweb) closes without
+  // close_notify, which OpenSSL 3 would otherwise report as an error after
+  // a complete reply.
   SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
   SSL_CTX_set_mode(
       ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (!config.cert_file.empty()) {
+    // Read and matched as the server's own (bounded, in memory).
+    auto credentials =
+        TlsServerCredentials::Load(config.cert_file, config.key_file);
+    if (!credentials) return credentials.error();
+    if (Status st = (*credentials)->Install(ctx); !st) return st.error();
+  }
   if (config.insecure_skip_verify) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
     return owned;

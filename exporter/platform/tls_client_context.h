@@ -1,9 +1,10 @@
 #pragma once
 
 // The client side of TLS for the peer API: one OpenSSL SSL_CTX built from a
-// tls_config (as Prometheus' tls_config: ca_file, server_name,
-// insecure_skip_verify), TLS 1.2 at least, certificate verification on
-// unless explicitly skipped. Built once per config load, so the CA file is
+// tls_config (as Prometheus' tls_config: ca_file, cert_file, key_file,
+// server_name, insecure_skip_verify), TLS 1.2 at least, certificate
+// verification on unless explicitly skipped, and a client certificate when
+// one is given. Built once per config load, so the CA file is
 // read at load and at reload (SIGHUP), not on every fetch.
 //
 // Thread safety: immutable after Create(); connections on several threads
@@ -28,12 +29,18 @@ struct TlsClientConfig {
   // Accept any certificate. For tests and emergencies only: anyone on the
   // sync link can then impersonate the peer.
   bool insecure_skip_verify = false;
+  // A client certificate (chain, leaf first) and its key, PEM, for a peer
+  // whose web config asks for one (client_auth_type
+  // RequireAndVerifyClientCert): mTLS. Both or neither.
+  std::string cert_file;
+  std::string key_file;
 };
 
 class TlsClientContext {
  public:
   // Errors name the file and OpenSSL's reason ("cannot load CA certificates
-  // from /etc/x.pem: no certificate or crl found").
+  // from /etc/x.pem: no certificate or crl found"); a client certificate's
+  // start "cert_file PATH: " or "key_file PATH: ".
   static Expected<std::shared_ptr<const TlsClientContext>> Create(
       const TlsClientConfig& config);
   ~TlsClientContext();

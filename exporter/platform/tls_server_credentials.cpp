@@ -40,18 +40,6 @@ std::string OpenSslReason(const char* fallback) {
 // OpenSSL asking on the terminal.
 int NoPassphrase(char*, int, int, void*) { return 0; }
 
-Expected<Bio> ReadPem(const std::string& role, const std::string& path) {
-  auto file = ReadBoundedFile(path, kMaxPemBytes);
-  if (!file) return Error{role + " " + file.error().message};
-  Bio bio(BIO_new(BIO_s_mem()));
-  if (!bio || BIO_write(bio.get(), file->content.data(),
-                        static_cast<int>(file->content.size())) !=
-                  static_cast<int>(file->content.size())) {
-    return Error{role + " " + path + ": out of memory"};
-  }
-  return bio;
-}
-
 }  // namespace
 
 struct TlsServerCredentials::Impl {
@@ -66,29 +54,42 @@ TlsServerCredentials::~TlsServerCredentials() = default;
 Expected<std::shared_ptr<const TlsServerCredentials>>
 TlsServerCredentials::Load(const std::string& cert_file,
                            const std::string& key_file) {
-  const std::string cert_role = "cert_file " + cert_file + ": ";
+  auto cert = ReadBoundedFile(cert_file, kMaxPemBytes);
+  if (!cert) return Error{"cert_file " + cert.error().message};
+  auto key = ReadBoundedFile(key_file, kMaxPemBytes);
+  if (!key) return Error{"key_file " + key.error().message};
+  return FromPem(cert->content, key->content, "cert_file " + cert_file,
+                 "key_file " + key_file);
+}
+
+Expected<std::shared_ptr<const TlsServerCredentials>>
+TlsServerCredentials::FromPem(const std::string& cert_pem,
+                              const std::string& key_pem,
+                              const std::string& cert_name,
+                              const std::string& key_name) {
   auto impl = std::make_unique<Impl>();
   ERR_clear_error();
   {
-    auto bio = ReadPem("cert_file", cert_file);
-    if (!bio) return bio.error();
+    Bio bio(
+        BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+    if (!bio) return Error{cert_name + ": out of memory"};
     while (X509* x =
-               PEM_read_bio_X509(bio->get(), nullptr, &NoPassphrase, nullptr)) {
+               PEM_read_bio_X509(bio.get(), nullptr, &NoPassphrase, nullptr)) {
       impl->chain.emplace_back(x);
     }
     ERR_clear_error();  // the end of the file reads as "no start line"
     if (impl->chain.empty()) {
-      return Error{cert_role + "no PEM certificate in it"};
+      return Error{cert_name + ": no PEM certificate in it"};
     }
   }
   {
-    auto bio = ReadPem("key_file", key_file);
-    if (!bio) return bio.error();
+    Bio bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+    if (!bio) return Error{key_name + ": out of memory"};
     impl->key.reset(
-        PEM_read_bio_PrivateKey(bio->get(), nullptr, &NoPassphrase, nullptr));
+        PEM_read_bio_PrivateKey(bio.get(), nullptr, &NoPassphrase, nullptr));
     if (!impl->key) {
       const std::string why = OpenSslReason("no PEM private key in it");
-      return Error{"key_file " + key_file + ": " +
+      return Error{key_name + ": " +
                    (why == "bad decrypt" || why == "problems getting password"
                         ? "the key is encrypted; give an unencrypted key"
                         : "no usable PEM private key in it (" + why + ")")};
@@ -96,8 +97,8 @@ TlsServerCredentials::Load(const std::string& cert_file,
   }
   if (X509_check_private_key(impl->chain.front().get(), impl->key.get()) != 1) {
     ERR_clear_error();
-    return Error{"key_file " + key_file +
-                 ": the key does not match the certificate in " + cert_file};
+    return Error{key_name + ": the key does not match the certificate in " +
+                 cert_name.substr(cert_name.find(' ') + 1)};
   }
   return std::shared_ptr<const TlsServerCredentials>(
       new TlsServerCredentials(std::move(impl)));

@@ -5,8 +5,8 @@
 // through ReadBoundedFile (regular files only, size-checked, never
 // blocking) and parsed in memory. The config loader loads them to refuse a
 // missing, garbage or mismatched pair at --check-config and SIGHUP; the
-// HTTP server loads them again and installs them into civetweb's SSL_CTX,
-// so OpenSSL never opens the files itself.
+// HTTP server's context (tls_server_context.h) installs them into its
+// SSL_CTX, so OpenSSL never opens the files itself.
 //
 // Thread safety: immutable after Load(); Install may be called from any
 // thread.
@@ -27,6 +27,11 @@ class TlsServerCredentials {
   // certificate", "the key is encrypted; give an unencrypted key".
   static Expected<std::shared_ptr<const TlsServerCredentials>> Load(
       const std::string& cert_file, const std::string& key_file);
+  // The same from PEM text (tls_server_config's inline cert and key);
+  // `cert_name` and `key_name` start the errors ("cert", "key_file X").
+  static Expected<std::shared_ptr<const TlsServerCredentials>> FromPem(
+      const std::string& cert_pem, const std::string& key_pem,
+      const std::string& cert_name, const std::string& key_name);
   ~TlsServerCredentials();
   TlsServerCredentials(const TlsServerCredentials&) = delete;
   TlsServerCredentials& operator=(const TlsServerCredentials&) = delete;

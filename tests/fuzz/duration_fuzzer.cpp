@@ -7,7 +7,8 @@
 
 #include "exporter/base/duration.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto parsed = ipv6ha::ParseDuration(text);
   if (!parsed) return 0;

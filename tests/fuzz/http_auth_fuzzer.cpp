@@ -8,15 +8,17 @@
 #include <string_view>
 
 #include "exporter/basic_auth.h"
-#include "exporter/http_server.h"
+#include "exporter/listen_address.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   if (size == 0) return 0;
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 3) {
     case 0: {
       auto creds = ipv6ha::BasicAuth::ParseHeader(text);
-      if (creds && creds->first.find(':') != std::string::npos) __builtin_trap();
+      if (creds && creds->first.find(':') != std::string::npos)
+        __builtin_trap();
       break;
     }
     case 1: {
@@ -25,9 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     }
     default: {
-      for (bool tls : {false, true}) {
-        auto port = ipv6ha::CivetListeningPort(text, tls);
-        if (port && port->empty()) __builtin_trap();
+      auto address = ipv6ha::ParseListenAddress(text);
+      if (address && (address->port < 0 || address->port > 65535)) {
+        __builtin_trap();
       }
       break;
     }

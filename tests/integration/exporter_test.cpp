@@ -1,7 +1,6 @@
 // The real binary over real HTTP: endpoints, promtool, reload, auth, TLS,
 // shutdown, --check-config and the check subcommand.
 
-#include <civetweb.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -20,20 +19,23 @@ using namespace std::chrono_literals;
 std::string Config(int port, const std::string& checks,
                    const std::string& extra = "") {
   return "listen: [\"127.0.0.1:" + std::to_string(port) +
-         "\"]\nnode: {name: fw-test}\nrole: {source: static, static: master}\n" +
+         "\"]\nnode: {name: fw-test}\nrole: {source: static, static: "
+         "master}\n" +
          extra + "checks:\n" + checks;
 }
 
 const char* kOkAndFail =
     "  uplink: {type: command, argv: [/bin/true], interval: 1s}\n"
-    "  radvd: {type: command, argv: [/bin/sh, -c, 'echo \"<b>radvd</b> down\"; exit 2'], "
+    "  radvd: {type: command, argv: [/bin/sh, -c, 'echo \"<b>radvd</b> down\"; "
+    "exit 2'], "
     "weight: 50}\n";
 
 double MetricValue(const std::string& text, const std::string& series) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+    if (line.rfind(series + " ", 0) == 0)
+      return std::stod(line.substr(series.size() + 1));
   }
   return -1;
 }
@@ -52,12 +54,18 @@ TEST_F(ExporterTest, MetricsAreServedAndPassPromtool) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_NE(r->headers.find("text/plain; version=0.0.4"), std::string::npos);
-  EXPECT_EQ(MetricValue(r->body, "ipv6_ha_check_status{check=\"radvd\",status=\"fail\"}"), 1);
-  EXPECT_EQ(MetricValue(r->body, "ipv6_ha_check_status{check=\"uplink\",status=\"ok\"}"), 1);
+  EXPECT_EQ(
+      MetricValue(r->body,
+                  "ipv6_ha_check_status{check=\"radvd\",status=\"fail\"}"),
+      1);
+  EXPECT_EQ(MetricValue(r->body,
+                        "ipv6_ha_check_status{check=\"uplink\",status=\"ok\"}"),
+            1);
   EXPECT_NE(r->body.find("ipv6_ha_build_info{"), std::string::npos);
   EXPECT_GT(MetricValue(r->body, "process_resident_memory_bytes"), 0);
   auto metrics = dir_.Write("metrics.txt", r->body);
-  auto lint = RunProgram({"/bin/sh", "-c", "promtool check metrics < " + metrics});
+  auto lint =
+      RunProgram({"/bin/sh", "-c", "promtool check metrics < " + metrics});
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
   EXPECT_EQ(lint.out + lint.err, "");
 }
@@ -82,7 +90,8 @@ TEST_F(ExporterTest, StatusApiAndLandingPageShowEveryCheck) {
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
   EXPECT_NE(page->body.find("fw-test"), std::string::npos);
-  EXPECT_NE(page->body.find("&lt;b&gt;radvd&lt;/b&gt; down"), std::string::npos);
+  EXPECT_NE(page->body.find("&lt;b&gt;radvd&lt;/b&gt; down"),
+            std::string::npos);
   EXPECT_EQ(page->body.find("<b>radvd</b>"), std::string::npos);
   EXPECT_NE(page->body.find("href=\"metrics\""), std::string::npos);
   EXPECT_EQ(HttpGet("127.0.0.1", port_, "/nope")->status, 404);
@@ -92,14 +101,17 @@ TEST_F(ExporterTest, ReadyOnlyAfterEveryCheckHasAResult) {
   // The marker file lets the slow check finish only when the test says so.
   const std::string gate = (dir_.path() / "gate").string();
   auto cfg = dir_.Write(
-      "c.yml", Config(port_, "  slow: {type: command, argv: [/bin/sh, -c, 'while [ ! -e " +
-                                 gate + " ]; do sleep 0.05; done'], timeout: 20s}\n"));
+      "c.yml",
+      Config(port_,
+             "  slow: {type: command, argv: [/bin/sh, -c, 'while [ ! -e " +
+                 gate + " ]; do sleep 0.05; done'], timeout: 20s}\n"));
   ExporterProcess p({"--config", cfg});
   ASSERT_TRUE(p.WaitReady(port_, "/-/healthy")) << p.Log();
   auto not_ready = HttpGet("127.0.0.1", port_, "/-/ready");
   ASSERT_TRUE(not_ready);
   EXPECT_EQ(not_ready->status, 503);
-  EXPECT_NE(not_ready->body.find("waiting for the first result of slow"), std::string::npos);
+  EXPECT_NE(not_ready->body.find("waiting for the first result of slow"),
+            std::string::npos);
   std::ofstream(gate) << "go";
   EXPECT_TRUE(p.WaitReady(port_, "/-/ready"));
 }
@@ -109,8 +121,10 @@ TEST_F(ExporterTest, SighupAppliesAGoodConfigAndRejectsABadOne) {
   ExporterProcess p({"--config", cfg});
   ASSERT_TRUE(p.WaitReady(port_, "/-/ready")) << p.Log();
 
-  dir_.Write("c.yml", Config(port_, std::string(kOkAndFail) +
-                                        "  extra: {type: command, argv: [/bin/true]}\n"));
+  dir_.Write(
+      "c.yml",
+      Config(port_, std::string(kOkAndFail) +
+                        "  extra: {type: command, argv: [/bin/true]}\n"));
   p.Signal(SIGHUP);
   ASSERT_TRUE(WaitFor(
       [&] {
@@ -121,18 +135,22 @@ TEST_F(ExporterTest, SighupAppliesAGoodConfigAndRejectsABadOne) {
       << p.Log();
   auto m = HttpGet("127.0.0.1", port_, "/metrics")->body;
   EXPECT_EQ(MetricValue(m, "ipv6_ha_config_last_reload_successful"), 1);
-  EXPECT_EQ(MetricValue(m, "ipv6_ha_config_reloads_total{result=\"success\"}"), 2);
+  EXPECT_EQ(MetricValue(m, "ipv6_ha_config_reloads_total{result=\"success\"}"),
+            2);
 
-  dir_.Write("c.yml", "listen: [\"127.0.0.1:" + std::to_string(port_) + "\"]\nbogus: 1\n");
+  dir_.Write("c.yml", "listen: [\"127.0.0.1:" + std::to_string(port_) +
+                          "\"]\nbogus: 1\n");
   p.Signal(SIGHUP);
   ASSERT_TRUE(WaitFor(
       [&] {
         auto r = HttpGet("127.0.0.1", port_, "/metrics");
-        return r && MetricValue(r->body, "ipv6_ha_config_last_reload_successful") == 0;
+        return r && MetricValue(r->body,
+                                "ipv6_ha_config_last_reload_successful") == 0;
       },
       10s))
       << p.Log();
-  auto status = nlohmann::json::parse(HttpGet("127.0.0.1", port_, "/api/v1/status")->body);
+  auto status = nlohmann::json::parse(
+      HttpGet("127.0.0.1", port_, "/api/v1/status")->body);
   EXPECT_EQ(status["checks"].size(), 3u);  // the old config keeps running
   EXPECT_NE(p.Log().find("unknown key \"bogus\""), std::string::npos);
   EXPECT_TRUE(p.Running());
@@ -143,38 +161,49 @@ std::string Bcrypt(const std::string& password) {
 }
 
 TEST_F(ExporterTest, BasicAuthRejectsWrongPasswordsAndAcceptsTheRightOne) {
-  auto cfg = dir_.Write(
-      "c.yml", Config(port_, kOkAndFail,
-                      "web: {basic_auth_users: {prometheus: '" + Bcrypt("s3cret") + "'}}\n"));
+  auto cfg =
+      dir_.Write("c.yml", Config(port_, kOkAndFail,
+                                 "web: {basic_auth_users: {prometheus: '" +
+                                     Bcrypt("s3cret") + "'}}\n"));
   ExporterProcess p({"--config", cfg});
-  ASSERT_TRUE(WaitFor([&] { return HttpGet("127.0.0.1", port_, "/-/healthy").has_value(); }, 10s))
+  ASSERT_TRUE(WaitFor(
+      [&] { return HttpGet("127.0.0.1", port_, "/-/healthy").has_value(); },
+      10s))
       << p.Log();
   EXPECT_EQ(HttpGet("127.0.0.1", port_, "/metrics")->status, 401);
   // "prometheus:wrong" and "prometheus:s3cret" in base64.
-  EXPECT_EQ(HttpGet("127.0.0.1", port_, "/metrics", "Basic cHJvbWV0aGV1czp3cm9uZw==")->status, 401);
-  auto ok = HttpGet("127.0.0.1", port_, "/metrics", "Basic cHJvbWV0aGV1czpzM2NyZXQ=");
+  EXPECT_EQ(
+      HttpGet("127.0.0.1", port_, "/metrics", "Basic cHJvbWV0aGV1czp3cm9uZw==")
+          ->status,
+      401);
+  auto ok =
+      HttpGet("127.0.0.1", port_, "/metrics", "Basic cHJvbWV0aGV1czpzM2NyZXQ=");
   EXPECT_EQ(ok->status, 200);
-  EXPECT_NE(HttpGet("127.0.0.1", port_, "/metrics")->headers.find("WWW-Authenticate: Basic"),
+  EXPECT_NE(HttpGet("127.0.0.1", port_, "/metrics")
+                ->headers.find("WWW-Authenticate: Basic"),
             std::string::npos);
 }
 
 TEST_F(ExporterTest, TlsServesHttpsWithTheConfiguredCertificate) {
   const std::string cert = (dir_.path() / "cert.pem").string();
   const std::string key = (dir_.path() / "key.pem").string();
-  auto gen = RunProgram({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec",
-                         "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                         "-subj", "/CN=127.0.0.1", "-addext",
-                         "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout",
-                         key, "-out", cert});
+  auto gen =
+      RunProgram({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec",
+                  "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+                  "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                  "-days", "1", "-keyout", key, "-out", cert});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  auto cfg = dir_.Write("c.yml", Config(port_, kOkAndFail,
-                                        "web: {tls_server_config: {cert_file: " + cert +
-                                            ", key_file: " + key + "}}\n"));
+  auto cfg = dir_.Write("c.yml",
+                        Config(port_, kOkAndFail,
+                               "web: {tls_server_config: {cert_file: " + cert +
+                                   ", key_file: " + key + "}}\n"));
   ExporterProcess p({"--config", cfg});
-  const std::string url = "https://127.0.0.1:" + std::to_string(port_) + "/metrics";
+  const std::string url =
+      "https://127.0.0.1:" + std::to_string(port_) + "/metrics";
   ASSERT_TRUE(WaitFor(
       [&] {
-        return RunProgram({"/usr/bin/curl", "-sf", "--cacert", cert, "-o", "/dev/null", url})
+        return RunProgram({"/usr/bin/curl", "-sf", "--cacert", cert, "-o",
+                           "/dev/null", url})
                    .exit_code == 0;
       },
       10s))
@@ -187,8 +216,10 @@ TEST_F(ExporterTest, TlsServesHttpsWithTheConfiguredCertificate) {
 }
 
 TEST_F(ExporterTest, SigtermStopsWithinTwoSecondsWhileACheckHangs) {
-  auto cfg = dir_.Write("c.yml", Config(port_,
-      "  hung: {type: command, argv: [/bin/sleep, '1000'], timeout: 60s}\n"));
+  auto cfg =
+      dir_.Write("c.yml", Config(port_,
+                                 "  hung: {type: command, argv: [/bin/sleep, "
+                                 "'1000'], timeout: 60s}\n"));
   ExporterProcess p({"--config", cfg});
   ASSERT_TRUE(p.WaitReady(port_, "/-/healthy")) << p.Log();
   const auto start = std::chrono::steady_clock::now();
@@ -206,51 +237,64 @@ TEST_F(ExporterTest, BusyPortIsAClearStartupError) {
   ExporterProcess second({"--config", cfg});
   ASSERT_TRUE(WaitFor([&] { return !second.Running(); }, 10s));
   EXPECT_EQ(second.Stop(), 1);
-  EXPECT_NE(second.Log().find("cannot listen on 127.0.0.1:" + std::to_string(port_)),
-            std::string::npos)
+  EXPECT_NE(
+      second.Log().find("cannot listen on 127.0.0.1:" + std::to_string(port_)),
+      std::string::npos)
       << second.Log();
 }
 
 TEST_F(ExporterTest, Ipv6ListenAddressWorks) {
-  if (mg_check_feature(8) == 0) GTEST_SKIP() << "civetweb built without IPv6; run scripts/install-deps.sh";
   auto cfg = dir_.Write("c.yml", Config(port_, kOkAndFail));
   ExporterProcess p({"--config", cfg, "--web.listen-address",
                      "[::1]:" + std::to_string(port_)});
-  ASSERT_TRUE(WaitFor([&] {
-    auto r = HttpGet("::1", port_, "/-/healthy");
-    return r && r->status == 200;
-  }, 10s)) << p.Log();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto r = HttpGet("::1", port_, "/-/healthy");
+        return r && r->status == 200;
+      },
+      10s))
+      << p.Log();
 }
 
 TEST_F(ExporterTest, CheckConfigAcceptsGoodAndExplainsBad) {
   auto good = dir_.Write("good.yml", Config(port_, kOkAndFail));
   auto ok = RunProgram({IPV6HA_BINARY, "--config", good, "--check-config"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
-  EXPECT_NE(ok.out.find("configuration is valid (2 checks)"), std::string::npos);
+  EXPECT_NE(ok.out.find("configuration is valid (2 checks)"),
+            std::string::npos);
 
-  auto bad = dir_.Write("bad.yml", "node: {name: a}\ndemotion:\n  fall: many\n");
+  auto bad =
+      dir_.Write("bad.yml", "node: {name: a}\ndemotion:\n  fall: many\n");
   auto r = RunProgram({IPV6HA_BINARY, "--config", bad, "--check-config"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, bad + ":3:9: demotion.fall must be a whole number\n");
 
-  for (const char* name : {"bad_syntax.yml", "bad_unknown_key.yml", "bad_types.yml",
-                           "bad_negative_duration.yml"}) {
+  for (const char* name : {"bad_syntax.yml", "bad_unknown_key.yml",
+                           "bad_types.yml", "bad_negative_duration.yml"}) {
     auto f = RunProgram({IPV6HA_BINARY, "--config",
-                         std::string(IPV6HA_FIXTURES) + "/config/" + name, "--check-config"});
+                         std::string(IPV6HA_FIXTURES) + "/config/" + name,
+                         "--check-config"});
     EXPECT_EQ(f.exit_code, 1) << name;
-    EXPECT_TRUE(std::regex_search(f.err, std::regex(std::string(name) + ":[0-9]+:[0-9]+: ")))
+    EXPECT_TRUE(std::regex_search(
+        f.err, std::regex(std::string(name) + ":[0-9]+:[0-9]+: ")))
         << f.err;
   }
   auto empty = dir_.Write("empty.yml", "");
-  EXPECT_EQ(RunProgram({IPV6HA_BINARY, "--config", empty, "--check-config"}).exit_code, 1);
-  auto missing = RunProgram({IPV6HA_BINARY, "--config", "/nonexistent.yml", "--check-config"});
+  EXPECT_EQ(RunProgram({IPV6HA_BINARY, "--config", empty, "--check-config"})
+                .exit_code,
+            1);
+  auto missing = RunProgram(
+      {IPV6HA_BINARY, "--config", "/nonexistent.yml", "--check-config"});
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.err.find("/nonexistent.yml: cannot read"), std::string::npos);
+  EXPECT_NE(missing.err.find("/nonexistent.yml: cannot read"),
+            std::string::npos);
 }
 
 TEST_F(ExporterTest, CheckSubcommandFollowsMonitoringPluginExitCodes) {
-  auto all_ok = dir_.Write("ok.yml", Config(port_, "  a: {type: command, argv: [/bin/true]}\n"));
-  EXPECT_EQ(RunProgram({IPV6HA_BINARY, "check", "--config", all_ok}).exit_code, 0);
+  auto all_ok = dir_.Write(
+      "ok.yml", Config(port_, "  a: {type: command, argv: [/bin/true]}\n"));
+  EXPECT_EQ(RunProgram({IPV6HA_BINARY, "check", "--config", all_ok}).exit_code,
+            0);
 
   auto failing = dir_.Write("fail.yml", Config(port_, kOkAndFail));
   auto r = RunProgram({IPV6HA_BINARY, "check", "--config", failing, "--json"});
@@ -262,14 +306,17 @@ TEST_F(ExporterTest, CheckSubcommandFollowsMonitoringPluginExitCodes) {
   EXPECT_EQ(doc["checks"][1]["status"], "fail");
   EXPECT_EQ(doc["checks"][1]["summary"], "<b>radvd</b> down");
 
-  auto unknown = dir_.Write("unknown.yml", Config(port_,
-      "  a: {type: command, argv: [/bin/true]}\n"
-      "  b: {type: command, argv: [/nonexistent/plugin]}\n"));
+  auto unknown =
+      dir_.Write("unknown.yml",
+                 Config(port_,
+                        "  a: {type: command, argv: [/bin/true]}\n"
+                        "  b: {type: command, argv: [/nonexistent/plugin]}\n"));
   auto u = RunProgram({IPV6HA_BINARY, "check", "--config", unknown});
   EXPECT_EQ(u.exit_code, 3);
   EXPECT_NE(u.out.find("IPV6_HA UNKNOWN"), std::string::npos) << u.out;
   // Writes nothing: no listener is started by `check`.
-  EXPECT_FALSE(HttpGet("127.0.0.1", port_, "/-/healthy", "", 500ms).has_value());
+  EXPECT_FALSE(
+      HttpGet("127.0.0.1", port_, "/-/healthy", "", 500ms).has_value());
 }
 
 TEST_F(ExporterTest, VersionAndHelp) {

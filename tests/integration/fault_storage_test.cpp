@@ -46,7 +46,8 @@ TEST(FaultStorageTest, PdsFileReplacedAThousandTimesASecondIsNeverTornOrFatal) {
   auto cfg = dir.Write(
       "c.yml", "listen: \"127.0.0.1:" + std::to_string(port) +
                    "\"\nrole: {source: static, static: master}\nchecks:\n"
-                   "  prefix_freshness: {pds_file: " + pds + ", interval: 1h, weight: 10}\n");
+                   "  prefix_freshness: {pds_file: " +
+                   pds + ", interval: 1h, weight: 10}\n");
   ExporterProcess p({"--config", cfg});
   ASSERT_TRUE(p.WaitReady(port, "/-/ready")) << p.Log();
 
@@ -54,7 +55,8 @@ TEST(FaultStorageTest, PdsFileReplacedAThousandTimesASecondIsNeverTornOrFatal) {
   std::atomic<bool> stop{false};
   std::atomic<int> replaced{0};
   std::thread writer([&] {
-    const std::string a = Pds("2001:db8:aa00::/56"), b = Pds("2001:db8:bb00::/56");
+    const std::string a = Pds("2001:db8:aa00::/56"),
+                      b = Pds("2001:db8:bb00::/56");
     const auto tmp = dir.path() / "pds.tmp";
     auto next = std::chrono::steady_clock::now();
     while (!stop) {
@@ -70,7 +72,8 @@ TEST(FaultStorageTest, PdsFileReplacedAThousandTimesASecondIsNeverTornOrFatal) {
   const auto until = std::chrono::steady_clock::now() + 3s;
   while (std::chrono::steady_clock::now() < until) {
     auto doc = Status(port);
-    ASSERT_FALSE(doc.is_null()) << "the exporter stopped answering\n" << p.Log();
+    ASSERT_FALSE(doc.is_null()) << "the exporter stopped answering\n"
+                                << p.Log();
     const auto& check = doc["checks"][0];
     ++polls;
     if (check["status"] != "ok") {
@@ -82,7 +85,8 @@ TEST(FaultStorageTest, PdsFileReplacedAThousandTimesASecondIsNeverTornOrFatal) {
   stop = true;
   writer.join();
   EXPECT_TRUE(p.Running()) << p.Log();
-  EXPECT_GE(replaced.load(), 1500);  // at least half the asked rate on a loaded machine
+  EXPECT_GE(replaced.load(),
+            1500);  // at least half the asked rate on a loaded machine
   // A rename is atomic: every read sees one whole file, never a torn one.
   EXPECT_EQ(bad, 0) << "last non-ok result: " << last_bad;
   auto doc = Status(port);
@@ -107,7 +111,7 @@ std::optional<long> TrackFile(const fs::path& path) {
 // must say why, and must catch up after `heal` (run inside the exporter's
 // mount namespace).
 void StateDirectoryFaultBlocksDemotionUntilHealed(const std::string& fault,
-                                                   const std::string& heal) {
+                                                  const std::string& heal) {
   TempDir dir;
   const int port = FreePort();
   const auto state_dir = dir.path() / "state";
@@ -115,15 +119,18 @@ void StateDirectoryFaultBlocksDemotionUntilHealed(const std::string& fault,
   fs::create_directories(state_dir);
   fs::create_directories(track.parent_path());
   auto cfg = dir.Write(
-      "c.yml", "listen: \"127.0.0.1:" + std::to_string(port) +
-                   "\"\nnode: {name: fw1}\nrole: {source: static, static: backup}\n"
-                   "checks:\n  local_fault: {type: command, argv: [/bin/false], "
-                   "interval: 100ms, weight: 50}\n"
-                   "demotion:\n  sink: keepalived_track_file\n  track_file: " +
-                   track.string() + "\n  state_file: " + (state_dir / "state.json").string() +
-                   "\n  fall: 1\n  rise: 1\n  hold_down: 0s\n");
+      "c.yml",
+      "listen: \"127.0.0.1:" + std::to_string(port) +
+          "\"\nnode: {name: fw1}\nrole: {source: static, static: backup}\n"
+          "checks:\n  local_fault: {type: command, argv: [/bin/false], "
+          "interval: 100ms, weight: 50}\n"
+          "demotion:\n  sink: keepalived_track_file\n  track_file: " +
+          track.string() +
+          "\n  state_file: " + (state_dir / "state.json").string() +
+          "\n  fall: 1\n  rise: 1\n  hold_down: 0s\n");
   auto with_dir = [&](std::string command) {
-    for (auto at = command.find("STATE"); at != std::string::npos; at = command.find("STATE")) {
+    for (auto at = command.find("STATE"); at != std::string::npos;
+         at = command.find("STATE")) {
       command.replace(at, 5, state_dir.string());
     }
     return command;
@@ -132,46 +139,53 @@ void StateDirectoryFaultBlocksDemotionUntilHealed(const std::string& fault,
   // of the directory is untouched.
   const std::string script =
       with_dir(fault) + " && exec " + IPV6HA_BINARY + " --config " + cfg;
-  ExporterProcess p({"-m", "--propagation", "private", "/bin/sh", "-c", script}, "",
-                    "/usr/bin/unshare");
+  ExporterProcess p({"-m", "--propagation", "private", "/bin/sh", "-c", script},
+                    "", "/usr/bin/unshare");
   ASSERT_TRUE(p.WaitReady(port)) << p.Log();
 
   // The check fails at once; the controller wants 50 but cannot record it.
   ASSERT_TRUE(WaitFor(
       [&] {
         auto doc = Status(port);
-        return !doc.is_null() &&
-               !doc["controller"]["state_file"]["error"].get<std::string>().empty();
+        return !doc.is_null() && !doc["controller"]["state_file"]["error"]
+                                      .get<std::string>()
+                                      .empty();
       },
       10s))
       << p.Log();
   auto doc = Status(port);
   EXPECT_EQ(doc["controller"]["applied"], 0) << doc["controller"].dump();
   EXPECT_NE(TrackFile(track).value_or(0), 50);
-  std::printf("state file error: %s\n",
-              doc["controller"]["state_file"]["error"].get<std::string>().c_str());
+  std::printf(
+      "state file error: %s\n",
+      doc["controller"]["state_file"]["error"].get<std::string>().c_str());
 
   // The fault is healed: the contribution is recorded and applied.
-  auto healed = RunProgram({"/usr/bin/nsenter", "-t", std::to_string(p.pid()), "-m",
-                            "/bin/sh", "-c", with_dir(heal)});
+  auto healed = RunProgram({"/usr/bin/nsenter", "-t", std::to_string(p.pid()),
+                            "-m", "/bin/sh", "-c", with_dir(heal)});
   ASSERT_EQ(healed.exit_code, 0) << healed.err;
   EXPECT_TRUE(WaitFor([&] { return TrackFile(track) == 50; }, 10s)) << p.Log();
   // The report follows the write at the end of the same evaluation.
-  EXPECT_TRUE(WaitFor([&] { return Status(port)["controller"]["applied"] == 50; }, 5s))
+  EXPECT_TRUE(
+      WaitFor([&] { return Status(port)["controller"]["applied"] == 50; }, 5s))
       << Status(port)["controller"].dump();
   EXPECT_EQ(p.Stop(), 0);
 }
 
-TEST(FaultStorageTest, FullDiskUnderTheStateFileBlocksDemotionUntilSpaceReturns) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root (mount namespace with a tmpfs)";
+TEST(FaultStorageTest,
+     FullDiskUnderTheStateFileBlocksDemotionUntilSpaceReturns) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "needs root (mount namespace with a tmpfs)";
   // A 16 KiB tmpfs over the state directory, filled up.
   StateDirectoryFaultBlocksDemotionUntilHealed(
-      "mount -t tmpfs -o size=16k tmpfs STATE && (cat /dev/zero > STATE/filler 2>/dev/null; true)",
+      "mount -t tmpfs -o size=16k tmpfs STATE && (cat /dev/zero > STATE/filler "
+      "2>/dev/null; true)",
       "rm -f STATE/filler");
 }
 
 TEST(FaultStorageTest, ReadOnlyStateDirectoryBlocksDemotionUntilWritable) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root (mount namespace with a tmpfs)";
+  if (geteuid() != 0)
+    GTEST_SKIP() << "needs root (mount namespace with a tmpfs)";
   // Root ignores permission bits, so the directory is a read-only mount.
   StateDirectoryFaultBlocksDemotionUntilHealed(
       "mount -t tmpfs -o size=1m,ro tmpfs STATE", "mount -o remount,rw STATE");

@@ -4,8 +4,8 @@
 // cadence and scrapes stay fast, and no zombie child may remain.
 
 #include <dirent.h>
-#include <unistd.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -64,20 +64,25 @@ class CommandFaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = FreePort();
-    auto cfg = dir_.Write(
-        "c.yml",
-        "listen: [\"127.0.0.1:" + std::to_string(port_) + "\"]\n"
-        "node: {name: faults}\n"
-        "role: {source: static, static: master}\n"
-        "checks:\n"
-        "  hangs: {type: command, argv: [/bin/sleep, '" + sleep_arg_ +
-        "'], interval: 1s, timeout: 500ms}\n"
-        "  floods: {type: command, argv: [/bin/sh, -c, 'head -c 100000000 /dev/zero | tr "
-        "\"\\\\0\" x'], interval: 1s, timeout: 2s}\n"
-        "  missing: {type: command, argv: [/nonexistent/ipv6ha-probe], interval: 1s, "
-        "timeout: 500ms}\n"
-        "  healthy: {type: command, argv: [/bin/true], interval: 200ms, timeout: 1s}\n");
-    exporter_ = std::make_unique<ExporterProcess>(std::vector<std::string>{"--config", cfg});
+    auto cfg = dir_.Write("c.yml",
+                          "listen: [\"127.0.0.1:" + std::to_string(port_) +
+                              "\"]\n"
+                              "node: {name: faults}\n"
+                              "role: {source: static, static: master}\n"
+                              "checks:\n"
+                              "  hangs: {type: command, argv: [/bin/sleep, '" +
+                              sleep_arg_ +
+                              "'], interval: 1s, timeout: 500ms}\n"
+                              "  floods: {type: command, argv: [/bin/sh, -c, "
+                              "'head -c 100000000 /dev/zero | tr "
+                              "\"\\\\0\" x'], interval: 1s, timeout: 2s}\n"
+                              "  missing: {type: command, argv: "
+                              "[/nonexistent/ipv6ha-probe], interval: 1s, "
+                              "timeout: 500ms}\n"
+                              "  healthy: {type: command, argv: [/bin/true], "
+                              "interval: 200ms, timeout: 1s}\n");
+    exporter_ = std::make_unique<ExporterProcess>(
+        std::vector<std::string>{"--config", cfg});
     ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
     // The scheduler starts right after the HTTP server: time from here, so a
     // slow start (sanitizer builds) does not eat into the checks' budgets.
@@ -102,27 +107,29 @@ class CommandFaultTest : public ::testing::Test {
 TEST_F(CommandFaultTest, EachFaultyCommandIsUnknownWithinItsTimeout) {
   // First runs start at once; each must be unknown by its timeout plus slack
   // for process start-up on a loaded CI machine.
-  for (const auto& [name, limit] :
-       {std::pair{"hangs", 500ms + 1500ms}, std::pair{"floods", 2000ms + 1500ms},
-        std::pair{"missing", 500ms + 1500ms}}) {
+  for (const auto& [name, limit] : {std::pair{"hangs", 500ms + 1500ms},
+                                    std::pair{"floods", 2000ms + 1500ms},
+                                    std::pair{"missing", 500ms + 1500ms}}) {
     const bool unknown = WaitFor(
         [&, n = name] {
-          auto c = CheckStatus(port_, n);  // before the first run it is unknown too
+          auto c =
+              CheckStatus(port_, n);  // before the first run it is unknown too
           return c.value("runs", 0) >= 1 && c.value("status", "") == "unknown";
         },
-        std::chrono::duration_cast<std::chrono::milliseconds>(limit -
-                                                              (Clock::now() - start_)));
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            limit - (Clock::now() - start_)));
     EXPECT_TRUE(unknown) << name << ": " << CheckStatus(port_, name).dump();
   }
   EXPECT_NE(CheckStatus(port_, "hangs").value("summary", "").find("timed out"),
             std::string::npos);
-  EXPECT_NE(CheckStatus(port_, "missing").value("summary", "").find("cannot run"),
-            std::string::npos);
+  EXPECT_NE(
+      CheckStatus(port_, "missing").value("summary", "").find("cannot run"),
+      std::string::npos);
 }
 
 TEST_F(CommandFaultTest, HealthyCheckAndScrapesAreUnaffected) {
-  ASSERT_TRUE(WaitFor([&] { return CheckStatus(port_, "healthy").value("runs", 0) >= 1; },
-                      3s));
+  ASSERT_TRUE(WaitFor(
+      [&] { return CheckStatus(port_, "healthy").value("runs", 0) >= 1; }, 3s));
   const auto runs_before = CheckStatus(port_, "healthy").value("runs", 0);
   const auto t0 = Clock::now();
   // 3 s covers several runs of every faulty check.
@@ -132,12 +139,16 @@ TEST_F(CommandFaultTest, HealthyCheckAndScrapesAreUnaffected) {
     auto r = HttpGet("127.0.0.1", port_, "/metrics", "", 2s);
     ASSERT_TRUE(r && r->status == 200);
     worst_ms = std::max(
-        worst_ms, std::chrono::duration<double, std::milli>(Clock::now() - s).count());
-    struct timespec ts {0, 50'000'000};
+        worst_ms,
+        std::chrono::duration<double, std::milli>(Clock::now() - s).count());
+    struct timespec ts {
+      0, 50'000'000
+    };
     nanosleep(&ts, nullptr);
   }
   const auto elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-  const auto runs = CheckStatus(port_, "healthy").value("runs", 0) - runs_before;
+  const auto runs =
+      CheckStatus(port_, "healthy").value("runs", 0) - runs_before;
   RecordProperty("healthy_runs", std::to_string(runs));
   RecordProperty("worst_scrape_ms", std::to_string(worst_ms));
   // Interval 200 ms: 15 runs in 3 s; allow a little for a loaded machine.
@@ -149,17 +160,20 @@ TEST_F(CommandFaultTest, HealthyCheckAndScrapesAreUnaffected) {
 
 TEST_F(CommandFaultTest, NoZombieOrStrayChildRemains) {
   // Let every faulty check run (and be killed) a few times.
-  ASSERT_TRUE(WaitFor([&] { return CheckStatus(port_, "floods").value("runs", 0) >= 2; },
-                      8s));
+  ASSERT_TRUE(WaitFor(
+      [&] { return CheckStatus(port_, "floods").value("runs", 0) >= 2; }, 8s));
   // A child may be a zombie for the instant between its exit and waitpid();
   // one that stays a zombie across samples 300 ms apart was never reaped.
   std::set<int> seen = ZombieChildren(exporter_->pid());
   for (int i = 0; i < 5; ++i) {
-    struct timespec ts {0, 300'000'000};
+    struct timespec ts {
+      0, 300'000'000
+    };
     nanosleep(&ts, nullptr);
     std::set<int> now = ZombieChildren(exporter_->pid());
     for (int pid : now) {
-      EXPECT_EQ(seen.count(pid), 0u) << "zombie child " << pid << " was never reaped";
+      EXPECT_EQ(seen.count(pid), 0u)
+          << "zombie child " << pid << " was never reaped";
     }
     seen = now;
   }

@@ -312,8 +312,8 @@ TEST_F(HostileInputTest, HostilePeerRepliesAreUnknownAndNeverCrash) {
   }
 }
 
-// civetweb hands a handler the first of several Authorization headers, and
-// crypt() stops reading a password at a NUL byte.
+// A server may act on the first of several Authorization headers (civetweb
+// did), and crypt() stops reading a password at a NUL byte.
 TEST_F(HostileInputTest, BasicAuthRefusesTwoHeadersAndNulBytes) {
   const std::string config = dir_.Write(
       "c.yml",

@@ -105,8 +105,8 @@ TEST_F(InstallLayout, SystemdUnitNamesTheInstalledBinaryWithoutPlaceholders) {
 TEST_F(InstallLayout, NftDropInIsShippedButNotEnabled) {
   EXPECT_TRUE(fs::is_regular_file(
       Staged("/usr/local/share/ipv6_ha_exporter/systemd/nft-backend.conf")));
-  EXPECT_FALSE(fs::exists(Staged(
-      "/usr/local/lib/systemd/system/ipv6_ha_exporter.service.d")))
+  EXPECT_FALSE(fs::exists(
+      Staged("/usr/local/lib/systemd/system/ipv6_ha_exporter.service.d")))
       << "a drop-in beside the unit would grant CAP_NET_ADMIN to everyone";
 }
 

@@ -56,23 +56,28 @@ int Uid(pid_t pid) {
 }
 
 TEST(LeastPrivilegeTest, RunsAsNobodyWithOnlyCapNetRaw) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root to switch to nobody with setpriv";
-  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs setpriv (util-linux)";
+  if (geteuid() != 0)
+    GTEST_SKIP() << "needs root to switch to nobody with setpriv";
+  if (access("/usr/bin/setpriv", X_OK) != 0)
+    GTEST_SKIP() << "needs setpriv (util-linux)";
   TempDir dir;
   chmod(dir.path().c_str(), 0755);
   const int port = FreePort();
   auto cfg = dir.Write(
-      "c.yml", "listen: [\"127.0.0.1:" + std::to_string(port) + "\"]\n"
-               "node: {name: lp}\n"
-               "role: {source: static, static: master}\n"
-               "checks:\n"
-               "  true: {type: command, argv: [/bin/true], interval: 200ms}\n");
+      "c.yml",
+      "listen: [\"127.0.0.1:" + std::to_string(port) +
+          "\"]\n"
+          "node: {name: lp}\n"
+          "role: {source: static, static: master}\n"
+          "checks:\n"
+          "  true: {type: command, argv: [/bin/true], interval: 200ms}\n");
   chmod(cfg.c_str(), 0644);
   // setpriv execs the exporter in place, so the pid we hold is the exporter.
   ExporterProcess exporter(
-      {"--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all,+net_raw",
-       "--ambient-caps=-all,+net_raw", "--bounding-set=-all,+net_raw", "--no-new-privs",
-       IPV6HA_BINARY, "--config", cfg},
+      {"--reuid=65534", "--regid=65534", "--clear-groups",
+       "--inh-caps=-all,+net_raw", "--ambient-caps=-all,+net_raw",
+       "--bounding-set=-all,+net_raw", "--no-new-privs", IPV6HA_BINARY,
+       "--config", cfg},
       "", "/usr/bin/setpriv");
   ASSERT_TRUE(exporter.WaitReady(port, "/-/ready")) << exporter.Log();
 
@@ -100,24 +105,30 @@ std::vector<std::string> UnitValues(const std::string& path,
   std::ifstream in(path);
   std::vector<std::string> values;
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind(key + "=", 0) == 0) values.push_back(line.substr(key.size() + 1));
+    if (line.rfind(key + "=", 0) == 0)
+      values.push_back(line.substr(key.size() + 1));
   }
   return values;
 }
 
 TEST(LeastPrivilegeTest, ShippedUnitGrantsOnlyCapNetRaw) {
-  const std::string unit = std::string(IPV6HA_BUILD_DIR) + "/rc.d/ipv6_ha_exporter.service";
+  const std::string unit =
+      std::string(IPV6HA_BUILD_DIR) + "/rc.d/ipv6_ha_exporter.service";
   ASSERT_TRUE(std::filesystem::is_regular_file(unit)) << unit;
   for (const char* key : {"CapabilityBoundingSet", "AmbientCapabilities"}) {
-    EXPECT_EQ(UnitValues(unit, key), std::vector<std::string>{"CAP_NET_RAW"}) << key;
+    EXPECT_EQ(UnitValues(unit, key), std::vector<std::string>{"CAP_NET_RAW"})
+        << key;
   }
 }
 
 TEST(LeastPrivilegeTest, NftDropInAddsOnlyCapNetAdmin) {
-  const std::string dropin = std::string(IPV6HA_SOURCE_DIR) + "/rc.d/nft-backend.conf";
+  const std::string dropin =
+      std::string(IPV6HA_SOURCE_DIR) + "/rc.d/nft-backend.conf";
   ASSERT_TRUE(std::filesystem::is_regular_file(dropin)) << dropin;
   for (const char* key : {"CapabilityBoundingSet", "AmbientCapabilities"}) {
-    EXPECT_EQ(UnitValues(dropin, key), std::vector<std::string>{"CAP_NET_ADMIN"}) << key;
+    EXPECT_EQ(UnitValues(dropin, key),
+              std::vector<std::string>{"CAP_NET_ADMIN"})
+        << key;
   }
 }
 
@@ -132,19 +143,20 @@ std::string NftCheckSummaryAsNobody(const std::string& caps, int& exit_code) {
   const std::string pds = (dir.path() / "dhcp6c-pds.json").string();
   std::filesystem::copy_file(fixtures + "/nptv6/per_wan.yml", yml);
   std::filesystem::copy_file(fixtures + "/pds/new_format.json", pds);
-  auto cfg = dir.Write("c.yml", "node: {name: lp}\n"
-                                "role: {source: static, static: master}\n"
-                                "commands: {nft: /usr/sbin/nft}\n"
-                                "checks:\n"
-                                "  nptv6_rules: {backend: nft, nptv6_config: " +
-                                    yml + ", pds_file: " + pds + "}\n");
+  auto cfg = dir.Write("c.yml",
+                       "node: {name: lp}\n"
+                       "role: {source: static, static: master}\n"
+                       "commands: {nft: /usr/sbin/nft}\n"
+                       "checks:\n"
+                       "  nptv6_rules: {backend: nft, nptv6_config: " +
+                           yml + ", pds_file: " + pds + "}\n");
   for (const auto& f : {yml, pds, cfg}) chmod(f.c_str(), 0644);
   const std::string set = "-all," + caps;
-  auto r = RunProgram({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                       "--clear-groups", "--inh-caps=" + set, "--ambient-caps=" + set,
-                       "--bounding-set=" + set, "--no-new-privs", IPV6HA_BINARY,
-                       "check", "--config", cfg, "--json"},
-                      std::chrono::seconds(30));
+  auto r = RunProgram(
+      {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+       "--inh-caps=" + set, "--ambient-caps=" + set, "--bounding-set=" + set,
+       "--no-new-privs", IPV6HA_BINARY, "check", "--config", cfg, "--json"},
+      std::chrono::seconds(30));
   exit_code = r.exit_code;
   auto doc = nlohmann::json::parse(r.out, nullptr, false);
   if (doc.is_discarded()) return "(not JSON: " + r.out + r.err + ")";
@@ -157,25 +169,32 @@ std::string NftCheckSummaryAsNobody(const std::string& caps, int& exit_code) {
 class NftBackendPrivilegeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root to switch to nobody with setpriv";
-    if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs setpriv (util-linux)";
-    if (access("/usr/sbin/nft", X_OK) != 0) GTEST_SKIP() << "needs nft (nftables)";
+    if (geteuid() != 0)
+      GTEST_SKIP() << "needs root to switch to nobody with setpriv";
+    if (access("/usr/bin/setpriv", X_OK) != 0)
+      GTEST_SKIP() << "needs setpriv (util-linux)";
+    if (access("/usr/sbin/nft", X_OK) != 0)
+      GTEST_SKIP() << "needs nft (nftables)";
   }
 };
 
 TEST_F(NftBackendPrivilegeTest, WithoutCapNetAdminTheReasonNamesTheCapability) {
   int exit_code = -1;
-  EXPECT_EQ(NftCheckSummaryAsNobody("+net_raw", exit_code),
-            "nft: Operation not permitted — the nft backend needs CAP_NET_ADMIN; "
-            "see docs/security.md");
+  EXPECT_EQ(
+      NftCheckSummaryAsNobody("+net_raw", exit_code),
+      "nft: Operation not permitted — the nft backend needs CAP_NET_ADMIN; "
+      "see docs/security.md");
   EXPECT_EQ(exit_code, 3) << "unknown, not fail";
 }
 
 TEST_F(NftBackendPrivilegeTest, WithTheDropInCapabilitiesNftReadsTheRuleset) {
   int exit_code = -1;
-  const std::string summary = NftCheckSummaryAsNobody("+net_raw,+net_admin", exit_code);
-  EXPECT_EQ(summary.find("Operation not permitted"), std::string::npos) << summary;
-  EXPECT_EQ(summary.find("cannot read the output"), std::string::npos) << summary;
+  const std::string summary =
+      NftCheckSummaryAsNobody("+net_raw,+net_admin", exit_code);
+  EXPECT_EQ(summary.find("Operation not permitted"), std::string::npos)
+      << summary;
+  EXPECT_EQ(summary.find("cannot read the output"), std::string::npos)
+      << summary;
 }
 
 }  // namespace

@@ -210,10 +210,12 @@ TEST_F(PortPlist, MakefileFollowsThePortersHandbookLayout) {
   EXPECT_NE(uses.find("cmake"), std::string::npos) << uses;
   EXPECT_NE(uses.find("compiler:c++20-lang"), std::string::npos) << uses;
   const std::string libs = MakefileVariable(*makefile_, "LIB_DEPENDS");
-  for (const char* port : {"www/civetweb", "devel/prometheus-cpp",
-                           "devel/yaml-cpp", "devel/spdlog"}) {
+  for (const char* port :
+       {"devel/prometheus-cpp", "devel/yaml-cpp", "devel/spdlog"}) {
     EXPECT_NE(libs.find(port), std::string::npos) << port;
   }
+  // The daemon serves HTTP itself (exporter/http/): no civetweb.
+  EXPECT_EQ(libs.find("civetweb"), std::string::npos) << libs;
   EXPECT_NE(
       MakefileVariable(*makefile_, "BUILD_DEPENDS").find("devel/nlohmann-json"),
       std::string::npos);

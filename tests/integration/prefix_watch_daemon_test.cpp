@@ -30,7 +30,8 @@ std::string Prefix0(int port) {
     if (check.value("name", "") != "prefix_freshness") continue;
     // Before the first result a check has no details (or no delegations).
     if (!check.contains("details") || !check["details"].is_object()) return "";
-    const auto pds = check["details"].value("delegations", nlohmann::json::array());
+    const auto pds =
+        check["details"].value("delegations", nlohmann::json::array());
     if (pds.is_array() && !pds.empty() && pds[0].is_object()) {
       return pds[0].value("prefix", "");
     }

@@ -19,7 +19,8 @@ namespace ipv6ha::testing {
 namespace fs = std::filesystem;
 
 TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "ipv6ha-test-XXXXXX").string();
+  std::string tmpl =
+      (fs::temp_directory_path() / "ipv6ha-test-XXXXXX").string();
   char* made = mkdtemp(tmpl.data());
   path_ = made ? made : tmpl;
 }
@@ -84,7 +85,8 @@ std::optional<HttpResponse> HttpGet(const std::string& host, int port,
   std::string req = "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n";
   if (!authorization.empty()) req += "Authorization: " + authorization + "\r\n";
   req += "Connection: close\r\n\r\n";
-  if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+  if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(req.size())) {
     return std::nullopt;
   }
   std::string raw;
@@ -223,12 +225,14 @@ int ExporterProcess::Stop(std::chrono::milliseconds timeout) {
 bool ExporterProcess::WaitReady(int port, const std::string& path,
                                 std::chrono::milliseconds timeout) {
   return WaitFor(
-      [&] {
-        if (!Running()) return true;
-        auto r = HttpGet("127.0.0.1", port, path, "", std::chrono::seconds(1));
-        return r && r->status == 200;
-      },
-      timeout) && Running();
+             [&] {
+               if (!Running()) return true;
+               auto r = HttpGet("127.0.0.1", port, path, "",
+                                std::chrono::seconds(1));
+               return r && r->status == 200;
+             },
+             timeout) &&
+         Running();
 }
 
 std::string ExporterProcess::Log() const {

@@ -40,11 +40,10 @@ struct HttpResponse {
 
 // A plain HTTP/1.0 GET to host:port (host "127.0.0.1" or "::1"), with an
 // optional Authorization header value. nullopt on connect/read failure.
-std::optional<HttpResponse> HttpGet(const std::string& host, int port,
-                                    const std::string& path,
-                                    const std::string& authorization = "",
-                                    std::chrono::milliseconds timeout =
-                                        std::chrono::seconds(5));
+std::optional<HttpResponse> HttpGet(
+    const std::string& host, int port, const std::string& path,
+    const std::string& authorization = "",
+    std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 // Polls `pred` every 20 ms until it is true or `timeout` passes.
 template <typename Pred>
@@ -52,7 +51,9 @@ bool WaitFor(Pred pred, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (pred()) return true;
-    struct timespec ts {0, 20'000'000};
+    struct timespec ts {
+      0, 20'000'000
+    };
     nanosleep(&ts, nullptr);
   }
   return pred();
@@ -65,8 +66,9 @@ struct RunResult {
 };
 
 // Runs a program to completion (tests only; the exporter has its own runner).
-RunResult RunProgram(const std::vector<std::string>& argv,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+RunResult RunProgram(
+    const std::vector<std::string>& argv,
+    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // The exporter as a child process, stdout/stderr into a log file.
 class ExporterProcess {

@@ -1,5 +1,3 @@
-#include "tests/support/netns.h"
-
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sched.h>
@@ -9,6 +7,8 @@
 #include <atomic>
 #include <sstream>
 #include <thread>
+
+#include "tests/support/netns.h"
 
 namespace ipv6ha::testing {
 namespace {

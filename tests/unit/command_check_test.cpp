@@ -5,8 +5,9 @@
 namespace ipv6ha {
 namespace {
 
-CheckResult RunArgv(std::vector<std::string> argv,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+CheckResult RunArgv(
+    std::vector<std::string> argv,
+    std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
   CheckSettings s;
   s.name = "t";
   s.timeout = timeout;
@@ -16,7 +17,8 @@ CheckResult RunArgv(std::vector<std::string> argv,
 }
 
 TEST(CommandCheckTest, ExitZeroIsOkWithThePluginOutputAsSummary) {
-  auto r = RunArgv({"/bin/sh", "-c", "echo 'PING OK - rtt 1ms|rtt=1ms'; exit 0"});
+  auto r =
+      RunArgv({"/bin/sh", "-c", "echo 'PING OK - rtt 1ms|rtt=1ms'; exit 0"});
   EXPECT_EQ(r.status, CheckStatus::kOk);
   EXPECT_EQ(r.summary, "PING OK - rtt 1ms");
 }
@@ -29,13 +31,15 @@ TEST(CommandCheckTest, ExitOneAndTwoAreFailures) {
 TEST(CommandCheckTest, OtherExitCodesAreUnknown) {
   auto r = RunArgv({"/bin/sh", "-c", "echo cannot tell; exit 3"});
   EXPECT_EQ(r.status, CheckStatus::kUnknown);
-  EXPECT_EQ(r.summary, "/bin/sh -c echo cannot tell; exit 3 exited 3: cannot tell");
+  EXPECT_EQ(r.summary,
+            "/bin/sh -c echo cannot tell; exit 3 exited 3: cannot tell");
 }
 
 TEST(CommandCheckTest, MissingBinaryIsUnknownNotFail) {
   auto r = RunArgv({"/nonexistent/check_ipv6"});
   EXPECT_EQ(r.status, CheckStatus::kUnknown);
-  EXPECT_EQ(r.summary, "cannot run /nonexistent/check_ipv6: No such file or directory");
+  EXPECT_EQ(r.summary,
+            "cannot run /nonexistent/check_ipv6: No such file or directory");
 }
 
 TEST(CommandCheckTest, HangingProgramIsUnknownAtItsTimeout) {

@@ -33,7 +33,8 @@ int ZombieChildren() {
 }
 
 TEST(CommandRunnerTest, CapturesOutputAndExitCode) {
-  auto out = RunCommand({{"/bin/sh", "-c", "echo hello; echo oops >&2; exit 3"}});
+  auto out =
+      RunCommand({{"/bin/sh", "-c", "echo hello; echo oops >&2; exit 3"}});
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->exit_code, 3);
   EXPECT_EQ(out->stdout_text, "hello\n");
@@ -66,7 +67,8 @@ TEST(CommandRunnerTest, HungCommandIsKilledAtTheTimeout) {
 
 TEST(CommandRunnerTest, GrandchildrenHoldingThePipeAreKilledToo) {
   // The shell exits at once but leaves a background child holding stdout.
-  auto out = RunCommand({{"/bin/sh", "-c", "sleep 30 & echo started"}, milliseconds(300)});
+  auto out = RunCommand(
+      {{"/bin/sh", "-c", "sleep 30 & echo started"}, milliseconds(300)});
   ASSERT_FALSE(out);
   EXPECT_NE(out.error().message.find("timed out"), std::string::npos);
   EXPECT_EQ(ZombieChildren(), 0);
@@ -74,7 +76,8 @@ TEST(CommandRunnerTest, GrandchildrenHoldingThePipeAreKilledToo) {
 
 TEST(CommandRunnerTest, HugeOutputIsCappedAndTheProgramStopped) {
   CommandSpec spec{{"/bin/sh", "-c", "yes 0123456789 | head -c 100000000"},
-                   std::chrono::seconds(10), 1024 * 1024};
+                   std::chrono::seconds(10),
+                   1024 * 1024};
   auto out = RunCommand(spec);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_TRUE(out->truncated);

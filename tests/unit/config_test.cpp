@@ -19,7 +19,8 @@ std::string ErrorOf(const std::string& yaml) {
 }
 
 TEST(ConfigTest, DesignCardExampleLoads) {
-  auto c = LoadConfig(std::string(IPV6HA_FIXTURES) + "/config/full.yml", CheckEnv{});
+  auto c =
+      LoadConfig(std::string(IPV6HA_FIXTURES) + "/config/full.yml", CheckEnv{});
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->config.node_name, "fw1");
   EXPECT_EQ(c->config.listen, std::vector<std::string>{"[::]:9646"});
@@ -30,7 +31,8 @@ TEST(ConfigTest, DesignCardExampleLoads) {
   EXPECT_EQ(c->config.demotion.rise, 5);
   EXPECT_EQ(c->config.demotion.hold_down, std::chrono::seconds(30));
   EXPECT_EQ(c->config.demotion.max, 240);
-  EXPECT_EQ(c->config.demotion.upstream_failover, UpstreamFailover::kPeerConfirmed);
+  EXPECT_EQ(c->config.demotion.upstream_failover,
+            UpstreamFailover::kPeerConfirmed);
   ASSERT_EQ(c->checks.size(), 1u);
   EXPECT_EQ(c->checks[0].settings.name, "uplink_script");
   EXPECT_EQ(c->checks[0].settings.weight, 50);
@@ -52,7 +54,8 @@ TEST(ConfigTest, EmptyConfigIsRejected) {
 
 TEST(ConfigTest, SyntaxErrorNamesLineAndColumn) {
   const std::string err = ErrorOf("node:\n  name: [fw1\n");
-  EXPECT_NE(err.find("test.yml:3:1: YAML syntax error"), std::string::npos) << err;
+  EXPECT_NE(err.find("test.yml:3:1: YAML syntax error"), std::string::npos)
+      << err;
 }
 
 TEST(ConfigTest, UnknownTopLevelKeyIsAnError) {
@@ -114,10 +117,12 @@ TEST(ConfigTest, EveryErrorIsReportedNotOnlyTheFirst) {
 }
 
 TEST(ConfigTest, CommandPathsMustBeAbsoluteAndKnown) {
-  EXPECT_EQ(ErrorOf("commands: {pfctl: pfctl}\n"),
-            "test.yml:1:19: commands.pfctl must be an absolute path, not \"pfctl\"");
-  EXPECT_NE(ErrorOf("commands: {pfctll: /sbin/pfctl}\n").find("unknown command"),
-            std::string::npos);
+  EXPECT_EQ(
+      ErrorOf("commands: {pfctl: pfctl}\n"),
+      "test.yml:1:19: commands.pfctl must be an absolute path, not \"pfctl\"");
+  EXPECT_NE(
+      ErrorOf("commands: {pfctll: /sbin/pfctl}\n").find("unknown command"),
+      std::string::npos);
 }
 
 TEST(ConfigTest, VipRoleNeedsAnAddress) {
@@ -141,9 +146,11 @@ TEST(ConfigTest, UnreadableFileNamesTheFile) {
 TEST(ConfigTest, BadFixturesAllFailWithPositions) {
   for (const char* name : {"bad_syntax.yml", "bad_unknown_key.yml",
                            "bad_types.yml", "bad_negative_duration.yml"}) {
-    auto c = LoadConfig(std::string(IPV6HA_FIXTURES) + "/config/" + name, CheckEnv{});
+    auto c = LoadConfig(std::string(IPV6HA_FIXTURES) + "/config/" + name,
+                        CheckEnv{});
     ASSERT_FALSE(c) << name;
-    EXPECT_NE(c.error().message.find(std::string(name) + ":"), std::string::npos)
+    EXPECT_NE(c.error().message.find(std::string(name) + ":"),
+              std::string::npos)
         << c.error().message;
   }
 }
@@ -209,7 +216,9 @@ namespace {
 TEST(ShippedConfigTest, AnnotatedExampleIsValid) {
   CheckEnv env;
   env.peer_view = std::make_shared<PeerView>();
-  auto c = LoadConfig(std::string(IPV6HA_FIXTURES) + "/../../examples/ipv6_ha_exporter.yml", env);
+  auto c = LoadConfig(
+      std::string(IPV6HA_FIXTURES) + "/../../examples/ipv6_ha_exporter.yml",
+      env);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->checks.size(), 6u);
   EXPECT_TRUE(c->config.demotion.dry_run);

@@ -18,15 +18,13 @@ TEST_P(ValidDurationTest, ParsesToMilliseconds) {
   EXPECT_EQ(d->count(), GetParam().millis);
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, ValidDurationTest,
-                         ::testing::Values(DurationCase{"0", 0},
-                                           DurationCase{"250ms", 250},
-                                           DurationCase{"10s", 10'000},
-                                           DurationCase{"1m30s", 90'000},
-                                           DurationCase{"1h", 3'600'000},
-                                           DurationCase{"2d", 172'800'000},
-                                           DurationCase{"1w", 604'800'000},
-                                           DurationCase{"1h1m1s1ms", 3'661'001}));
+INSTANTIATE_TEST_SUITE_P(
+    Table, ValidDurationTest,
+    ::testing::Values(
+        DurationCase{"0", 0}, DurationCase{"250ms", 250},
+        DurationCase{"10s", 10'000}, DurationCase{"1m30s", 90'000},
+        DurationCase{"1h", 3'600'000}, DurationCase{"2d", 172'800'000},
+        DurationCase{"1w", 604'800'000}, DurationCase{"1h1m1s1ms", 3'661'001}));
 
 class InvalidDurationTest : public ::testing::TestWithParam<const char*> {};
 
@@ -47,7 +45,8 @@ TEST(DurationTest, NegativeDurationSaysNegative) {
 }
 
 TEST(DurationTest, FormatReadsBack) {
-  for (long long ms : {0LL, 1LL, 250LL, 1000LL, 90'000LL, 3'661'001LL, 604'800'000LL}) {
+  for (long long ms :
+       {0LL, 1LL, 250LL, 1000LL, 90'000LL, 3'661'001LL, 604'800'000LL}) {
     auto text = FormatDuration(Duration(ms));
     auto back = ParseDuration(text == "0s" ? "0" : text);
     ASSERT_TRUE(back) << text;

@@ -22,8 +22,8 @@ CheckSettings Settings(const std::string& name) {
   return s;
 }
 
-const prometheus::MetricFamily* Find(const std::vector<prometheus::MetricFamily>& fs,
-                                     const std::string& name) {
+const prometheus::MetricFamily* Find(
+    const std::vector<prometheus::MetricFamily>& fs, const std::string& name) {
   for (const auto& f : fs) {
     if (f.name == name) return &f;
   }
@@ -36,7 +36,7 @@ double Value(const prometheus::MetricFamily& f, const std::string& label,
     for (const auto& l : m.label) {
       if (l.name == label && l.value == value) {
         return f.type == prometheus::MetricType::Counter ? m.counter.value
-                                                          : m.gauge.value;
+                                                         : m.gauge.value;
       }
     }
   }
@@ -46,9 +46,11 @@ double Value(const prometheus::MetricFamily& f, const std::string& label,
 TEST(ResultStoreTest, NotReadyUntilEveryCheckHasAResult) {
   ResultStore store({Settings("a"), Settings("b")});
   EXPECT_FALSE(store.Ready());
-  store.Publish("a", CheckResult::Ok("fine"), std::chrono::milliseconds(1), false);
+  store.Publish("a", CheckResult::Ok("fine"), std::chrono::milliseconds(1),
+                false);
   EXPECT_FALSE(store.Ready());
-  store.Publish("b", CheckResult::Fail("broken"), std::chrono::milliseconds(1), false);
+  store.Publish("b", CheckResult::Fail("broken"), std::chrono::milliseconds(1),
+                false);
   EXPECT_TRUE(store.Ready());
 }
 
@@ -69,7 +71,8 @@ TEST(ResultStoreTest,
 
 TEST(ResultStoreTest, StatusIsOneSeriesPerStateWithOneSetToOne) {
   ResultStore store({Settings("a")});
-  store.Publish("a", CheckResult::Fail("broken"), std::chrono::milliseconds(5), false);
+  store.Publish("a", CheckResult::Fail("broken"), std::chrono::milliseconds(5),
+                false);
   auto families = store.Collect();
   const auto* status = Find(families, "ipv6_ha_check_status");
   ASSERT_NE(status, nullptr);
@@ -78,8 +81,9 @@ TEST(ResultStoreTest, StatusIsOneSeriesPerStateWithOneSetToOne) {
   EXPECT_EQ(Value(*status, "status", "ok"), 0);
   EXPECT_EQ(Value(*status, "status", "unknown"), 0);
   EXPECT_EQ(Value(*Find(families, "ipv6_ha_check_weight"), "check", "a"), 7);
-  EXPECT_DOUBLE_EQ(Value(*Find(families, "ipv6_ha_check_duration_seconds"), "check", "a"),
-                   0.005);
+  EXPECT_DOUBLE_EQ(
+      Value(*Find(families, "ipv6_ha_check_duration_seconds"), "check", "a"),
+      0.005);
 }
 
 TEST(ResultStoreTest, TimeoutsAreCountedAndKeepTheCheckOwnSamples) {
@@ -92,8 +96,10 @@ TEST(ResultStoreTest, TimeoutsAreCountedAndKeepTheCheckOwnSamples) {
   store.Publish("a", CheckResult::Unknown("timed out after 1s"),
                 std::chrono::seconds(1), true);
   auto families = store.Collect();
-  EXPECT_EQ(Value(*Find(families, "ipv6_ha_check_timeouts_total"), "check", "a"), 1);
-  EXPECT_EQ(Value(*Find(families, "ipv6_ha_check_runs_total"), "check", "a"), 2);
+  EXPECT_EQ(
+      Value(*Find(families, "ipv6_ha_check_timeouts_total"), "check", "a"), 1);
+  EXPECT_EQ(Value(*Find(families, "ipv6_ha_check_runs_total"), "check", "a"),
+            2);
   ASSERT_NE(Find(families, "ipv6_ha_test_value"), nullptr);
   EXPECT_EQ(store.Get("a")->status_changes, 1u);
 }
@@ -144,8 +150,10 @@ TEST(ResultStoreTest, EveryOwnSampleIsLabelledWithItsInstanceFirst) {
 // CPU) must not move the run's timestamps.
 TEST(ResultStoreTest, RunEndIsStartPlusDurationWhenTheStartIsGiven) {
   ResultStore store({Settings("a")});
-  const auto started = std::chrono::system_clock::now() - std::chrono::seconds(30);
-  store.Publish("a", CheckResult::Ok("fine"), std::chrono::milliseconds(250), false, started);
+  const auto started =
+      std::chrono::system_clock::now() - std::chrono::seconds(30);
+  store.Publish("a", CheckResult::Ok("fine"), std::chrono::milliseconds(250),
+                false, started);
   auto record = store.Get("a");
   ASSERT_TRUE(record.has_value());
   EXPECT_EQ(record->last_run_end, started + std::chrono::milliseconds(250));
@@ -153,7 +161,8 @@ TEST(ResultStoreTest, RunEndIsStartPlusDurationWhenTheStartIsGiven) {
   const auto* last = Find(families, "ipv6_ha_check_last_run_timestamp_seconds");
   ASSERT_NE(last, nullptr);
   const double want =
-      std::chrono::duration<double>((started + std::chrono::milliseconds(250)).time_since_epoch())
+      std::chrono::duration<double>(
+          (started + std::chrono::milliseconds(250)).time_since_epoch())
           .count();
   EXPECT_NEAR(Value(*last, "check", "a"), want, 1e-3);
 }
