@@ -87,7 +87,7 @@ const Row kRows[] = {
      "new_format.json", "nat_master.txt", std::nullopt,
      "pfctl -s nat timed out after 5s", kUnknown,
      "pfctl -s nat timed out after 5s"},
-    {"UnexpectedRulesAreNotedNotFailed", Role::kMaster, false, "per_wan.yml",
+    {"UnexpectedRulesAreCountedInTheSummary", Role::kMaster, false, "per_wan.yml",
      "new_format.json", "nat_variations.txt", std::nullopt, "", kFail,
      "unexpected NPTv6 rule(s)"},
 };
