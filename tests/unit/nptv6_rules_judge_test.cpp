@@ -87,9 +87,9 @@ const Row kRows[] = {
      "new_format.json", "nat_master.txt", std::nullopt,
      "pfctl -s nat timed out after 5s", kUnknown,
      "pfctl -s nat timed out after 5s"},
-    {"UnexpectedRulesAreCountedInTheSummary", Role::kMaster, false, "per_wan.yml",
-     "new_format.json", "nat_variations.txt", std::nullopt, "", kFail,
-     "unexpected NPTv6 rule(s)"},
+    {"UnexpectedRulesAreCountedInTheSummary", Role::kMaster, false,
+     "per_wan.yml", "new_format.json", "nat_variations.txt", std::nullopt, "",
+     kFail, "unexpected NPTv6 rule(s)"},
 };
 
 class Nptv6Judge : public ::testing::TestWithParam<Row> {};
