@@ -114,7 +114,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
   shared->exited.notify_all();
 }
 
-void SupervisorLoop(SharedPtr shared) {
+void SupervisorLoop(const SharedPtr& shared) {
   std::unique_lock lock(shared->mutex);
   while (!shared->stopping) {
     SteadyTime earliest = SteadyTime::max();

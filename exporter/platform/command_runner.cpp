@@ -18,7 +18,8 @@
 #include "exporter/platform/unique_fd.h"
 #include "exporter/text/utf8.h"
 
-extern char** environ;
+// glibc declares it with _GNU_SOURCE, FreeBSD's <unistd.h> does not.
+extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace ipv6ha {
 namespace {
@@ -44,10 +45,12 @@ Expected<Pipe> MakePipe() {
 // hung command) to the process exit, and that worker may still add or remove
 // its child while static destructors run (TSan saw the set freed under it).
 std::mutex& RunningMutex() {
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): never freed, see above
   static auto* m = new std::mutex;
   return *m;
 }
 std::set<pid_t>& Running() {
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): never freed, see above
   static auto* s = new std::set<pid_t>;
   return *s;
 }
