@@ -165,6 +165,30 @@ TEST(SchedulerTest, StopReturnsPromptlyWhileACheckIsHung) {
   EXPECT_EQ(store->Get("stuck")->runs, 0u);
 }
 
+// Shutdown stops the checks before it stops their programs: a run ended by
+// that (here: released) publishes nothing, and no run starts after it.
+TEST(SchedulerTest, AfterRequestStopNoRunPublishesOrStarts) {
+  auto blocking = std::make_shared<BlockingCheck>();
+  auto s = Settings("stuck", 10s, 10s);
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, ForwardTo(blocking)});
+  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
+  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+  scheduler.Start();
+  ASSERT_TRUE(WaitFor([&] { return blocking->started() == 1; }, 5s));
+  scheduler.RequestStop();
+  blocking->Release();
+  scheduler.TriggerNow("stuck");
+  // Neither a result nor a second run may show; without RequestStop both
+  // would within milliseconds.
+  EXPECT_FALSE(WaitFor(
+      [&] { return store->Get("stuck")->runs > 0 || blocking->started() > 1; },
+      300ms));
+  EXPECT_TRUE(scheduler.Stop(2s));  // every thread joined
+  EXPECT_EQ(store->Get("stuck")->runs, 0u);
+  EXPECT_EQ(blocking->started(), 1);
+}
+
 // Records the thread that destroys it.
 class DestructionWitness : public Check {
  public:
