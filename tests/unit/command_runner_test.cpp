@@ -1,6 +1,5 @@
 #include "exporter/platform/command_runner.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -17,49 +16,26 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/proc_status.h"
+
 namespace ipv6ha {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-struct ChildProcess {
-  pid_t pid;
-  char state;  // of /proc/PID/stat: R, S, D, Z, ...
-};
-
-// Children of this process, from /proc/PID/stat ("pid (comm) S ppid ...").
-std::vector<ChildProcess> Children() {
-  std::vector<ChildProcess> children;
-  DIR* d = opendir("/proc");
-  const std::string me = std::to_string(getpid());
-  while (dirent* e = readdir(d)) {
-    std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    char state = line[close + 2];
-    std::string rest = line.substr(close + 4);
-    std::string ppid = rest.substr(0, rest.find(' '));
-    if (ppid == me) children.push_back({std::atoi(e->d_name), state});
-  }
-  closedir(d);
-  return children;
-}
+using testing::ProcessesWhere;
+using testing::ProcStat;
 
 int ZombieChildren() {
-  int zombies = 0;
-  for (const auto& c : Children()) zombies += c.state == 'Z' ? 1 : 0;
-  return zombies;
+  return static_cast<int>(ProcessesWhere([](const ProcStat& s) {
+                            return s.ppid == getpid() && s.state == 'Z';
+                          }).size());
 }
 
 std::vector<pid_t> LiveChildren() {
-  std::vector<pid_t> live;
-  for (const auto& c : Children()) {
-    if (c.state != 'Z') live.push_back(c.pid);
-  }
-  return live;
+  return ProcessesWhere(
+      [](const ProcStat& s) { return s.ppid == getpid() && s.state != 'Z'; });
 }
 
 TEST(CommandRunnerTest, CapturesOutputAndExitCode) {
