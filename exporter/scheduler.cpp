@@ -80,6 +80,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
       continue;
     }
     lock.lock();
+    if (shared->stopping) break;  // RequestStop() while the role was read
     const SteadyTime start = Clock::now();
     w->in_flight = true;
     w->timeout_reported = false;
@@ -181,6 +182,12 @@ void Scheduler::Start() {
     threads_.emplace_back(WorkerLoop, shared_, w.get());
   }
   threads_.emplace_back(SupervisorLoop, shared_);
+}
+
+void Scheduler::RequestStop() {
+  std::lock_guard lock(shared_->mutex);
+  shared_->stopping = true;
+  shared_->wake.notify_all();
 }
 
 bool Scheduler::Stop(std::chrono::milliseconds grace) {
