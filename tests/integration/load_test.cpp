@@ -382,7 +382,7 @@ TEST_F(
   EXPECT_LT(p99, 20.0);
   EXPECT_LT(growth_mib, 2.0);
   // The 8 MiB for the daemon as the release build links it
-  // (measured peak 5.9-6.1 MiB); 12 MiB when it loads its libraries shared
+  // (measured peak 5.9-6.2 MiB); 12 MiB when it loads its libraries shared
   // (idle 8.5-9.9 MiB, peak 10.5: docs/benchmarks.md). civetweb with the
   // workers this flood needed peaked at 58 MiB.
 #if IPV6HA_SMALL_FOOTPRINT
