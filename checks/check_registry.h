@@ -12,9 +12,9 @@
 #include "checks/check.h"
 #include "checks/metric_table.h"
 #include "checks/peer_view.h"
-#include "exporter/config/config_reader.h"
 #include "exporter/platform/http_client.h"
 #include "exporter/platform/prober.h"
+#include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
 

@@ -40,7 +40,7 @@
 #include <vector>
 
 #include "checks/check_registry.h"
-#include "checks/probe_series.h"
+#include "checks/probe/probe_series.h"
 #include "exporter/platform/prober.h"
 
 namespace ipv6ha {
@@ -105,14 +105,5 @@ class Ipv6ConnectivityCheck : public Check {
 };
 
 CheckRegistration Ipv6ConnectivityCheckRegistration();
-
-// How long a run waits for probes: the run's time left, minus a margin so
-// the result is published before the scheduler calls the run timed out.
-std::chrono::nanoseconds ProbeWaitFor(
-    std::chrono::steady_clock::time_point deadline,
-    std::chrono::steady_clock::time_point now, Duration timeout);
-
-// Parses "icmp" or "tcp:PORT" into a port (0 for icmp).
-Expected<int> ParseProbeMethod(const std::string& method);
 
 }  // namespace ipv6ha

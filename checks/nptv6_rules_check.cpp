@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include "checks/metric_table.h"
-#include "checks/nft_ruleset_parser.h"
-#include "checks/nptv6_classifier.h"
-#include "checks/nptv6_config_parser.h"
-#include "checks/pds_state_parser.h"
-#include "checks/pf_nat_parser.h"
+#include "checks/nptv6/nft_ruleset_parser.h"
+#include "checks/nptv6/nptv6_classifier.h"
+#include "checks/nptv6/nptv6_config_parser.h"
+#include "checks/nptv6/pf_nat_parser.h"
+#include "checks/pds/pds_state_parser.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/command_runner.h"
 #include "exporter/platform/interface_addresses.h"

@@ -22,9 +22,9 @@
 #include <string>
 
 #include "checks/check_registry.h"
-#include "checks/ipv6_prefix.h"
-#include "checks/npt_rule.h"
-#include "checks/nptv6_expectation.h"
+#include "checks/nptv6/npt_rule.h"
+#include "checks/nptv6/nptv6_expectation.h"
+#include "checks/pds/ipv6_prefix.h"
 
 namespace ipv6ha {
 

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <mutex>
 
-#include "checks/ipv6_connectivity_check.h"
 #include "checks/metric_table.h"
+#include "checks/probe/probe_method.h"
 #include "exporter/platform/resolver.h"
 
 namespace ipv6ha {

@@ -38,7 +38,7 @@
 #include <string>
 
 #include "checks/check_registry.h"
-#include "checks/probe_series.h"
+#include "checks/probe/probe_series.h"
 #include "exporter/peer/peer_status.h"
 #include "exporter/platform/http_client.h"
 

@@ -1,6 +1,5 @@
 #include "checks/prefix_freshness_check.h"
 
-#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,8 +7,10 @@
 #include <set>
 
 #include "checks/metric_table.h"
-#include "checks/nptv6_config_parser.h"
+#include "checks/nptv6/nptv6_config_parser.h"
+#include "checks/pds/pds_digest.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/platform/local_time.h"
 #include "exporter/text/join.h"
 
 namespace ipv6ha {
@@ -39,15 +40,6 @@ constexpr MetricDef kMetrics[] = {
      "Delegated prefix changes seen since the exporter started.",
      MetricType::Counter},
 };
-
-std::string FormatLocalIso(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  localtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &tm);
-  return buffer;
-}
 
 std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               const CheckSettings& settings) {
@@ -90,30 +82,6 @@ std::set<std::string> ReliedOnPdIds(const PrefixFreshnessConfig& config,
 }
 
 }  // namespace
-
-std::string Sha256Hex(const std::string& data) {
-  // OpenSSL's direct SHA256(), not EVP_Digest: the EVP route loads the
-  // provider machinery and its config on first use, which adds 2 MiB to the
-  // daemon's resident size for one hash per check run. SHA256() is
-  // deprecated in OpenSSL 3 but computes the same digest without it.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256_CTX context;
-  if (SHA256_Init(&context) != 1 ||
-      SHA256_Update(&context, data.data(), data.size()) != 1 ||
-      SHA256_Final(digest, &context) != 1) {
-    return "";
-  }
-#pragma GCC diagnostic pop
-  std::string hex;
-  char byte[3];
-  for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    std::snprintf(byte, sizeof(byte), "%02x", digest[i]);
-    hex += byte;
-  }
-  return hex;
-}
 
 PrefixFreshnessCheck::PrefixFreshnessCheck(PrefixFreshnessConfig config,
                                            Clock now)

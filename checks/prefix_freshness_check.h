@@ -26,7 +26,7 @@
 #include <string>
 
 #include "checks/check_registry.h"
-#include "checks/pds_state_parser.h"
+#include "checks/pds/pds_state_parser.h"
 
 namespace ipv6ha {
 
@@ -63,8 +63,5 @@ class PrefixFreshnessCheck : public Check {
 };
 
 CheckRegistration PrefixFreshnessCheckRegistration();
-
-// Hex SHA-256 of `data`, for comparing the MASTER's and BACKUP's copies.
-std::string Sha256Hex(const std::string& data);
 
 }  // namespace ipv6ha

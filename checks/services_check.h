@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "checks/check_registry.h"
-#include "exporter/platform/name_table.h"
+#include "exporter/base/name_table.h"
 #include "exporter/platform/process_table.h"
 
 namespace ipv6ha {

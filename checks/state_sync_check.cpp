@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "checks/metric_table.h"
-#include "checks/prefix_freshness_check.h"
-#include "exporter/config/duration.h"
+#include "checks/pds/pds_digest.h"
+#include "exporter/base/duration.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/text/bounded_json.h"
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 

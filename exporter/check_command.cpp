@@ -5,8 +5,8 @@
 #include <iostream>
 #include <mutex>
 
-#include "exporter/config.h"
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
+#include "exporter/config/config.h"
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/plugin_output.h"

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "exporter/check_command.h"
-#include "exporter/config.h"
-#include "exporter/config_import.h"
+#include "exporter/config/config.h"
 #include "exporter/daemon.h"
 #include "exporter/exporter_metrics.h"
+#include "exporter/import/config_import.h"
 #include "exporter/listen_address.h"
 #include "exporter/logging.h"
 

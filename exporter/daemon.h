@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "checks/peer_view.h"
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/http_server.h"

@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "exporter/base/expected.h"
+#include "exporter/config/web_config.h"
 #include "exporter/exporter_metrics.h"
-#include "exporter/platform/expected.h"
-#include "exporter/web_config.h"
 
 namespace ipv6ha {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <map>
 
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 
 namespace ipv6ha {
 namespace {

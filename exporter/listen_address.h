@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 

@@ -29,7 +29,7 @@
 
 #include "checks/check_registry.h"
 #include "checks/metric_table.h"
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 #include "exporter/platform/keepalived_role_source.h"
 #include "exporter/platform/role_source.h"
 

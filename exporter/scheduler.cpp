@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 
 namespace ipv6ha {
 

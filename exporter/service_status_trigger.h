@@ -36,8 +36,8 @@
 #include <vector>
 
 #include "checks/metric_table.h"
-#include "exporter/config/config_reader.h"
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
+#include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
 

@@ -1,12 +1,9 @@
 #include "exporter/status_file_writer.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "exporter/platform/atomic_file.h"
+#include "exporter/platform/file_presence.h"
 #include "exporter/status_document.h"
 
 namespace ipv6ha {
@@ -57,9 +54,8 @@ void StatusFileWriter::Stop() {
   std::lock_guard write_lock(write_mutex_);  // no WriteNow() after this
   // A reader that finds no file falls back to asking the HTTP API, which a
   // stopped daemon does not answer either: both say "not running".
-  if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
-    spdlog::warn("cannot remove the status file {}: {}", path_,
-                 std::strerror(errno));
+  if (auto removed = RemoveFileIfPresent(path_); !removed) {
+    spdlog::warn("cannot remove the status file {}", removed.error().message);
   }
 }
 

@@ -1,19 +1,19 @@
 #!/bin/sh
-# Builds the libFuzzer targets with clang into build-fuzz/ and runs each for
-# a bounded time (default 20 s), seeded with the parser fixtures.
+# Builds the libFuzzer targets with clang in build-asan/ (the `asan` preset:
+# clang, ASan+UBSan, coverage for libFuzzer in every library, so the
+# sanitizer tests and the fuzzers share one build) and runs each for a
+# bounded time (default 20 s), seeded with the parser fixtures.
 #   scripts/run-fuzz.sh [seconds]      FUZZ_TARGETS="config http_server" picks targets
 # Exit status is non-zero when a target crashes; the crashing input is left
-# in build-fuzz/artifacts/ (turn it into a unit test).
+# in build-asan/fuzz-artifacts/ (turn it into a unit test).
 set -eu
 
 seconds="${1:-20}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="$root/build-fuzz"
+build="$root/build-asan"
 jobs="${JOBS:-2}"
 
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_PREFIX_PATH="${IPV6HA_DEPS_PREFIX:-/opt/ipv6_ha_exporter/deps}" \
-  -DIPV6HA_FUZZ=ON >/dev/null
+cmake --preset asan -S "$root" >/dev/null
 targets="${FUZZ_TARGETS:-pds_state nptv6_config pf_nat nft_ruleset config duration http_auth http_request http_server ifconfig peer_status ha_singleton status_document vrrp_notify}"
 for t in $targets; do
   cmake --build "$build" --target "fuzz_$t" -j "$jobs" >/dev/null
@@ -33,17 +33,17 @@ seeds_for() {
   esac
 }
 
-mkdir -p "$build/artifacts"
+mkdir -p "$build/fuzz-artifacts"
 status=0
 printf '%-14s %10s %8s %8s %s\n' target execs cov ft result
 for t in $targets; do
-  corpus="$build/corpus/$t"
+  corpus="$build/fuzz-corpus/$t"
   mkdir -p "$corpus"
   for seeds in $(seeds_for "$t"); do cp "$seeds"/* "$corpus"/; done
   log="$build/fuzz_$t.log"
   if "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 \
       -max_len=65536 -timeout=10 -print_final_stats=1 \
-      -artifact_prefix="$build/artifacts/${t}-" "$corpus" >"$log" 2>&1; then
+      -artifact_prefix="$build/fuzz-artifacts/${t}-" "$corpus" >"$log" 2>&1; then
     result=ok
   else
     result="CRASH (see $log)"

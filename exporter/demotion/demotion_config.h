@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "exporter/config/config_reader.h"
+#include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
 

@@ -28,10 +28,10 @@
 #include "checks/check.h"
 #include "checks/check_registry.h"
 #include "checks/peer_view.h"
+#include "exporter/base/name_table.h"
 #include "exporter/demotion/demotion_config.h"
 #include "exporter/demotion/demotion_state_store.h"
 #include "exporter/demotion/peer_assessment.h"
-#include "exporter/platform/name_table.h"
 
 namespace ipv6ha {
 

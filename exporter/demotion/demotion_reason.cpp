@@ -3,7 +3,7 @@
 
 #include <cctype>
 
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 #include "exporter/demotion/demotion_controller.h"
 #include "exporter/text/join.h"
 

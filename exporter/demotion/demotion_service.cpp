@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 #include "exporter/demotion/carp_sysctl_sink.h"
 #include "exporter/demotion/command_sink.h"
 #include "exporter/demotion/track_file_sink.h"

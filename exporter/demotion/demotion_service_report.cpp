@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "checks/metric_table.h"
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 #include "exporter/demotion/demotion_service.h"
 
 namespace ipv6ha {

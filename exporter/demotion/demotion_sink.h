@@ -19,8 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "exporter/base/expected.h"
 #include "exporter/demotion/demotion_state_store.h"
-#include "exporter/platform/expected.h"
 
 namespace ipv6ha {
 

@@ -1,11 +1,9 @@
 #include "exporter/demotion/demotion_state_store.h"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <nlohmann/json.hpp>
 
 #include "exporter/platform/atomic_file.h"
+#include "exporter/platform/file_presence.h"
 
 namespace ipv6ha {
 namespace {
@@ -75,7 +73,7 @@ Expected<DemotionState> ParseDemotionState(const std::string& text) {
 }
 
 Expected<std::optional<DemotionState>> DemotionStateStore::Load() const {
-  if (::access(path_.c_str(), F_OK) != 0 && errno == ENOENT) {
+  if (PathIsAbsent(path_)) {
     return std::optional<DemotionState>{};
   }
   auto text = ReadSmallFile(path_);

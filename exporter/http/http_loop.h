@@ -35,9 +35,9 @@
 #include <optional>
 #include <vector>
 
+#include "exporter/base/expected.h"
 #include "exporter/http/http_connection.h"
 #include "exporter/http/http_request.h"
-#include "exporter/platform/expected.h"
 
 struct ssl_ctx_st;  // SSL_CTX
 

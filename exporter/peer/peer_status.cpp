@@ -3,7 +3,7 @@
 #include <cmath>
 #include <ctime>
 
-#include "exporter/platform/name_table.h"
+#include "exporter/base/name_table.h"
 #include "exporter/text/bounded_json.h"
 #include "exporter/text/join.h"
 #include "exporter/text/utf8.h"

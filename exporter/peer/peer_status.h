@@ -35,8 +35,8 @@
 #include <vector>
 
 #include "checks/check.h"
-#include "exporter/platform/expected.h"
-#include "exporter/platform/role.h"
+#include "exporter/base/expected.h"
+#include "exporter/base/role.h"
 
 namespace ipv6ha {
 

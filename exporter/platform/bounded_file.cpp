@@ -34,6 +34,23 @@ std::chrono::system_clock::time_point FileTime(const struct timespec& t) {
 
 }  // namespace
 
+// Through the bounded reader: a FIFO, /dev/zero or a 50 MB file is refused
+// before anything waits or allocates. Text comes back as it is on disk: a
+// config that is not UTF-8 is refused by LoadStrictYaml with its place.
+Expected<std::string> ReadOperatorFile(const std::string& path) {
+  auto file = ReadBoundedFile(path, kMaxOperatorFileBytes, FileContent::kBytes);
+  if (!file) {
+    // "FILE: cannot read: No such file or directory", as before.
+    std::string why = file.error().message;
+    const std::string open = path + ": cannot open: ";
+    if (why.rfind(open, 0) == 0) {
+      why = path + ": cannot read: " + why.substr(open.size());
+    }
+    return Error{why};
+  }
+  return std::move(file->content);
+}
+
 Expected<BoundedFile> ReadBoundedFile(const std::string& path,
                                       std::size_t max_bytes,
                                       FileContent content) {

@@ -19,7 +19,7 @@
 #include <optional>
 #include <string>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 
@@ -45,5 +45,13 @@ struct BoundedFile {
 Expected<BoundedFile> ReadBoundedFile(const std::string& path,
                                       std::size_t max_bytes,
                                       FileContent content = FileContent::kText);
+
+inline constexpr std::size_t kMaxOperatorFileBytes = 1024 * 1024;
+
+// Reads a file the operator gives us (a config, a file to import) through
+// ReadBoundedFile: a regular file of at most 1 MiB, as it is on disk.
+// Errors read "FILE: cannot read: No such file or directory", "FILE: not a
+// regular file", "FILE: is N bytes, more than the 1048576 allowed".
+Expected<std::string> ReadOperatorFile(const std::string& path);
 
 }  // namespace ipv6ha

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 

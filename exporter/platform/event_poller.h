@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 

@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 

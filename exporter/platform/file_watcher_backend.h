@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/file_watcher.h"
 
 namespace ipv6ha {

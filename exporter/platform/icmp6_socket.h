@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/icmp6_packet.h"
 #include "exporter/platform/interface_binding.h"
 

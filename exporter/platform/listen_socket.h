@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/unique_fd.h"
 
 namespace ipv6ha {

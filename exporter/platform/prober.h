@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/icmp6_socket.h"
 
 namespace ipv6ha {

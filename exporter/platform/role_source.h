@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "exporter/platform/name_table.h"
-#include "exporter/platform/role.h"
+#include "exporter/base/name_table.h"
+#include "exporter/base/role.h"
 
 namespace ipv6ha {
 

@@ -12,7 +12,7 @@
 
 #include <vector>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/unique_fd.h"
 
 namespace ipv6ha {

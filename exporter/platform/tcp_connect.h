@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/interface_binding.h"
 
 namespace ipv6ha {

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/tls_server_credentials.h"
 
 struct ssl_ctx_st;  // SSL_CTX

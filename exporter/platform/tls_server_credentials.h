@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 struct ssl_ctx_st;  // SSL_CTX
 

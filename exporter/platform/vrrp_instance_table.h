@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/role_source.h"
 #include "exporter/platform/vrrp_notify_parser.h"
 

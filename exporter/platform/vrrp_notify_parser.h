@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/role_source.h"
 
 namespace ipv6ha {

@@ -5,7 +5,7 @@
 // when it is readable. Both ends are non-blocking and close-on-exec; a
 // full pipe means a wake-up is already pending, so Wake() never blocks.
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 #include "exporter/platform/unique_fd.h"
 
 namespace ipv6ha {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "exporter/platform/expected.h"
+#include "exporter/base/expected.h"
 
 namespace ipv6ha {
 

@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 #include "exporter/text/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

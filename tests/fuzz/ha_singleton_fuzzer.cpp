@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "exporter/config/ha_singleton_parser.h"
+#include "exporter/import/ha_singleton_parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

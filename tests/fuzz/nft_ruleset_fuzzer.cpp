@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "checks/nft_ruleset_parser.h"
+#include "checks/nptv6/nft_ruleset_parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

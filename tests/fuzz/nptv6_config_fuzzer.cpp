@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "checks/nptv6_config_parser.h"
-#include "checks/nptv6_expectation.h"
+#include "checks/nptv6/nptv6_config_parser.h"
+#include "checks/nptv6/nptv6_expectation.h"
 
 namespace {
 

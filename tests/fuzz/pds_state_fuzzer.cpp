@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "checks/pds_state_parser.h"
+#include "checks/pds/pds_state_parser.h"
 #include "exporter/text/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,

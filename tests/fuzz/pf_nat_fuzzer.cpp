@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "checks/pf_nat_parser.h"
+#include "checks/nptv6/pf_nat_parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 #include "exporter/result_store.h"
 #include "exporter/scheduler.h"
 #include "tests/support/netns.h"

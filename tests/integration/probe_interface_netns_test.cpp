@@ -19,7 +19,7 @@
 
 #include <memory>
 
-#include "exporter/config_import.h"
+#include "exporter/import/config_import.h"
 #include "exporter/platform/interface_binding.h"
 #include "exporter/platform/prober.h"
 #include "tests/integration/connectivity_lab.h"

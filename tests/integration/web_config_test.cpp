@@ -4,7 +4,7 @@
 // honoured, or is wrong, is refused with file, line and column naming it.
 // Certificates are made with the openssl CLI at test time.
 
-#include "exporter/web_config.h"
+#include "exporter/config/web_config.h"
 
 #include <gtest/gtest.h>
 

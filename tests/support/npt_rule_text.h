@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "checks/npt_rule.h"
+#include "checks/nptv6/npt_rule.h"
 
 namespace ipv6ha::testing {
 

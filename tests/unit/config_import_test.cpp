@@ -2,7 +2,7 @@
 // YAML files. Set IPV6HA_UPDATE_GOLDEN=1 to rewrite the goldens after an
 // intended change (and review the diff).
 
-#include "exporter/config_import.h"
+#include "exporter/import/config_import.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 
 namespace ipv6ha {
 namespace {

@@ -7,7 +7,7 @@
 #include <regex>
 #include <string>
 
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 
 namespace ipv6ha {
 namespace {

@@ -1,4 +1,4 @@
-#include "exporter/config/duration.h"
+#include "exporter/base/duration.h"
 
 #include <gtest/gtest.h>
 

@@ -10,10 +10,10 @@
 #include <sstream>
 #include <string>
 
-#include "checks/pds_state_parser.h"
+#include "checks/pds/pds_state_parser.h"
+#include "exporter/base/duration.h"
 #include "exporter/basic_auth.h"
-#include "exporter/config.h"
-#include "exporter/config/duration.h"
+#include "exporter/config/config.h"
 #include "exporter/peer/peer_status.h"
 #include "exporter/text/utf8.h"
 #include "tests/fuzz/status_document_input.h"

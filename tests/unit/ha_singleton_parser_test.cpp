@@ -1,6 +1,6 @@
 // ha-singleton.conf is read as sh(1) would assign it, without running it.
 
-#include "exporter/config/ha_singleton_parser.h"
+#include "exporter/import/ha_singleton_parser.h"
 
 #include <gtest/gtest.h>
 

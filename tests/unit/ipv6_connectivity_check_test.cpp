@@ -2,7 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "exporter/config.h"
+#include "checks/probe/probe_method.h"
+#include "exporter/config/config.h"
 
 namespace ipv6ha {
 namespace {

@@ -1,4 +1,4 @@
-#include "checks/ipv6_prefix.h"
+#include "checks/pds/ipv6_prefix.h"
 
 #include <gtest/gtest.h>
 

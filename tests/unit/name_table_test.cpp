@@ -1,4 +1,4 @@
-#include "exporter/platform/name_table.h"
+#include "exporter/base/name_table.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 
 #include "checks/check.h"
-#include "checks/nptv6_classifier.h"
+#include "checks/nptv6/nptv6_classifier.h"
 #include "checks/services_check.h"
 #include "exporter/demotion/demotion_controller.h"
 #include "exporter/platform/role_source.h"

@@ -1,4 +1,4 @@
-#include "checks/nft_ruleset_parser.h"
+#include "checks/nptv6/nft_ruleset_parser.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "checks/nptv6_classifier.h"
+#include "checks/nptv6/nptv6_classifier.h"
 
 #include <gtest/gtest.h>
 
-#include "checks/pf_nat_parser.h"
+#include "checks/nptv6/pf_nat_parser.h"
 #include "tests/support/fixture_file.h"
 
 namespace ipv6ha {

@@ -1,4 +1,4 @@
-#include "checks/nptv6_config_parser.h"
+#include "checks/nptv6/nptv6_config_parser.h"
 
 #include <gtest/gtest.h>
 

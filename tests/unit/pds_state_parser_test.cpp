@@ -1,4 +1,4 @@
-#include "checks/pds_state_parser.h"
+#include "checks/pds/pds_state_parser.h"
 
 #include <gtest/gtest.h>
 

@@ -1,13 +1,13 @@
 // The peer: section's https and basic auth keys: strict validation with
 // file:line:column errors, and the CA and password files read at load.
 
-#include "exporter/peer_config.h"
+#include "exporter/config/peer_config.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 #include "tests/support/fixture_file.h"
 
 namespace ipv6ha {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 
 namespace ipv6ha {
 namespace {

@@ -1,4 +1,4 @@
-#include "checks/pf_nat_parser.h"
+#include "checks/nptv6/pf_nat_parser.h"
 
 #include <gtest/gtest.h>
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "checks/pds/pds_digest.h"
 #include "tests/support/fixture_file.h"
 
 namespace ipv6ha {

@@ -1,4 +1,4 @@
-#include "checks/probe_stats.h"
+#include "checks/probe/probe_stats.h"
 
 #include <gtest/gtest.h>
 

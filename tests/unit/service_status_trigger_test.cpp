@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "exporter/config.h"
+#include "exporter/config/config.h"
 
 namespace ipv6ha {
 namespace {
