@@ -130,7 +130,7 @@ struct Prober::Engine {
     for (auto& cb : abandoned) cb({ProbeResult::kError, {}, "prober stopped"});
   }
 
-  void Complete(std::uint64_t id, ProbeOutcome outcome) {
+  void Complete(std::uint64_t id, const ProbeOutcome& outcome) {
     auto it = pending.find(id);
     if (it == pending.end()) return;
     Pending p = std::move(it->second);
