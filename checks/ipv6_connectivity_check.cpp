@@ -177,18 +177,27 @@ Ipv6ConnectivityCheck::Ipv6ConnectivityCheck(Ipv6ConnectivityConfig config,
         name, static_cast<std::size_t>(config_.window));
     targets_.push_back(std::move(t));
   }
-  ResolvePending();  // names resolve once at start (and on reload: a new check)
+  // Names resolve once at start (and on reload: a new check).
+  ResolvePending(std::nullopt);
 }
 
-void Ipv6ConnectivityCheck::ResolvePending() {
-  const auto now = std::chrono::steady_clock::now();
+void Ipv6ConnectivityCheck::ResolvePending(
+    std::optional<std::chrono::steady_clock::time_point> now) {
   for (auto& t : targets_) {
     if (t.address) continue;
-    if (t.resolved_at != std::chrono::steady_clock::time_point{} &&
-        now - t.resolved_at < kResolveRetry) {
+    if (!now) {
+      t.tried_unclocked = true;
+    } else if (t.tried_unclocked) {
+      // Tried at construction: the retry interval counts from this run.
+      t.tried_unclocked = false;
+      t.resolved_at = *now;
       continue;
+    } else if (t.resolved_at != std::chrono::steady_clock::time_point{} &&
+               *now - t.resolved_at < kResolveRetry) {
+      continue;
+    } else {
+      t.resolved_at = *now;
     }
-    t.resolved_at = now;
     auto a = ResolveIpv6(t.name);
     if (a) {
       t.address = *a;
@@ -216,25 +225,21 @@ std::string Ipv6ConnectivityCheck::MissingUpstreamPath() const {
   return MissingUpstreamPaths(missing, config_.quorum);
 }
 
-CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
-  ResolvePending();
+void Ipv6ConnectivityCheck::ProbeTargets(const RunContext& context) {
+  ResolvePending(context.steady_now);
   // `probes` rounds over the targets in one batch: a, b, c, a, b, c, ...
   std::vector<ProbeSpec> specs;
   std::vector<std::size_t> index;
   for (int round = 0; round < config_.probes; ++round) {
     for (std::size_t i = 0; i < targets_.size(); ++i) {
       if (!targets_[i].address) continue;
-      ProbeSpec spec;
-      spec.target = *targets_[i].address;
-      spec.tcp_port = config_.tcp_port;
-      spec.source = config_.source;
-      spec.interface = config_.interface;
-      specs.push_back(spec);
+      specs.push_back({*targets_[i].address, config_.tcp_port, config_.source,
+                       config_.interface});
       index.push_back(i);
     }
   }
-  const auto wait = ProbeWaitFor(
-      context.deadline, std::chrono::steady_clock::now(), settings_.timeout);
+  const auto wait =
+      ProbeWaitFor(context.deadline, context.steady_now, settings_.timeout);
   const auto outcomes = prober_->ProbeAll(specs, wait);
   std::vector<std::vector<ProbeOutcome>> runs(targets_.size());
   for (std::size_t k = 0; k < outcomes.size(); ++k) {
@@ -243,7 +248,27 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
   for (std::size_t i = 0; i < targets_.size(); ++i) {
     if (!runs[i].empty()) targets_[i].series->RecordRun(runs[i]);
   }
+}
 
+nlohmann::json Ipv6ConnectivityCheck::TargetJson(const Target& t,
+                                                 const TargetVerdict& v) {
+  const auto& st = t.series->stats();
+  nlohmann::json j = {{"target", t.name},
+                      {"healthy", v.state == TargetVerdict::State::kHealthy},
+                      {"loss_ratio", st.LossRatio()},
+                      {"sent", st.sent()},
+                      {"received", st.received()}};
+  if (t.address) j["address"] = FormatIpv6Address(t.address->sin6_addr);
+  if (!v.reason.empty()) j["reason"] = v.reason;
+  if (st.last_success()) {
+    j["rtt_seconds"] = std::chrono::duration<double>(st.last().rtt).count();
+  }
+  if (auto jit = st.JitterSeconds()) j["jitter_seconds"] = *jit;
+  return j;
+}
+
+CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
+  ProbeTargets(context);
   std::vector<std::string> names;
   std::vector<TargetVerdict> verdicts;
   std::vector<const ProbeSeries*> series;
@@ -253,19 +278,7 @@ CheckResult Ipv6ConnectivityCheck::Run(const RunContext& context) {
     TargetVerdict v = t.address ? EvaluateTarget(t.series->stats(), config_)
                                 : TargetVerdict{TargetVerdict::State::kError,
                                                 t.resolve_error};
-    const auto& st = t.series->stats();
-    nlohmann::json j = {{"target", t.name},
-                        {"healthy", v.state == TargetVerdict::State::kHealthy},
-                        {"loss_ratio", st.LossRatio()},
-                        {"sent", st.sent()},
-                        {"received", st.received()}};
-    if (t.address) j["address"] = FormatIpv6Address(t.address->sin6_addr);
-    if (!v.reason.empty()) j["reason"] = v.reason;
-    if (st.last_success()) {
-      j["rtt_seconds"] = std::chrono::duration<double>(st.last().rtt).count();
-    }
-    if (auto jit = st.JitterSeconds()) j["jitter_seconds"] = *jit;
-    per_target.push_back(std::move(j));
+    per_target.push_back(TargetJson(t, v));
     verdicts.push_back(std::move(v));
     if (t.address) series.push_back(t.series.get());
   }

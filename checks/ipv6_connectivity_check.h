@@ -92,9 +92,15 @@ class Ipv6ConnectivityCheck : public Check {
     std::optional<sockaddr_in6> address;
     std::string resolve_error;
     std::chrono::steady_clock::time_point resolved_at{};
+    bool tried_unclocked = false;  // tried at construction, before any run
     std::unique_ptr<ProbeSeries> series;
   };
-  void ResolvePending();
+  // Resolves the names not resolved yet, retrying a failed one kResolveRetry
+  // after its last attempt. `now` empty: at construction, before any run.
+  void ResolvePending(std::optional<std::chrono::steady_clock::time_point> now);
+  // Probes every resolved target (`probes` rounds) into its series.
+  void ProbeTargets(const RunContext& context);
+  static nlohmann::json TargetJson(const Target& t, const TargetVerdict& v);
   // What the probes lack for a usable upstream path ("" when nothing).
   std::string MissingUpstreamPath() const;
 

@@ -4,14 +4,12 @@
 
 #include "checks/metric_table.h"
 #include "checks/nptv6/nft_ruleset_parser.h"
-#include "checks/nptv6/nptv6_classifier.h"
 #include "checks/nptv6/nptv6_config_parser.h"
 #include "checks/nptv6/pf_nat_parser.h"
 #include "checks/pds/pds_state_parser.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/command_runner.h"
 #include "exporter/platform/interface_addresses.h"
-#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
@@ -125,6 +123,21 @@ bool NftLacksCapNetAdmin(const CommandOutput& out) {
           out.stdout_text.find_first_not_of(" \t\r\n") == std::string::npos);
 }
 
+nlohmann::json MappingJson(const ClassifiedMapping& m) {
+  const auto& e = m.expected;
+  nlohmann::json rule_list = nlohmann::json::array();
+  for (const auto& r : m.rules) rule_list.push_back(RuleJson(r));
+  return {{"lan", e.mapping.lan},
+          {"wan", e.mapping.wan},
+          {"interface", e.mapping.interface},
+          {"pd_id", e.mapping.pd_id},
+          {"internal", e.internal ? e.internal->ToString() : ""},
+          {"external", e.external ? e.external->ToString() : ""},
+          {"state", MappingStateName(m.state)},
+          {"reason", m.reason},
+          {"rules", rule_list}};
+}
+
 constexpr char kNftNeedsCapNetAdmin[] =
     "nft: Operation not permitted — the nft backend needs CAP_NET_ADMIN; "
     "see docs/security.md";
@@ -144,8 +157,9 @@ Expected<std::vector<NptRule>> Nptv6RulesCheck::LoadedRules(
       config_.backend == "pf"
           ? std::vector<std::string>{config_.command, "-s", "nat"}
           : std::vector<std::string>{config_.command, "-j", "list", "ruleset"};
+  // The run's time left, counted from its start (RunContext::steady_now).
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      context.deadline - std::chrono::steady_clock::now());
+      context.deadline - context.steady_now);
   spec.timeout =
       std::max(std::chrono::milliseconds(1), std::min(left, config_.timeout));
   spec.max_output_bytes = config_.max_file_bytes;
@@ -170,133 +184,73 @@ Expected<std::vector<NptRule>> Nptv6RulesCheck::LoadedRules(
   return rules;
 }
 
-CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
-  if (context.role == Role::kUnknown) {
-    return CheckResult::Unknown(
-        "the node's role is unknown, so it is unclear whether NPTv6 rules "
-        "should be loaded");
-  }
+Nptv6Observation Nptv6RulesCheck::Observe(const RunContext& context) {
+  Nptv6Observation o;
+  o.role = context.role;
+  o.role_mixed = context.role_mixed;
+  if (o.role == Role::kUnknown) return o;  // nothing to compare against
+  auto fail = [&o](std::string why) {
+    o.read_error = std::move(why);
+    return o;
+  };
   auto yml = ReadBoundedFile(config_.nptv6_config, config_.max_file_bytes);
-  if (!yml)
-    return CheckResult::Unknown("cannot read the NPTv6 config: " +
-                                yml.error().message);
+  if (!yml) return fail("cannot read the NPTv6 config: " + yml.error().message);
   auto nptv6 = ParseNptv6Config(yml->content, config_.nptv6_config);
-  if (!nptv6)
-    return CheckResult::Unknown("NPTv6 config error: " + nptv6.error().message);
-  const std::string pds_path = !config_.pds_file.empty()  ? config_.pds_file
-                               : !nptv6->pds_file.empty() ? nptv6->pds_file
-                                                          : kDefaultPdsFile;
+  if (!nptv6) return fail("NPTv6 config error: " + nptv6.error().message);
+  o.nptv6 = std::move(nptv6.value());
+  const std::string pds_path = !config_.pds_file.empty()   ? config_.pds_file
+                               : !o.nptv6.pds_file.empty() ? o.nptv6.pds_file
+                                                           : kDefaultPdsFile;
   auto pds_file = ReadBoundedFile(pds_path, config_.max_file_bytes);
   if (!pds_file)
-    return CheckResult::Unknown("cannot read the prefix state file: " +
-                                pds_file.error().message);
+    return fail("cannot read the prefix state file: " +
+                pds_file.error().message);
   auto pds = ParsePdsState(pds_file->content);
   if (!pds)
-    return CheckResult::Unknown("prefix state file " + pds_path +
-                                " is not usable: " + pds.error().message);
+    return fail("prefix state file " + pds_path +
+                " is not usable: " + pds.error().message);
+  o.pds = std::move(pds.value());
   auto addresses = addresses_();
-  if (!addresses) return CheckResult::Unknown(addresses.error().message);
-
-  ExpectationInputs inputs;
-  inputs.config = &*nptv6;
-  inputs.pds = &*pds;
-  inputs.addresses = &*addresses;
-  inputs.ula_override = config_.ula_prefix;
-  inputs.lan_internal = config_.lan_internal;
-  const auto expected = ComputeExpectedMappings(inputs);
-
+  if (!addresses) return fail(addresses.error().message);
+  o.addresses = std::move(addresses.value());
   auto rules = LoadedRules(context);
-  if (!rules) return CheckResult::Unknown(rules.error().message);
-  const Classification c = ClassifyMappings(expected, *rules);
+  if (!rules) return fail(rules.error().message);
+  o.rules = std::move(rules.value());
+  return o;
+}
 
-  const bool only_master = config_.apply_rules_only_on_master.value_or(
-      nptv6->ha.apply_rules_only_on_master);
-  const bool wanted = context.role == Role::kMaster || !only_master;
-  // Mixed CARP (some vhids MASTER, some not) is a failover in progress or a
-  // split between the nodes: rules may rightly be loaded or not, and which
-  // node should hold them cannot be told from here. So neither presence nor
-  // absence is judged (docs/checks.md).
-  const bool judged = !(context.role_mixed && only_master);
-
-  std::vector<std::string> failures, unknowns;
-  std::map<MappingState, int> counts;
-  for (MappingState s : kAllMappingStates) counts[s] = 0;
+CheckResult Nptv6RulesCheck::Run(const RunContext& context) {
+  const Nptv6Observation o = Observe(context);
+  const Nptv6Verdict v = JudgeNptv6Rules(o, config_);
+  CheckResult result{v.status, v.summary, nlohmann::json::object(), {}};
+  if (!v.classified) return result;
+  const Classification& c = v.classification;
   nlohmann::json mappings = nlohmann::json::array();
-  MetricSamples info(kMetrics[kMappingInfo]);
-  for (const auto& m : c.mappings) {
-    ++counts[m.state];
-    const auto& e = m.expected;
-    const std::string name =
-        e.mapping.lan + (e.mapping.wan.empty() ? "" : "/" + e.mapping.wan);
-    if (m.state == MappingState::kUnknown) {
-      unknowns.push_back(name + ": " + m.reason);
-    } else if (!judged) {
-      // reported in the summary below
-    } else if (wanted && m.state != MappingState::kPresent) {
-      failures.push_back(name + ": " + m.reason);
-    } else if (!wanted && !m.rules.empty()) {
-      failures.push_back(name + ": a rule for " + e.internal->ToString() +
-                         " is loaded although this node is " +
-                         std::string(RoleName(context.role)));
-    }
-    nlohmann::json rule_list = nlohmann::json::array();
-    for (const auto& r : m.rules) rule_list.push_back(RuleJson(r));
-    const std::string internal = e.internal ? e.internal->ToString() : "";
-    const std::string external = e.external ? e.external->ToString() : "";
-    mappings.push_back({{"lan", e.mapping.lan},
-                        {"wan", e.mapping.wan},
-                        {"interface", e.mapping.interface},
-                        {"pd_id", e.mapping.pd_id},
-                        {"internal", internal},
-                        {"external", external},
-                        {"state", MappingStateName(m.state)},
-                        {"reason", m.reason},
-                        {"rules", rule_list}});
-    info.Add({e.mapping.lan, e.mapping.wan, internal, external,
-              MappingStateName(m.state)},
-             1);
-  }
+  for (const auto& m : c.mappings) mappings.push_back(MappingJson(m));
   nlohmann::json unexpected = nlohmann::json::array();
   for (const auto& r : c.unexpected) unexpected.push_back(RuleJson(r));
-
-  const std::string role(RoleName(context.role));
-  CheckResult result;
-  if (!failures.empty()) {
-    result = CheckResult::Fail(Join(failures, "; "));
-  } else if (!unknowns.empty()) {
-    result = CheckResult::Unknown(Join(unknowns, "; "));
-  } else if (!judged) {
-    result = CheckResult::Unknown(
-        "CARP is mixed (some vhids MASTER, some not): whether NPTv6 rules "
-        "belong on this node is not judged until every vhid agrees; " +
-        std::to_string(counts[MappingState::kPresent]) + " of " +
-        std::to_string(c.mappings.size()) + " mapping(s) loaded");
-  } else if (wanted) {
-    result = CheckResult::Ok(std::to_string(counts[MappingState::kPresent]) +
-                             " NPTv6 mapping(s) loaded as expected on " + role);
-  } else {
-    result = CheckResult::Ok("no NPTv6 rules for the LANs on " + role +
-                             ", as expected");
-  }
-  if (!c.unexpected.empty()) {
-    result.summary += " (" + std::to_string(c.unexpected.size()) +
-                      " unexpected NPTv6 rule(s))";
-  }
   result.details = {{"backend", config_.backend},
-                    {"role", role},
-                    {"rules_wanted", wanted && judged},
-                    {"role_mixed", context.role_mixed},
-                    {"apply_rules_only_on_master", only_master},
+                    {"role", std::string(RoleName(o.role))},
+                    {"rules_wanted", v.wanted && v.judged},
+                    {"role_mixed", o.role_mixed},
+                    {"apply_rules_only_on_master", v.only_master},
                     {"mappings", mappings},
                     {"unexpected_rules", unexpected},
-                    {"rules_loaded", rules->size()}};
+                    {"rules_loaded", o.rules.size()}};
 
-  MetricSamples states(kMetrics[kMappings]), extra(kMetrics[kUnexpected]),
-      loaded(kMetrics[kRulesLoaded]);
-  for (const auto& [state, n] : counts)
+  MetricSamples states(kMetrics[kMappings]), info(kMetrics[kMappingInfo]),
+      extra(kMetrics[kUnexpected]), loaded(kMetrics[kRulesLoaded]);
+  for (const auto& [state, n] : v.counts)
     states.Add({MappingStateName(state)}, n);
+  for (const auto& m : c.mappings) {
+    const auto& e = m.expected;
+    info.Add(
+        {e.mapping.lan, e.mapping.wan, e.internal ? e.internal->ToString() : "",
+         e.external ? e.external->ToString() : "", MappingStateName(m.state)},
+        1);
+  }
   extra.Add({}, static_cast<double>(c.unexpected.size()));
-  loaded.Add({config_.backend}, static_cast<double>(rules->size()));
+  loaded.Add({config_.backend}, static_cast<double>(o.rules.size()));
   for (auto* f : {&states, &info, &extra, &loaded})
     result.metrics.push_back(f->Take());
   return result;

@@ -17,29 +17,14 @@
 // Unexpected NPTv6 rules are reported, not failed on. Role unknown -> unknown.
 
 #include <functional>
-#include <map>
-#include <optional>
 #include <string>
 
 #include "checks/check_registry.h"
 #include "checks/nptv6/npt_rule.h"
 #include "checks/nptv6/nptv6_expectation.h"
-#include "checks/pds/ipv6_prefix.h"
+#include "checks/nptv6_rules_judge.h"
 
 namespace ipv6ha {
-
-struct Nptv6RulesConfig {
-  std::string nptv6_config = "/usr/local/etc/checkset-nptv6.yml";
-  // "" = the file's dhcp6c-pds-file, else /var/db/dhcp6c-pds.json.
-  std::string pds_file;
-  std::string backend;  // "pf" or "nft"
-  std::string command;  // path of pfctl or nft
-  std::optional<Ipv6Prefix> ula_prefix;
-  std::map<std::string, Ipv6Prefix> lan_internal;
-  std::optional<bool> apply_rules_only_on_master;
-  std::size_t max_file_bytes = 4 * 1024 * 1024;
-  Duration timeout{std::chrono::seconds(5)};
-};
 
 class Nptv6RulesCheck : public Check {
  public:
@@ -51,6 +36,7 @@ class Nptv6RulesCheck : public Check {
   CheckResult Run(const RunContext& context) override;
 
  private:
+  Nptv6Observation Observe(const RunContext& context);
   Expected<std::vector<NptRule>> LoadedRules(const RunContext& context);
 
   Nptv6RulesConfig config_;

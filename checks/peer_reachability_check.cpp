@@ -166,6 +166,12 @@ CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
       (s.ready ? "ready" : "not ready"));
 }
 
+CheckResult JudgePeer(const PeerObservation& o,
+                      const PeerReachabilityConfig& config) {
+  return EvaluatePeer(o.probe, o.fetch, o.status ? &*o.status : nullptr,
+                      !config.fetch.username.empty());
+}
+
 PeerReachabilityCheck::PeerReachabilityCheck(PeerReachabilityConfig config,
                                              CheckSettings settings,
                                              std::shared_ptr<Prober> prober,
@@ -181,9 +187,9 @@ PeerReachabilityCheck::PeerReachabilityCheck(PeerReachabilityConfig config,
   }
 }
 
-CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
-  const auto now = std::chrono::steady_clock::now();
-  const auto wait = ProbeWaitFor(context.deadline, now, settings_.timeout);
+PeerObservation PeerReachabilityCheck::Observe(const RunContext& context) {
+  const auto wait =
+      ProbeWaitFor(context.deadline, context.steady_now, settings_.timeout);
   const bool probing = config_.probe && !config_.address.empty();
   if (!address_ && probing) {
     if (auto a = ResolveHost(config_.address)) address_ = *a;
@@ -195,71 +201,52 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   };
   auto latch = std::make_shared<Latch>();
   if (address_) {
-    ProbeSpec spec;
-    spec.target = *address_;
-    spec.tcp_port = config_.tcp_port;
-    spec.source = config_.source;
-    spec.interface = config_.interface;
+    ProbeSpec spec{*address_, config_.tcp_port, config_.source,
+                   config_.interface};
     prober_->Submit(spec, wait, [latch](const ProbeOutcome& o) {
       std::lock_guard lock(latch->mutex);
       latch->outcome = o;
       latch->cv.notify_all();
     });
   }
-  std::optional<HttpFetchResult> fetch;
-  std::optional<Expected<NodeStatus>> status;
+  PeerObservation o;
   if (!config_.api.empty()) {
     const auto budget = std::min(config_.api_timeout,
                                  std::chrono::duration_cast<Duration>(wait));
-    fetch = HttpFetch(config_.api + "/api/v1/status", budget, config_.max_body,
-                      config_.fetch);
-    if (fetch->outcome == HttpFetchResult::Outcome::kOk &&
-        fetch->status == 200) {
-      status = ParsePeerStatus(fetch->body);
-    }
+    o.fetch = HttpFetch(config_.api + "/api/v1/status", budget,
+                        config_.max_body, config_.fetch);
+    if (o.fetch->outcome == Outcome::kOk && o.fetch->status == 200)
+      o.status = ParsePeerStatus(o.fetch->body);
   }
-  std::optional<ProbeOutcome> probe;
   if (address_) {
     std::unique_lock lock(latch->mutex);
     latch->cv.wait_for(lock, wait + std::chrono::seconds(1),
                        [&] { return latch->outcome.has_value(); });
-    probe = latch->outcome.value_or(
+    o.probe = latch->outcome.value_or(
         ProbeOutcome{ProbeResult::kError, {}, "prober did not answer"});
-    series_->Record(*probe);
+    series_->Record(*o.probe);
   } else if (probing) {
-    probe = ProbeOutcome{
+    o.probe = ProbeOutcome{
         ProbeResult::kError, {}, "cannot resolve " + config_.address};
   }
+  return o;
+}
 
-  CheckResult result = EvaluatePeer(probe, fetch, status ? &*status : nullptr,
-                                    !config_.fetch.username.empty());
-  const bool api_ok = status && status->ok();
+CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
+  const PeerObservation o = Observe(context);
+  CheckResult result = JudgePeer(o, config_);
+  const bool api_ok = o.status && o.status->ok();
   if (api_ok) {
-    last_good_ = status->value();
-    last_good_at_ = std::chrono::steady_clock::now();
+    last_good_ = o.status->value();
+    last_good_at_ = context.steady_now;
   }
-  PeerSnapshot snap;
-  snap.reachable =
-      probe
-          ? probe->result == ProbeResult::kSuccess
-          : fetch && fetch->outcome != HttpFetchResult::Outcome::kConnectFailed;
-  snap.api_ok = api_ok;
-  snap.rtt = probe && probe->result == ProbeResult::kSuccess
-                 ? probe->rtt
-                 : std::chrono::nanoseconds(0);
-  snap.address = config_.address.empty() ? config_.api : config_.address;
-  if (last_good_) {
-    snap.status = last_good_;
-    snap.fetched_at = last_good_at_;
-  }
-  if (result.status != CheckStatus::kOk) snap.error = result.summary;
-  snap.updated_at = std::chrono::steady_clock::now();
+  const PeerSnapshot snap = Snapshot(o, result, context.steady_now);
   view_->Update(snap);
 
   result.details["reachable"] = snap.reachable;
   result.details["api_ok"] = api_ok;
   if (!config_.address.empty()) result.details["address"] = config_.address;
-  if (snap.reachable && probe) {
+  if (snap.reachable && o.probe) {
     result.details["rtt_seconds"] =
         std::chrono::duration<double>(snap.rtt).count();
   }
@@ -267,25 +254,9 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
   api_up.Add({}, api_ok ? 1 : 0);
   result.metrics.push_back(api_up.Take());
   if (last_good_) {
-    const NodeStatus& s = *last_good_;
-    result.details["node"] = s.node;
-    result.details["role"] = std::string(RoleName(s.role));
-    result.details["ready"] = s.ready;
-    nlohmann::json checks = nlohmann::json::array();
-    for (const auto& c : s.checks)
-      checks.push_back(
-          {{"name", c.name}, {"status", std::string(StatusName(c.status))}});
-    result.details["checks"] = std::move(checks);
-    const double age =
-        std::chrono::duration<double>(snap.updated_at - last_good_at_).count();
-    result.details["data_age_seconds"] = age;
-    MetricSamples ready(kMetrics[kReady]), role(kMetrics[kRole]),
-        age_family(kMetrics[kStatusAge]);
-    ready.Add({}, s.ready ? 1 : 0);
-    for (Role r : kAllRoles) role.Add({RoleName(r)}, r == s.role ? 1 : 0);
-    age_family.Add({}, age);
-    for (auto* f : {&ready, &role, &age_family})
-      result.metrics.push_back(f->Take());
+    AddLastGood(
+        std::chrono::duration<double>(snap.updated_at - last_good_at_).count(),
+        result);
   }
   if (series_) {
     for (auto& f : ProbeFamilies({series_.get()})) {
@@ -293,6 +264,47 @@ CheckResult PeerReachabilityCheck::Run(const RunContext& context) {
     }
   }
   return result;
+}
+
+PeerSnapshot PeerReachabilityCheck::Snapshot(
+    const PeerObservation& o, const CheckResult& result,
+    std::chrono::steady_clock::time_point now) const {
+  PeerSnapshot snap;
+  snap.reachable = o.probe
+                       ? o.probe->result == ProbeResult::kSuccess
+                       : o.fetch && o.fetch->outcome != Outcome::kConnectFailed;
+  snap.api_ok = o.status && o.status->ok();
+  snap.rtt = o.probe && o.probe->result == ProbeResult::kSuccess
+                 ? o.probe->rtt
+                 : std::chrono::nanoseconds(0);
+  snap.address = config_.address.empty() ? config_.api : config_.address;
+  if (last_good_) {
+    snap.status = last_good_;
+    snap.fetched_at = last_good_at_;
+  }
+  if (result.status != CheckStatus::kOk) snap.error = result.summary;
+  snap.updated_at = now;
+  return snap;
+}
+
+void PeerReachabilityCheck::AddLastGood(double age, CheckResult& result) const {
+  const NodeStatus& s = *last_good_;
+  result.details["node"] = s.node;
+  result.details["role"] = std::string(RoleName(s.role));
+  result.details["ready"] = s.ready;
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& c : s.checks)
+    checks.push_back(
+        {{"name", c.name}, {"status", std::string(StatusName(c.status))}});
+  result.details["checks"] = std::move(checks);
+  result.details["data_age_seconds"] = age;
+  MetricSamples ready(kMetrics[kReady]), role(kMetrics[kRole]),
+      age_family(kMetrics[kStatusAge]);
+  ready.Add({}, s.ready ? 1 : 0);
+  for (Role r : kAllRoles) role.Add({RoleName(r)}, r == s.role ? 1 : 0);
+  age_family.Add({}, age);
+  for (auto* f : {&ready, &role, &age_family})
+    result.metrics.push_back(f->Take());
 }
 
 CheckRegistration PeerReachabilityCheckRegistration() {

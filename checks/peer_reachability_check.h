@@ -65,6 +65,19 @@ CheckResult EvaluatePeer(const std::optional<ProbeOutcome>& probe,
                          const Expected<NodeStatus>* status,
                          bool sent_credentials = false);
 
+// What one run found: the probe's outcome (empty without an address), the
+// fetch of /api/v1/status (empty without an API) and its parse (only for an
+// HTTP 200).
+struct PeerObservation {
+  std::optional<ProbeOutcome> probe;
+  std::optional<HttpFetchResult> fetch;
+  std::optional<Expected<NodeStatus>> status;
+};
+
+// The verdict on `o` (EvaluatePeer with the config's credentials). Pure.
+CheckResult JudgePeer(const PeerObservation& o,
+                      const PeerReachabilityConfig& config);
+
 class PeerReachabilityCheck : public Check {
  public:
   PeerReachabilityCheck(PeerReachabilityConfig config, CheckSettings settings,
@@ -73,6 +86,14 @@ class PeerReachabilityCheck : public Check {
   CheckResult Run(const RunContext& context) override;
 
  private:
+  // Probes and fetches at once; records the probe in the series.
+  PeerObservation Observe(const RunContext& context);
+  // What the peer view shows after this run.
+  PeerSnapshot Snapshot(const PeerObservation& o, const CheckResult& result,
+                        std::chrono::steady_clock::time_point now) const;
+  // Details and samples of the latest good status, `age` seconds old.
+  void AddLastGood(double age, CheckResult& result) const;
+
   PeerReachabilityConfig config_;
   CheckSettings settings_;
   std::shared_ptr<Prober> prober_;

@@ -24,10 +24,12 @@ struct PeerSnapshot {
   // one (api_ok false), so its age stays visible; empty until one arrived.
   std::optional<NodeStatus> status;
   std::string error;  // why not, in a sentence
-  // When `status` was fetched (meaningless while `status` is empty).
+  // When the run that fetched `status` started (RunContext::steady_now;
+  // meaningless while `status` is empty).
   std::chrono::steady_clock::time_point fetched_at{};
   std::chrono::nanoseconds rtt{0};  // probe round trip when reachable
-  std::chrono::steady_clock::time_point updated_at{};  // this snapshot's run
+  // When this snapshot's run started (RunContext::steady_now).
+  std::chrono::steady_clock::time_point updated_at{};
 };
 
 class PeerView {

@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <cstdio>
 #include <set>
 
 #include "checks/metric_table.h"
@@ -11,12 +9,9 @@
 #include "checks/pds/pds_digest.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/local_time.h"
-#include "exporter/text/join.h"
 
 namespace ipv6ha {
 namespace {
-
-constexpr const char* kKnownStatuses[] = {"active", "prefix_file_missing"};
 
 // The metrics of the check (docs/metrics.md).
 enum Metric { kFileAge, kDelegations, kDelegationInfo, kHistory, kChanges };
@@ -83,11 +78,8 @@ std::set<std::string> ReliedOnPdIds(const PrefixFreshnessConfig& config,
 
 }  // namespace
 
-PrefixFreshnessCheck::PrefixFreshnessCheck(PrefixFreshnessConfig config,
-                                           Clock now)
-    : config_(std::move(config)), now_(std::move(now)) {
-  if (!now_) now_ = [] { return std::chrono::system_clock::now(); };
-}
+PrefixFreshnessCheck::PrefixFreshnessCheck(PrefixFreshnessConfig config)
+    : config_(std::move(config)) {}
 
 void PrefixFreshnessCheck::TrackChanges(const PdsState& state) {
   for (const auto& pd : state.delegations) {
@@ -102,79 +94,56 @@ void PrefixFreshnessCheck::TrackChanges(const PdsState& state) {
   }
 }
 
-CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
-  auto changes_metric = [this] {
-    MetricSamples f(kMetrics[kChanges]);
-    f.Add({}, static_cast<double>(changes_total_));
-    return f.Take();
-  };
-  auto file = ReadBoundedFile(config_.pds_file, config_.max_file_bytes);
-  if (!file) {
-    CheckResult r = CheckResult::Unknown("cannot read the prefix state file: " +
-                                         file.error().message);
-    r.details["file"] = {{"path", config_.pds_file}};
-    r.metrics.push_back(changes_metric());
-    return r;
+FreshnessObservation PrefixFreshnessCheck::Observe() const {
+  FreshnessObservation o{
+      ReadBoundedFile(config_.pds_file, config_.max_file_bytes), {}, {}, {}};
+  if (!o.file) return o;
+  o.state = ParsePdsState(o.file->content);
+  if (*o.state) o.relied_on = ReliedOnPdIds(config_, o.nptv6_error);
+  return o;
+}
+
+CheckResult PrefixFreshnessCheck::Run(const RunContext& context) {
+  const FreshnessObservation o = Observe();
+  const FreshnessVerdict v = JudgeFreshness(o, config_, context.wall_now);
+  using Stage = FreshnessVerdict::Stage;
+  if (v.stage == Stage::kJudged) TrackChanges(o.state->value());
+  CheckResult r{v.status, v.summary, nlohmann::json::object(), {}};
+  r.details["file"] = FileDetails(o, v);
+  if (v.stage == Stage::kJudged) AddStateDetails(o, v, r.details);
+  if (v.stage != Stage::kNoAge) {
+    MetricSamples age(kMetrics[kFileAge]);
+    age.Add({}, v.age_seconds);
+    r.metrics.push_back(age.Take());
   }
-  const auto now = now_();
-  if (file->mtime > now + kFutureMtimeTolerance) {
-    // A clock stepped back, or a file touched with a future date: its age
-    // (and so its freshness) cannot be judged, which is not a failure.
-    CheckResult r = CheckResult::Unknown(
-        "the prefix state file " + config_.pds_file + " was modified " +
-        std::to_string(static_cast<long long>(
-            std::chrono::duration<double>(file->mtime - now).count())) +
-        "s in the future; its age cannot be judged (was the clock set "
-        "back?)");
-    r.details["file"] = {{"path", config_.pds_file}};
-    r.metrics.push_back(changes_metric());
-    return r;
-  }
-  const double age =
-      std::max(0.0, std::chrono::duration<double>(now - file->mtime).count());
-  nlohmann::json file_details = {
+  if (v.stage == Stage::kJudged) AddStateSamples(o, v, r.metrics);
+  MetricSamples changes(kMetrics[kChanges]);
+  changes.Add({}, static_cast<double>(changes_total_));
+  r.metrics.push_back(changes.Take());
+  return r;
+}
+
+nlohmann::json PrefixFreshnessCheck::FileDetails(
+    const FreshnessObservation& o, const FreshnessVerdict& v) const {
+  if (v.stage == FreshnessVerdict::Stage::kNoAge)
+    return {{"path", config_.pds_file}};
+  const BoundedFile& file = *o.file;
+  return {
       {"path", config_.pds_file},
-      {"mtime", FormatLocalIso(file->mtime)},
+      {"mtime", FormatLocalIso(file.mtime)},
       {"mtime_unix",
-       std::chrono::duration<double>(file->mtime.time_since_epoch()).count()},
-      {"sha256", Sha256Hex(file->content)},
-      {"size_bytes", file->size},
-      {"age_seconds", age}};
-  MetricSamples age_metric(kMetrics[kFileAge]);
-  age_metric.Add({}, age);
+       std::chrono::duration<double>(file.mtime.time_since_epoch()).count()},
+      {"sha256", Sha256Hex(file.content)},
+      {"size_bytes", file.size},
+      {"age_seconds", v.age_seconds}};
+}
 
-  auto state = ParsePdsState(file->content);
-  if (!state) {
-    CheckResult r =
-        CheckResult::Unknown("prefix state file " + config_.pds_file +
-                             " is not usable: " + state.error().message);
-    r.details["file"] = file_details;
-    r.metrics.push_back(age_metric.Take());
-    r.metrics.push_back(changes_metric());
-    return r;
-  }
-  TrackChanges(*state);
-
-  std::vector<std::string> failures;
-  const double max_age = std::chrono::duration<double>(config_.max_age).count();
-  if (age > max_age) {
-    failures.push_back("the prefix state file is " +
-                       std::to_string(static_cast<long long>(age)) +
-                       "s old, more than " + FormatDuration(config_.max_age));
-  }
-  std::map<std::string, int> per_status;
-  for (const char* s : kKnownStatuses) per_status[s] = 0;
-  int history_changes = 0;
+void PrefixFreshnessCheck::AddStateDetails(const FreshnessObservation& o,
+                                           const FreshnessVerdict& v,
+                                           nlohmann::json& details) const {
+  const PdsState& state = o.state->value();
   nlohmann::json pds = nlohmann::json::array();
-  MetricSamples info(kMetrics[kDelegationInfo]);
-  for (const auto& pd : state->delegations) {
-    ++per_status[pd.status];
-    history_changes += pd.HistoryChanges();
-    if (pd.active() && !pd.parsed_prefix) {
-      failures.push_back("active prefix delegation " + pd.id +
-                         " has no valid IPv6 prefix (\"" +
-                         pd.prefix.substr(0, 60) + "\")");
-    }
+  for (const auto& pd : state.delegations) {
     pds.push_back({{"pd_id", pd.id},
                    {"prefix", pd.prefix},
                    {"interface", pd.interface},
@@ -182,63 +151,32 @@ CheckResult PrefixFreshnessCheck::Run(const RunContext& /*context*/) {
                    {"last_updated", pd.last_updated},
                    {"last_seen", pd.last_seen},
                    {"history_changes", pd.HistoryChanges()}});
-    info.Add({pd.id, pd.prefix, pd.interface, pd.status}, 1);
   }
-  const int active = per_status["active"];
-  if (active < config_.min_active) {
-    failures.push_back(std::to_string(active) +
-                       " active prefix delegation(s), fewer than " +
-                       std::to_string(config_.min_active));
-  }
-  std::string nptv6_error;
-  const auto relied_on = ReliedOnPdIds(config_, nptv6_error);
-  for (const auto& id : relied_on) {
-    const PrefixDelegation* pd = state->Find(id);
-    if (pd == nullptr) {
-      failures.push_back("prefix delegation " + id +
-                         " used by the NPTv6 config is missing");
-    } else if (!pd->active()) {
-      failures.push_back("prefix delegation " + id +
-                         " used by the NPTv6 config is " + pd->status);
-    }
-  }
-
-  CheckResult r;
-  if (!failures.empty()) {
-    r = CheckResult::Fail(Join(failures, "; "));
-  } else {
-    r = CheckResult::Ok(std::to_string(active) + " of " +
-                        std::to_string(state->delegations.size()) +
-                        " prefix delegation(s) active, state file " +
-                        std::to_string(static_cast<long long>(age)) + "s old");
-  }
-  if (!nptv6_error.empty())
-    r.summary += " (NPTv6 config not read: see details)";
-  r.details["file"] = file_details;
-  r.details["format"] =
-      state->format == PdsState::Format::kFlat ? "flat" : "summary";
-  r.details["counts"] = per_status;
-  r.details["delegations"] = pds;
-  r.details["history_changes"] = history_changes;
-  r.details["changes_since_start"] = changes_total_;
-  r.details["failures"] = failures;
-  if (state->summary_active)
-    r.details["summary_active"] = *state->summary_active;
-  if (!state->last_run.empty()) r.details["last_run"] = state->last_run;
+  details["format"] =
+      state.format == PdsState::Format::kFlat ? "flat" : "summary";
+  details["counts"] = v.per_status;
+  details["delegations"] = pds;
+  details["history_changes"] = v.history_changes;
+  details["changes_since_start"] = changes_total_;
+  details["failures"] = v.failures;
+  if (state.summary_active) details["summary_active"] = *state.summary_active;
+  if (!state.last_run.empty()) details["last_run"] = state.last_run;
   if (!config_.nptv6_config.empty()) {
-    r.details["nptv6_pd_ids"] = relied_on;
-    if (!nptv6_error.empty()) r.details["nptv6_config_error"] = nptv6_error;
+    details["nptv6_pd_ids"] = o.relied_on;
+    if (!o.nptv6_error.empty()) details["nptv6_config_error"] = o.nptv6_error;
   }
+}
 
-  MetricSamples counts(kMetrics[kDelegations]), history(kMetrics[kHistory]);
-  for (const auto& [status, n] : per_status) counts.Add({status}, n);
-  history.Add({}, history_changes);
-  r.metrics.push_back(age_metric.Take());
-  r.metrics.push_back(counts.Take());
-  r.metrics.push_back(info.Take());
-  r.metrics.push_back(history.Take());
-  r.metrics.push_back(changes_metric());
-  return r;
+void PrefixFreshnessCheck::AddStateSamples(
+    const FreshnessObservation& o, const FreshnessVerdict& v,
+    std::vector<prometheus::MetricFamily>& out) const {
+  MetricSamples counts(kMetrics[kDelegations]), info(kMetrics[kDelegationInfo]),
+      history(kMetrics[kHistory]);
+  for (const auto& [status, n] : v.per_status) counts.Add({status}, n);
+  for (const auto& pd : o.state->value().delegations)
+    info.Add({pd.id, pd.prefix, pd.interface, pd.status}, 1);
+  history.Add({}, v.history_changes);
+  for (auto* f : {&counts, &info, &history}) out.push_back(f->Take());
 }
 
 CheckRegistration PrefixFreshnessCheckRegistration() {

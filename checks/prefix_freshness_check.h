@@ -21,43 +21,35 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 
 #include "checks/check_registry.h"
 #include "checks/pds/pds_state_parser.h"
+#include "checks/prefix_freshness_judge.h"
 
 namespace ipv6ha {
 
-// How far in the future the state file's mtime may lie (clocks of the
-// writer and of this check are the same, but NTP may step it back).
-inline constexpr std::chrono::seconds kFutureMtimeTolerance{60};
-
-struct PrefixFreshnessConfig {
-  std::string pds_file = "/var/db/dhcp6c-pds.json";
-  Duration max_age{std::chrono::hours(1)};
-  int min_active = 1;
-  std::string nptv6_config;  // optional: learn which pd-ids are relied on
-  std::size_t max_file_bytes = 4 * 1024 * 1024;
-};
-
 class PrefixFreshnessCheck : public Check {
  public:
-  using Clock = std::function<std::chrono::system_clock::time_point()>;
-
-  // `now` defaults to the system clock (tests inject a fixed time).
-  PrefixFreshnessCheck(PrefixFreshnessConfig config, Clock now = nullptr);
+  // Judges against RunContext::wall_now.
+  explicit PrefixFreshnessCheck(PrefixFreshnessConfig config);
   CheckResult Run(const RunContext& context) override;
 
   // Prefix changes seen between runs since this object was created.
   std::uint64_t changes_seen() const { return changes_total_; }
 
  private:
+  FreshnessObservation Observe() const;
   void TrackChanges(const PdsState& state);
+  nlohmann::json FileDetails(const FreshnessObservation& o,
+                             const FreshnessVerdict& v) const;
+  void AddStateDetails(const FreshnessObservation& o, const FreshnessVerdict& v,
+                       nlohmann::json& details) const;
+  void AddStateSamples(const FreshnessObservation& o, const FreshnessVerdict& v,
+                       std::vector<prometheus::MetricFamily>& out) const;
 
   PrefixFreshnessConfig config_;
-  Clock now_;
   std::map<std::string, std::string> last_prefix_;  // pd id -> prefix
   std::uint64_t changes_total_ = 0;
 };

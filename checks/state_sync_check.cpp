@@ -1,11 +1,12 @@
 #include "checks/state_sync_check.h"
 
-#include <filesystem>
+#include <algorithm>
 
 #include "checks/metric_table.h"
 #include "checks/pds/pds_digest.h"
 #include "exporter/base/duration.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/platform/file_presence.h"
 #include "exporter/text/bounded_json.h"
 
 namespace ipv6ha {
@@ -30,9 +31,7 @@ constexpr MetricDef kMetrics[] = {
 Expected<LocalStateFile> ReadLocal(const std::string& path,
                                    std::size_t max_bytes) {
   LocalStateFile local;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec) && !ec)
-    return local;  // no copy at all
+  if (PathIsAbsent(path)) return local;  // no copy at all
   auto file = ReadBoundedFile(path, max_bytes);
   if (!file) return file.error();
   local.exists = true;
@@ -57,6 +56,38 @@ double UnixSeconds(SystemClock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
+// Why the peer's view cannot be compared against, or "" when it can (then
+// its status names the peer check and that check's file hash).
+std::string PeerUnusable(const std::optional<PeerSnapshot>& snapshot,
+                         const StateSyncConfig& config,
+                         std::chrono::steady_clock::time_point steady_now) {
+  if (!snapshot) return "no status from the peer yet";
+  if (!snapshot->api_ok) {
+    return "the peer's status is not available" +
+           (snapshot->error.empty() ? "" : ": " + snapshot->error);
+  }
+  const double view_age =
+      std::chrono::duration<double>(steady_now - snapshot->fetched_at).count();
+  if (view_age > std::chrono::duration<double>(config.peer_max_age).count()) {
+    return "the peer's status is " +
+           std::to_string(static_cast<long>(view_age)) +
+           "s old (peer_max_age " + FormatDuration(config.peer_max_age) + ")";
+  }
+  if (!snapshot->status) return "no status from the peer yet";
+  const NodeStatus& status = *snapshot->status;
+  if (status.role != Role::kMaster) {
+    return "the peer is " + std::string(RoleName(status.role)) +
+           ", not master; nothing to sync from";
+  }
+  const StatusCheck* peer_check = status.FindCheck(config.peer_check);
+  if (peer_check == nullptr || !peer_check->file ||
+      peer_check->file->sha256.empty()) {
+    return "the peer's " + config.peer_check +
+           " check reports no hash of its prefix state file";
+  }
+  return "";
+}
+
 std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                               const CheckSettings& settings) {
   StateSyncConfig parsed;
@@ -77,127 +108,89 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
 
 }  // namespace
 
-StateSyncCheck::StateSyncCheck(StateSyncConfig config, CheckSettings settings,
-                               std::shared_ptr<PeerView> peer, Clock now)
-    : config_(std::move(config)),
-      settings_(std::move(settings)),
-      peer_(std::move(peer)),
-      now_(now ? std::move(now) : Clock([] { return SystemClock::now(); })) {}
-
-CheckResult StateSyncCheck::Run(const RunContext& /*context*/) {
-  auto local = ReadLocal(config_.pds_file, config_.max_file_bytes);
-  if (!local) {
-    return WithMetrics(
-        CheckResult::Unknown("cannot read the local prefix state: " +
-                             local.error().message),
-        std::nullopt);
+StateSyncVerdict JudgeStateSync(
+    const StateSyncObservation& o, const StateSyncConfig& config,
+    SystemClock::time_point now,
+    std::chrono::steady_clock::time_point steady_now) {
+  StateSyncVerdict v;
+  if (!o.local) {
+    v.summary =
+        "cannot read the local prefix state: " + o.local.error().message;
+    return v;
   }
-  std::optional<PeerSnapshot> snapshot;
-  if (peer_) snapshot = peer_->Latest();
-  return Compare(*local, snapshot, now_(), std::chrono::steady_clock::now());
+  const std::string why_not = PeerUnusable(o.peer, config, steady_now);
+  if (!why_not.empty()) {
+    v.summary = why_not;
+    return v;
+  }
+  const StatusFile& file = *o.peer->status->FindCheck(config.peer_check)->file;
+  const LocalStateFile& local = o.local.value();
+  v.compared = true;
+  v.peer_sha256 = file.sha256;
+  v.peer_last_run = file.last_run;
+  if (file.mtime_unix) {
+    v.peer_mtime_unix = *file.mtime_unix;
+  } else if (file.age_seconds) {
+    v.peer_mtime_unix = UnixSeconds(now) - *file.age_seconds;
+  }
+  v.in_sync = local.exists && local.sha256 == file.sha256;
+  v.lag_seconds =
+      v.in_sync ? 0.0 : std::max(0.0, UnixSeconds(now) - v.peer_mtime_unix);
+  const double max_lag = std::chrono::duration<double>(config.max_lag).count();
+  const std::string lag_text =
+      std::to_string(static_cast<long>(v.lag_seconds)) + "s";
+  v.status = CheckStatus::kOk;
+  if (v.in_sync) {
+    v.summary = "prefix state matches the MASTER's";
+  } else if (!local.exists) {
+    v.status = CheckStatus::kFail;
+    v.summary = "no local copy of the prefix state (" + config.pds_file +
+                "); the MASTER's changed " + lag_text + " ago";
+  } else if (v.lag_seconds > max_lag) {
+    v.status = CheckStatus::kFail;
+    v.summary = "prefix state differs from the MASTER's for " + lag_text +
+                " (max_lag " + FormatDuration(config.max_lag) + ")";
+  } else {
+    v.summary = "prefix state differs from the MASTER's for " + lag_text +
+                ", within max_lag " + FormatDuration(config.max_lag);
+  }
+  return v;
 }
 
-CheckResult StateSyncCheck::Compare(
-    const LocalStateFile& local, const std::optional<PeerSnapshot>& snapshot,
-    SystemClock::time_point now,
-    std::chrono::steady_clock::time_point steady_now) const {
-  if (!snapshot) {
-    return WithMetrics(CheckResult::Unknown("no status from the peer yet"),
-                       std::nullopt);
-  }
-  if (!snapshot->api_ok) {
-    return WithMetrics(
-        CheckResult::Unknown(
-            "the peer's status is not available" +
-            (snapshot->error.empty() ? "" : ": " + snapshot->error)),
-        std::nullopt);
-  }
-  const double view_age =
-      std::chrono::duration<double>(steady_now - snapshot->fetched_at).count();
-  if (view_age > std::chrono::duration<double>(config_.peer_max_age).count()) {
-    return WithMetrics(
-        CheckResult::Unknown("the peer's status is " +
-                             std::to_string(static_cast<long>(view_age)) +
-                             "s old (peer_max_age " +
-                             FormatDuration(config_.peer_max_age) + ")"),
-        std::nullopt);
-  }
-  if (!snapshot->status) {
-    return WithMetrics(CheckResult::Unknown("no status from the peer yet"),
-                       std::nullopt);
-  }
-  const NodeStatus& status = *snapshot->status;
-  if (status.role != Role::kMaster) {
-    return WithMetrics(CheckResult::Unknown(
-                           "the peer is " + std::string(RoleName(status.role)) +
-                           ", not master; nothing to sync from"),
-                       std::nullopt);
-  }
-  const StatusCheck* peer_check = status.FindCheck(config_.peer_check);
-  if (peer_check == nullptr || !peer_check->file ||
-      peer_check->file->sha256.empty()) {
-    return WithMetrics(
-        CheckResult::Unknown("the peer's " + config_.peer_check +
-                             " check reports no hash of its prefix state file"),
-        std::nullopt);
-  }
-  const StatusFile& file = *peer_check->file;
-  const std::string& peer_hash = file.sha256;
-  double peer_mtime = 0;
-  if (file.mtime_unix) {
-    peer_mtime = *file.mtime_unix;
-  } else if (file.age_seconds) {
-    peer_mtime = UnixSeconds(now) - *file.age_seconds;
-  }
+StateSyncCheck::StateSyncCheck(StateSyncConfig config, CheckSettings settings,
+                               std::shared_ptr<PeerView> peer)
+    : config_(std::move(config)),
+      settings_(std::move(settings)),
+      peer_(std::move(peer)) {}
 
+CheckResult StateSyncCheck::Run(const RunContext& context) {
+  StateSyncObservation o{ReadLocal(config_.pds_file, config_.max_file_bytes),
+                         std::nullopt};
+  if (o.local && peer_) o.peer = peer_->Latest();
+  const StateSyncVerdict v =
+      JudgeStateSync(o, config_, context.wall_now, context.steady_now);
+  CheckResult result{v.status, v.summary, nlohmann::json::object(), {}};
+  if (!v.compared) return result;
+  const LocalStateFile& local = o.local.value();
   nlohmann::json details = {
       {"local", {{"path", config_.pds_file}, {"exists", local.exists}}},
-      {"peer", {{"sha256", peer_hash}, {"mtime_unix", peer_mtime}}},
+      {"peer", {{"sha256", v.peer_sha256}, {"mtime_unix", v.peer_mtime_unix}}},
       {"max_lag_seconds",
-       std::chrono::duration<double>(config_.max_lag).count()}};
+       std::chrono::duration<double>(config_.max_lag).count()},
+      {"in_sync", v.in_sync},
+      {"lag_seconds", v.lag_seconds}};
   if (local.exists) {
     details["local"]["sha256"] = local.sha256;
     details["local"]["mtime_unix"] = UnixSeconds(local.mtime);
     if (!local.last_run.empty()) details["local"]["last_run"] = local.last_run;
   }
-  if (!file.last_run.empty()) details["peer"]["last_run"] = file.last_run;
-
-  const bool in_sync = local.exists && local.sha256 == peer_hash;
-  const double lag =
-      in_sync ? 0.0 : std::max(0.0, UnixSeconds(now) - peer_mtime);
-  const double max_lag = std::chrono::duration<double>(config_.max_lag).count();
-  details["in_sync"] = in_sync;
-  details["lag_seconds"] = lag;
-  const std::string lag_text = std::to_string(static_cast<long>(lag)) + "s";
-  CheckResult result;
-  if (in_sync) {
-    result = CheckResult::Ok("prefix state matches the MASTER's");
-  } else if (!local.exists) {
-    result = CheckResult::Fail("no local copy of the prefix state (" +
-                               config_.pds_file + "); the MASTER's changed " +
-                               lag_text + " ago");
-  } else if (lag > max_lag) {
-    result = CheckResult::Fail("prefix state differs from the MASTER's for " +
-                               lag_text + " (max_lag " +
-                               FormatDuration(config_.max_lag) + ")");
-  } else {
-    result = CheckResult::Ok("prefix state differs from the MASTER's for " +
-                             lag_text + ", within max_lag " +
-                             FormatDuration(config_.max_lag));
-  }
+  if (!v.peer_last_run.empty()) details["peer"]["last_run"] = v.peer_last_run;
   result.details = std::move(details);
-  return WithMetrics(std::move(result), lag);
-}
-
-CheckResult StateSyncCheck::WithMetrics(CheckResult result,
-                                        std::optional<double> lag) const {
-  if (lag) {
-    MetricSamples in_sync(kMetrics[kInSync]), lag_family(kMetrics[kLag]);
-    in_sync.Add({}, result.details.value("in_sync", false) ? 1 : 0);
-    lag_family.Add({}, *lag);
-    result.metrics.push_back(in_sync.Take());
-    result.metrics.push_back(lag_family.Take());
-  }
+  MetricSamples in_sync(kMetrics[kInSync]), lag(kMetrics[kLag]);
+  in_sync.Add({}, v.in_sync ? 1 : 0);
+  lag.Add({}, v.lag_seconds);
+  result.metrics.push_back(in_sync.Take());
+  result.metrics.push_back(lag.Take());
   return result;
 }
 

@@ -23,7 +23,6 @@
 // Applies on BACKUP only. Run() is not reentrant (the scheduler guarantees it).
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -48,28 +47,42 @@ struct LocalStateFile {
   std::string last_run;  // summary.last_run of the new pds format, if any
 };
 
+// What one run read: the local copy, and the peer's latest view (read only
+// when the local copy was).
+struct StateSyncObservation {
+  Expected<LocalStateFile> local;
+  std::optional<PeerSnapshot> peer;
+};
+
+struct StateSyncVerdict {
+  CheckStatus status = CheckStatus::kUnknown;
+  std::string summary;
+  bool compared = false;  // both sides were there; the fields below are set
+  bool in_sync = false;
+  double lag_seconds = 0;
+  std::string peer_sha256;
+  double peer_mtime_unix = 0;
+  std::string peer_last_run;
+};
+
+// Pure: `o` at wall time `now` (the lag) and monotonic time `steady_now`
+// (the age of the peer's view).
+StateSyncVerdict JudgeStateSync(
+    const StateSyncObservation& o, const StateSyncConfig& config,
+    std::chrono::system_clock::time_point now,
+    std::chrono::steady_clock::time_point steady_now);
+
 class StateSyncCheck : public Check {
  public:
-  using Clock = std::function<std::chrono::system_clock::time_point()>;
-
+  // Judges against RunContext::wall_now and steady_now.
   StateSyncCheck(StateSyncConfig config, CheckSettings settings,
-                 std::shared_ptr<PeerView> peer, Clock now = nullptr);
+                 std::shared_ptr<PeerView> peer);
   CheckResult Run(const RunContext& context) override;
 
-  // Pure comparison, for tests: `local` against the peer's `snapshot` at
-  // wall time `now` and monotonic time `steady_now`.
-  CheckResult Compare(const LocalStateFile& local,
-                      const std::optional<PeerSnapshot>& snapshot,
-                      std::chrono::system_clock::time_point now,
-                      std::chrono::steady_clock::time_point steady_now) const;
-
  private:
-  CheckResult WithMetrics(CheckResult result, std::optional<double> lag) const;
-
   StateSyncConfig config_;
   CheckSettings settings_;
   std::shared_ptr<PeerView> peer_;
-  Clock now_;
 };
 
 CheckRegistration StateSyncCheckRegistration();

@@ -92,7 +92,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
     lock.unlock();
 
     const bool mixed = shared->mixed ? shared->mixed() : false;
-    RunContext context{role, start + timeout, mixed};
+    RunContext context{role, start + timeout, mixed, started, start};
     CheckResult result = RunGuarded(*w->check.check, context);
     const auto took = Clock::now() - start;
 

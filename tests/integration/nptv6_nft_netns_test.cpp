@@ -141,8 +141,8 @@ class Nptv6NftTest : public ::testing::Test {
     Nptv6RulesCheck check(config_);  // live interfaces via getifaddrs
     RunContext context;
     context.role = role;
-    context.deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    context.steady_now = std::chrono::steady_clock::now();
+    context.deadline = context.steady_now + std::chrono::seconds(5);
     return check.Run(context);
   }
 

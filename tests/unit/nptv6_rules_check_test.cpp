@@ -53,8 +53,8 @@ class Nptv6RulesCheckTest : public ::testing::Test {
     RunContext context;
     context.role = role;
     context.role_mixed = mixed;
-    context.deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    context.steady_now = std::chrono::steady_clock::now();
+    context.deadline = context.steady_now + std::chrono::seconds(10);
     return check.Run(context);
   }
 

@@ -41,20 +41,16 @@ class PrefixFreshnessCheckTest : public ::testing::Test {
   }
 
   CheckResult Run(seconds age = seconds(60)) {
-    if (!check_) {
-      check_ = std::make_unique<PrefixFreshnessCheck>(
-          config_, [this] { return kFileTime + age_; });
-    }
-    age_ = age;
+    if (!check_) check_ = std::make_unique<PrefixFreshnessCheck>(config_);
     RunContext context;
     context.role = Role::kMaster;
+    context.wall_now = kFileTime + age;
     return check_->Run(context);
   }
 
   std::filesystem::path dir_;
   PrefixFreshnessConfig config_;
   std::unique_ptr<PrefixFreshnessCheck> check_;
-  seconds age_{0};
 };
 
 const prometheus::MetricFamily* Family(const CheckResult& r,

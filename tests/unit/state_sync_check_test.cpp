@@ -73,12 +73,13 @@ class StateSyncCheckTest : public ::testing::Test {
     StateSyncConfig config;
     config.pds_file = pds_;
     config.max_lag = seconds(300);
-    const auto now = kPeerMtime + after;
-    return std::make_unique<StateSyncCheck>(config, settings, peer_,
-                                            [now] { return now; });
+    wall_now_ = kPeerMtime + after;
+    return std::make_unique<StateSyncCheck>(config, settings, peer_);
   }
-  static RunContext Backup() {
-    return {Role::kBackup, std::chrono::steady_clock::now() + seconds(5)};
+  // A run on a BACKUP whose wall clock is the one Build() set.
+  RunContext Backup() const {
+    const auto steady = std::chrono::steady_clock::now();
+    return {Role::kBackup, steady + seconds(5), false, wall_now_, steady};
   }
   static double Metric(const CheckResult& r, const std::string& name) {
     for (const auto& f : r.metrics) {
@@ -92,6 +93,7 @@ class StateSyncCheckTest : public ::testing::Test {
   std::string pds_;
   std::shared_ptr<PeerView> peer_;
   std::unique_ptr<ConfigErrors> errors_;
+  SystemClock::time_point wall_now_;
 };
 
 TEST_F(StateSyncCheckTest, SameContentAsTheMasterIsOkWithZeroLag) {
