@@ -84,7 +84,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
     w->in_flight = true;
     w->timeout_reported = false;
     w->run_start = start;
-    w->run_start_wall = std::chrono::system_clock::now();
+    w->run_start_wall = shared->store->clock().WallNow();
     const auto started = w->run_start_wall;
     w->run_deadline = start + timeout;
     shared->wake.notify_all();  // the supervisor learns the new deadline
