@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Footprint and flood resistance of ipv6_ha_exporter next to Debian's
 # prometheus-node-exporter and prometheus-blackbox-exporter, in the same run:
-# idle threads and RSS (anonymous and file-backed pages), then for each
-# target alone bench/http_flood.py (BUSY wrk keep-alive connections plus
-# IDLE silent and half-open ones, one separate scraper every 50 ms).
+# idle threads and RSS (anonymous and file-backed pages; the exporter's also
+# per mapping), then for each target alone bench/http_flood.py (BUSY wrk
+# keep-alive connections plus IDLE silent and half-open ones, one separate
+# scraper every 50 ms).
 # The exporter runs the demo's four checks on its default web settings.
 # Loopback only; bounded in time.
 #
@@ -56,6 +57,20 @@ printf '%-26s %8s %10s %10s %10s\n' target threads "RSS MiB" "anon MiB" "file Mi
 idle_row ipv6_ha_exporter "${ours_pid}"
 idle_row prometheus-node-exporter "${node_pid}"
 idle_row prometheus-blackbox-exp. "${blackbox_pid}"
+
+# RSS and its anonymous part per mapped file ([anon]: heap, stacks, arenas),
+# from /proc/PID/smaps, largest first (docs/benchmarks.md, "Where the memory goes").
+mappings() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = NF >= 6 ? $6 : "[anon]"; sub(/.*\//, "", name) }
+       /^Rss:/ { rss[name] += $2 }
+       /^Anonymous:/ { anon[name] += $2 }
+       END { for (n in rss) if (rss[n] >= 32) printf "  %-32s %8d %8d\n", n, rss[n], anon[n] }' \
+    "/proc/$1/smaps" | sort -k2 -rn
+}
+echo
+echo "ipv6_ha_exporter idle, per mapping (KiB, 32 and over):"
+printf '  %-32s %8s %8s\n' mapping RSS anon
+mappings "${ours_pid}"
 
 echo
 echo "flood (${BUSY} busy + ${IDLE} idle/half-open, ${FLOOD_SECONDS} s each, one target at a time):"

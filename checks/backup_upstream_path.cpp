@@ -151,6 +151,7 @@ std::string MissingUpstreamPaths(const std::vector<std::string>& missing,
     }
   }
   std::vector<std::string> out;
+  out.reserve(reasons.size());
   for (const auto& r : reasons) {
     out.push_back(r.route ? std::string(kNoRoute) + r.targets + r.text
                           : r.text);

@@ -57,7 +57,7 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed,
 // rise count as reached, nothing is written (dry run, sink none).
 StatusController WouldDecide(const Config& config,
                              const std::vector<CheckRecord>& records, Role role,
-                             std::optional<PeerSnapshot> peer,
+                             const std::optional<PeerSnapshot>& peer,
                              const Clock& clock) {
   DemotionConfig c = config.demotion;
   c.dry_run = true;

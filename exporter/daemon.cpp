@@ -262,9 +262,21 @@ bool Daemon::Shutdown() {
   web_watcher_.reset();
   http_.reset();
   listeners_.clear();
-  // A hung command must not hold up the exit or outlive us.
-  KillRunningCommands();
-  if (auto gen = Current()) StopGeneration(*gen, false);  // withdraws
+  if (auto gen = Current()) {
+    // The order of docs/reliability.md ("Shutdown"). The checks stop
+    // first (no result is published after this), then their programs and
+    // the role's: killed if running, refused if starting now (a run that
+    // began as SIGTERM arrived), so none outlives us or holds up the exit.
+    gen->scheduler->RequestStop();
+    StopCommands(CommandPurpose::kObserve);
+    // A demotion command still running (the controller's last write) is
+    // killed too; the withdraw below runs one of its own.
+    KillRunningCommands();
+    StopGeneration(*gen, false);  // joins the checks, then withdraws
+  }
+  // Nothing may run past the exit: whatever is left is killed and nothing
+  // starts any more.
+  StopCommands(CommandPurpose::kAct);
   return reload_done;
 }
 

@@ -78,7 +78,7 @@ class Daemon {
   // Re-runs a check when one of its files (path, check name) changes.
   static void WatchCheckFiles(Generation& gen, const FileWatches& watches);
   // The web config of `--web.config.file`, else of the config's `web:`.
-  Expected<WebConfig> LoadWeb(Config& config);
+  Expected<WebConfig> LoadWeb(Config& config) const;
   // Serves `config`'s listen addresses and web config: the running server
   // takes a new web config as it is (TLS, auth, headers); new addresses or
   // max_connections restart it, keeping the sockets of addresses that stay.

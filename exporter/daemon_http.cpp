@@ -10,7 +10,7 @@
 
 namespace ipv6ha {
 
-Expected<WebConfig> Daemon::LoadWeb(Config& config) {
+Expected<WebConfig> Daemon::LoadWeb(Config& config) const {
   if (!options_.web_config_file.empty()) {
     auto web = LoadWebConfig(options_.web_config_file);
     if (!web) return web.error();

@@ -39,7 +39,9 @@ struct WebSettings {
         {"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"}};
     for (const auto& [name, value] : web.headers) all[name] = value;
     std::string out = "Cache-Control: no-store\r\n";
-    for (const auto& [name, value] : all) out += name + ": " + value + "\r\n";
+    for (const auto& [name, value] : all) {
+      out.append(name).append(": ").append(value).append("\r\n");
+    }
     return out;
   }
 

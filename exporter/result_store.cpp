@@ -201,6 +201,7 @@ std::vector<prometheus::MetricFamily> ResultStore::Collect() const {
     }
   }
   std::vector<prometheus::MetricFamily> out;
+  out.reserve(f.size() + own.size());
   for (auto& samples : f) out.push_back(samples.Take());
   // Several checks of one type emit the same family name; merge them so the
   // text format carries one HELP/TYPE per family.

@@ -80,6 +80,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
       continue;
     }
     lock.lock();
+    if (shared->stopping) break;  // RequestStop() while the role was read
     const SteadyTime start = SteadyClock::now();
     w->in_flight = true;
     w->timeout_reported = false;
@@ -114,7 +115,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
   shared->exited.notify_all();
 }
 
-void SupervisorLoop(SharedPtr shared) {
+void SupervisorLoop(const SharedPtr& shared) {
   std::unique_lock lock(shared->mutex);
   while (!shared->stopping) {
     SteadyTime earliest = SteadyTime::max();
@@ -181,6 +182,12 @@ void Scheduler::Start() {
     threads_.emplace_back(WorkerLoop, shared_, w.get());
   }
   threads_.emplace_back(SupervisorLoop, shared_);
+}
+
+void Scheduler::RequestStop() {
+  std::lock_guard lock(shared_->mutex);
+  shared_->stopping = true;
+  shared_->wake.notify_all();
 }
 
 bool Scheduler::Stop(std::chrono::milliseconds grace) {

@@ -50,6 +50,9 @@ class Scheduler {
   ~Scheduler();  // Stop(0) if still running
 
   void Start();
+  // Asks every worker to stop without waiting: no run starts or publishes a
+  // result after it (a run in progress finishes unpublished). Stop() waits.
+  void RequestStop();
   // Asks every worker to stop and waits up to `grace`. Returns false when a
   // check was still running then (it is abandoned, see above).
   bool Stop(std::chrono::milliseconds grace);

@@ -118,6 +118,8 @@ void ServiceStatusTrigger::RunOnce(bool demote) {
   spec.argv = argv_;
   spec.timeout = timeout_;
   spec.max_output_bytes = 64 * 1024;
+  // The last run, on shutdown, tells OPNsense we stopped.
+  spec.purpose = CommandPurpose::kAct;
   const std::string what = DescribeCommand(argv_);
   std::string error;
   auto out = RunCommand(spec);

@@ -23,8 +23,8 @@ std::string Sha256Hex(const std::string& data) {
 #pragma GCC diagnostic pop
   std::string hex;
   char byte[3];
-  for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    std::snprintf(byte, sizeof(byte), "%02x", digest[i]);
+  for (const unsigned char b : digest) {
+    std::snprintf(byte, sizeof(byte), "%02x", b);
     hex += byte;
   }
   return hex;

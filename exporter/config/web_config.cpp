@@ -76,16 +76,24 @@ std::vector<std::string> OpenSslNames(
     tls.Fail(key, tls.path() + "." + key + " must be a list");
     return out;
   }
+  const std::string where = tls.path() + "." + key + ": ";
   for (const auto& item : list) {
     const std::string name = item.IsScalar() ? item.Scalar() : "";
     auto mapped = map(name);
     if (!mapped) {
-      tls.errors()->Add(item.Mark(), tls.path() + "." + key + ": unknown " +
-                                         what + " \"" + name + "\"");
+      tls.errors()->Add(item.Mark(), std::string(where)
+                                         .append("unknown ")
+                                         .append(what)
+                                         .append(" \"")
+                                         .append(name)
+                                         .append("\""));
     } else if (Status st = available(*mapped); !st) {
-      tls.errors()->Add(item.Mark(),
-                        tls.path() + "." + key + ": " + what + " " + name +
-                            " cannot be honoured: " + st.error().message);
+      tls.errors()->Add(item.Mark(), std::string(where)
+                                         .append(what)
+                                         .append(" ")
+                                         .append(name)
+                                         .append(" cannot be honoured: ")
+                                         .append(st.error().message));
     } else {
       out.push_back(*mapped);
     }

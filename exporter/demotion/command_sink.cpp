@@ -15,6 +15,8 @@ Status CommandSink::Write(int to, int from) {
   spec.argv.push_back(std::to_string(from));
   spec.timeout = timeout_;
   spec.max_output_bytes = 64 * 1024;
+  // Runs at shutdown too: the withdraw comes after checks are stopped.
+  spec.purpose = CommandPurpose::kAct;
   auto out = RunCommand(spec);
   if (!out) return out.error();
   if (auto failed = DescribeFailure(spec.argv, *out); !failed.empty())

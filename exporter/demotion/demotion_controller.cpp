@@ -159,7 +159,7 @@ void DemotionController::ObserveRoles(const ControllerSnapshot& s) {
 }
 
 void DemotionController::Age(CheckHealth& c, ControllerTime now, bool frozen,
-                             Decision& d) {
+                             Decision& d) const {
   if (c.down && now >= c.lease_until) {
     // No fresh evidence within the lease: withdraw and forget the streak.
     if (c.weight > 0) d.expired.push_back(c.name);
@@ -183,6 +183,9 @@ void DemotionController::ApplyRule(CheckHealth& c, Role role,
   if (!c.Leased(d.at)) return;
   const bool master = role == Role::kMaster;
   std::optional<Suppression> why;
+  // One branch per row of the decision table (docs/demotion.md): rows that
+  // give the same answer stay apart, so each reads as its row.
+  // NOLINTBEGIN(bugprone-branch-clone)
   if (c.scope == Scope::kLocal) {
     // On MASTER, demoting only helps if the peer can take over and is
     // better off than we are. On BACKUP (or INIT) the contribution only
@@ -197,6 +200,7 @@ void DemotionController::ApplyRule(CheckHealth& c, Role role,
   } else if (!peer.upstream_ok) {
     why = Suppression::kUpstreamPolicy;
   }
+  // NOLINTEND(bugprone-branch-clone)
   // A peer not heard from since this process started is no evidence
   // either way: a share already applied (restored) stays until it is.
   const bool by_policy = c.scope == Scope::kUpstream &&

@@ -178,7 +178,7 @@ class DemotionController {
  private:
   void Observe(const CheckEvent& event);
   void ObserveRoles(const ControllerSnapshot& s);
-  void Age(CheckHealth& c, ControllerTime now, bool frozen, Decision& d);
+  void Age(CheckHealth& c, ControllerTime now, bool frozen, Decision& d) const;
   void ApplyRule(CheckHealth& c, Role role, const PeerAssessment& peer,
                  bool peer_never_heard, Decision& d) const;
   std::string Reason(const Decision& d, int held) const;

@@ -124,7 +124,7 @@ StatusController DemotionService::Report() const {
   c.unknown_hold = FormatDuration(p.unknown_hold);
   c.reason = d.reason;
   for (Suppression s : d.suppressed)
-    c.suppressed.push_back(std::string(SuppressionName(s)));
+    c.suppressed.emplace_back(SuppressionName(s));
   for (const auto& check : d.checks)
     c.checks.push_back(ShareStatus(check, d.at));
   c.decisions.assign(report_.decisions.begin(), report_.decisions.end());
@@ -189,6 +189,7 @@ std::vector<prometheus::MetricFamily> DemotionService::Collect() const {
         static_cast<double>(it == report_.expiries.end() ? 0 : it->second));
   }
   std::vector<prometheus::MetricFamily> out;
+  out.reserve(f.size());
   for (auto& samples : f) out.push_back(samples.Take());
   return out;
 }

@@ -87,6 +87,7 @@ std::string Scalar(const std::string& s) {
 
 std::string FlowList(const std::vector<std::string>& items) {
   std::vector<std::string> scalars;
+  scalars.reserve(items.size());
   for (const auto& item : items) scalars.push_back(Scalar(item));
   return "[" + Join(scalars, ", ") + "]";
 }
@@ -257,13 +258,13 @@ Expected<ImportedConfig> DeriveImportedConfig(const ShellVariables* ha,
   }
   if (out.services.empty()) out.services = DefaultServiceNames();
   if (out.peer_address.empty()) {
-    out.notes.push_back(
+    out.notes.emplace_back(
         "no peer address (ALT_DEFROUTE_IPV6 or ha.backup_node_ip): add "
         "peer.address "
         "and the peer_reachability and state_sync checks by hand");
   }
   if (!out.sync_state) {
-    out.notes.push_back(
+    out.notes.emplace_back(
         "state sync is off (SYNC_IPV6_STATE / ha.sync_state): no state_sync "
         "check");
   }

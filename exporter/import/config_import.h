@@ -63,7 +63,7 @@ std::string RenderImportedConfig(const ImportedConfig& config);
 
 // Reads the files, derives, renders: what `--import-ha-singleton FILE
 // --import-nptv6 FILE --print-config` prints.
-Expected<std::string> ImportConfigFiles(const std::string& ha_singleton_path,
-                                        const std::string& nptv6_path);
+Expected<std::string> ImportConfigFiles(const std::string& ha_singleton_arg,
+                                        const std::string& nptv6_arg);
 
 }  // namespace ipv6ha

@@ -2,7 +2,8 @@
 
 // Runs an external program without a shell: argument vector, deadline with
 // kill, capped output. The only place in the project that spawns processes.
-// Thread safe: each call owns its child and pipes.
+// Thread safe: each call owns its child and pipes; one registry of running
+// children lets shutdown kill them (KillRunningCommands, StopCommands).
 
 #include <chrono>
 #include <cstddef>
@@ -13,11 +14,20 @@
 
 namespace ipv6ha {
 
+// Why a program runs, so that shutdown can stop one kind before the other
+// (docs/reliability.md, "Shutdown"): checks' programs are stopped first, and
+// the demotion is withdrawn after that, possibly by a program of its own.
+enum class CommandPurpose {
+  kObserve,  // reads the node's state: command checks, pfctl/nft, ifconfig
+  kAct,      // changes it: the `command` demotion sink, configctl
+};
+
 struct CommandSpec {
   std::vector<std::string> argv;  // argv[0] is the path of the program
   std::chrono::milliseconds timeout{std::chrono::seconds(5)};
   std::size_t max_output_bytes = 4 * 1024 * 1024;
   std::vector<std::string> extra_env;  // "NAME=value" appended to environ
+  CommandPurpose purpose = CommandPurpose::kObserve;
 };
 
 struct CommandOutput {
@@ -38,8 +48,18 @@ Expected<CommandOutput> RunCommand(const CommandSpec& spec);
 
 // Kills (SIGKILL, whole process group) every program RunCommand is waiting
 // for, so that shutdown is not held up by a hung command and leaves no
-// orphans. The interrupted calls return an Error.
+// orphans. A program being started while this runs is killed too (by its
+// own RunCommand, as soon as it is registered); programs started after it
+// returns run normally. The interrupted calls report signal 9.
 void KillRunningCommands();
+
+// Stops the programs of `purpose` for the rest of the process: the running
+// ones are killed as by KillRunningCommands, and every RunCommand of that
+// purpose from now on returns the Error "<program> not run: the exporter is
+// stopping". Atomic with spawning: a program whose start overlaps this call
+// is killed and reaped at once by its RunCommand (which returns that Error),
+// so once this returns no program of `purpose` runs or will run.
+void StopCommands(CommandPurpose purpose);
 
 // "pfctl -s nat" style rendering of an argv for messages.
 std::string DescribeCommand(const std::vector<std::string>& argv);

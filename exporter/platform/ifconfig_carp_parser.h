@@ -13,7 +13,7 @@
 
 namespace ipv6ha {
 
-std::vector<CarpVhid> ParseIfconfigCarp(std::string_view ifconfig_output);
+std::vector<CarpVhid> ParseIfconfigCarp(std::string_view text);
 
 // OPNsense's rule: the node is MASTER only when every vhid is MASTER. Sets
 // role, mixed and detail of `reading` from its vhids; no vhid at all is

@@ -63,7 +63,7 @@ void NotifyFifoReader::Start() {
   thread_ = std::thread([this] { Loop(); });
 }
 
-void NotifyFifoReader::Report(Feed feed) {
+void NotifyFifoReader::Report(const Feed& feed) {
   if (reported_ && feed.open == reported_open_ &&
       feed.problem == reported_problem_) {
     return;  // the same missing FIFO, retried: said once

@@ -63,7 +63,7 @@ class NotifyFifoReader {
   std::string Drain();
   bool PathStillNamesOpenFifo() const;
   void Close(const std::string& problem);
-  void Report(Feed feed);
+  void Report(const Feed& feed);
 
   std::string path_;
   Callbacks callbacks_;

@@ -81,7 +81,7 @@ void Prober::Engine::Run() {
   for (auto& cb : abandoned) cb({ProbeResult::kError, {}, "prober stopped"});
 }
 
-void Prober::Engine::Complete(std::uint64_t id, ProbeOutcome outcome) {
+void Prober::Engine::Complete(std::uint64_t id, const ProbeOutcome& outcome) {
   auto it = pending.find(id);
   if (it == pending.end()) return;
   Pending p = std::move(it->second);

@@ -69,7 +69,7 @@ struct Prober::Engine {
 
   void Wake();  // any thread
   void Run();   // the engine thread, until stopping
-  void Complete(std::uint64_t id, ProbeOutcome outcome);
+  void Complete(std::uint64_t id, const ProbeOutcome& outcome);
   void Start(Request r);
   void ExpireDue();
   void Handle(const EventPoller::Event& ev);

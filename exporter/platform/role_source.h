@@ -106,8 +106,9 @@ class RoleSource {
   // true when that was a change of state (not only of a priority). Sources
   // that can only be polled return nullptr.
   using Changed = std::function<void(bool transition)>;
-  virtual std::unique_ptr<RoleFollow> Follow(Changed changed) {
-    (void)changed;
+  // By value: a source that follows keeps the callback (moves it in).
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
+  virtual std::unique_ptr<RoleFollow> Follow(Changed /*changed*/) {
     return nullptr;
   }
 };

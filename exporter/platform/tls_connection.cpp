@@ -37,6 +37,8 @@ TlsConnection::TlsConnection(const TlsClientContext& context, int fd,
   // name the address only.
   expected_name_ = expected_name_.substr(0, expected_name_.find('%'));
   ERR_clear_error();
+  // After ERR_clear_error, so a failure reports its own error.
+  // NOLINTNEXTLINE(cppcoreguidelines-prefer-member-initializer)
   ssl_ = SSL_new(context.native());
   if (ssl_ == nullptr || SSL_set_fd(ssl_, fd) != 1) {
     setup_error_ = "cannot set up TLS: " + TakeOpenSslError("out of memory");
@@ -98,7 +100,7 @@ std::string TlsConnection::FailureReason(int ssl_error, int rc, int err) {
     return "certificate verify failed: " + why;
   }
   if (ssl_error == SSL_ERROR_SYSCALL) {
-    const std::string queued = TakeOpenSslError("");
+    std::string queued = TakeOpenSslError("");
     if (!queued.empty()) return queued;
     if (err != 0) return std::strerror(err);
     return "the peer closed the connection";

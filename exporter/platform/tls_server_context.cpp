@@ -68,7 +68,9 @@ int SettingsIndex() {
   static const int index = SSL_CTX_get_ex_new_index(
       0, nullptr, nullptr, nullptr,
       [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
-        delete static_cast<TlsServerOptions*>(ptr);
+        // Takes back what SSL_CTX_set_ex_data was given, and frees it.
+        const std::unique_ptr<TlsServerOptions> owned(
+            static_cast<TlsServerOptions*>(ptr));
       });
   return index;
 }
@@ -292,7 +294,8 @@ Expected<std::shared_ptr<ssl_ctx_st>> BuildTlsServerContext(
         options.client_auth == ClientAuth::kRequireAndVerifyClientCert) {
       mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
     }
-    SSL_CTX_set_ex_data(c, SettingsIndex(), new TlsServerOptions(options));
+    SSL_CTX_set_ex_data(c, SettingsIndex(),
+                        std::make_unique<TlsServerOptions>(options).release());
     SSL_CTX_set_verify(c, mode, &VerifyClient);
     // Sessions are bound to this context's identity for resumption.
     static const unsigned char kSessionId[] = "ipv6_ha_exporter";

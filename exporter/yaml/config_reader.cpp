@@ -37,9 +37,9 @@ std::string ConfigErrors::ToString() const {
   return out;
 }
 
-ConfigReader::ConfigReader(YAML::Node node, std::string path,
+ConfigReader::ConfigReader(const YAML::Node& node, std::string path,
                            ConfigErrors* errors)
-    : node_(std::move(node)), path_(std::move(path)), errors_(errors) {
+    : node_(node), path_(std::move(path)), errors_(errors) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
     errors_->Add(node_.Mark(), (path_.empty() ? std::string("config") : path_) +
                                    " must be a mapping of keys to values");

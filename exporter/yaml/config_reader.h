@@ -51,7 +51,7 @@ inline constexpr Duration kMaxConfigDuration = std::chrono::hours(24 * 7 * 52);
 class ConfigReader {
  public:
   // `path` is the dotted location used in messages ("checks.nptv6_rules").
-  ConfigReader(YAML::Node node, std::string path, ConfigErrors* errors);
+  ConfigReader(const YAML::Node& node, std::string path, ConfigErrors* errors);
 
   bool Has(const std::string& key) const;
   const std::string& path() const { return path_; }

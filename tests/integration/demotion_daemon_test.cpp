@@ -8,9 +8,11 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "exporter/demotion/demotion_state_store.h"
 #include "exporter/platform/atomic_file.h"
@@ -84,6 +86,51 @@ TEST(DemotionDaemon, FailingCheckOnBackupDemotesAndSigtermWithdraws) {
             std::string::npos);
   EXPECT_EQ(p.Stop(10s), 0) << p.Log();
   EXPECT_EQ(TrackFile(dir), 0);
+}
+
+// Shutdown stops the checks' programs before it withdraws, and refuses any
+// that start after: the `command` sink's own program must still run then.
+TEST(DemotionDaemon, CommandSinkWithdrawsOnSigtermWhileACheckHangs) {
+  TempDir dir;
+  const int port = testing::FreePort();
+  const std::string log = (dir.path() / "sink.log").string();
+  const auto config = dir.Write(
+      "c.yml", "listen: \"127.0.0.1:" + std::to_string(port) +
+                   "\"\n"
+                   "node: {name: fw1}\n"
+                   "role: {source: static, static: backup}\n"
+                   "peer: {name: fw2}\n"
+                   "checks:\n"
+                   "  radvd: {type: command, argv: [/bin/false], interval: "
+                   "100ms, weight: 50}\n"
+                   "  hung: {type: command, argv: [/bin/sleep, '1000'], "
+                   "timeout: 60s, weight: 0}\n"
+                   "demotion:\n"
+                   "  sink: command\n"
+                   "  command: [/bin/sh, -c, 'echo \"$1 $2\" >> " +
+                   log + "', sink]\n  state_file: " +
+                   (dir.path() / "state.json").string() +
+                   "\n  fall: 1\n  rise: 1\n  hold_down: 0s\n");
+  auto lines = [&] {
+    std::ifstream in(log);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  };
+  ExporterProcess p({"--config", config});
+  ASSERT_TRUE(p.WaitReady(port)) << p.Log();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto l = lines();
+        return !l.empty() && l.back() == "50 0";
+      },
+      5s))
+      << p.Log();
+  // SIGTERM while the hung check's program runs.
+  ASSERT_TRUE(WaitFor([&] { return !p.Children().empty(); }, 5s)) << p.Log();
+  EXPECT_EQ(p.Stop(5s), 0) << p.Log();
+  EXPECT_EQ(lines().back(), "0 50") << p.Log();
+  EXPECT_TRUE(p.LeftRunning(2s).empty());
 }
 
 TEST(DemotionDaemon, KillNineWhileFlippingNeverLeavesTheTrackFileOutOfStep) {

@@ -3,18 +3,16 @@
 // reported unknown within its timeout while a healthy check keeps its
 // cadence and scrapes stay fast, and no zombie child may remain.
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "tests/support/exporter_process.h"
+#include "tests/support/proc_status.h"
 
 namespace ipv6ha {
 namespace {
@@ -27,26 +25,13 @@ using ::ipv6ha::testing::WaitFor;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// Children of `parent` in state Z, from /proc/<pid>/stat ("pid (comm) S ppid").
+// Children of `parent` in state Z.
 std::set<int> ZombieChildren(int parent) {
-  std::set<int> out;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return out;
-  while (dirent* e = readdir(proc)) {
-    const int pid = std::atoi(e->d_name);
-    if (pid <= 0) continue;
-    std::ifstream in("/proc/" + std::string(e->d_name) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), {});
-    auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 2));
-    char state = 0;
-    int ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == parent && state == 'Z') out.insert(pid);
-  }
-  closedir(proc);
-  return out;
+  const auto zombies = ::ipv6ha::testing::ProcessesWhere(
+      [&](const ::ipv6ha::testing::ProcStat& s) {
+        return s.ppid == parent && s.state == 'Z';
+      });
+  return {zombies.begin(), zombies.end()};
 }
 
 nlohmann::json CheckStatus(int port, const std::string& name) {
@@ -64,23 +49,22 @@ class CommandFaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = FreePort();
-    auto cfg = dir_.Write("c.yml",
-                          "listen: [\"127.0.0.1:" + std::to_string(port_) +
-                              "\"]\n"
-                              "node: {name: faults}\n"
-                              "role: {source: static, static: master}\n"
-                              "checks:\n"
-                              "  hangs: {type: command, argv: [/bin/sleep, '" +
-                              sleep_arg_ +
-                              "'], interval: 1s, timeout: 500ms}\n"
-                              "  floods: {type: command, argv: [/bin/sh, -c, "
-                              "'head -c 100000000 /dev/zero | tr "
-                              "\"\\\\0\" x'], interval: 1s, timeout: 2s}\n"
-                              "  missing: {type: command, argv: "
-                              "[/nonexistent/ipv6ha-probe], interval: 1s, "
-                              "timeout: 500ms}\n"
-                              "  healthy: {type: command, argv: [/bin/true], "
-                              "interval: 200ms, timeout: 1s}\n");
+    auto cfg =
+        dir_.Write("c.yml", "listen: [\"127.0.0.1:" + std::to_string(port_) +
+                                "\"]\n"
+                                "node: {name: faults}\n"
+                                "role: {source: static, static: master}\n"
+                                "checks:\n"
+                                "  hangs: {type: command, argv: [/bin/sleep, "
+                                "'100000'], interval: 1s, timeout: 500ms}\n"
+                                "  floods: {type: command, argv: [/bin/sh, -c, "
+                                "'head -c 100000000 /dev/zero | tr "
+                                "\"\\\\0\" x'], interval: 1s, timeout: 2s}\n"
+                                "  missing: {type: command, argv: "
+                                "[/nonexistent/ipv6ha-probe], interval: 1s, "
+                                "timeout: 500ms}\n"
+                                "  healthy: {type: command, argv: [/bin/true], "
+                                "interval: 200ms, timeout: 1s}\n");
     exporter_ = std::make_unique<ExporterProcess>(
         std::vector<std::string>{"--config", cfg});
     ASSERT_TRUE(exporter_->WaitReady(port_)) << exporter_->Log();
@@ -95,10 +79,6 @@ class CommandFaultTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  // Unique per run, so the stray-process check finds only our sleeper.
-  static inline int instance_ = 0;
-  const std::string sleep_arg_ =
-      std::to_string(100000 + getpid() % 100000) + std::to_string(++instance_);
   int port_ = 0;
   Clock::time_point start_;
   std::unique_ptr<ExporterProcess> exporter_;
@@ -178,25 +158,10 @@ TEST_F(CommandFaultTest, NoZombieOrStrayChildRemains) {
     seen = now;
   }
   // After a clean stop no process of the checks survives (they ran in their
-  // own process groups, killed at the timeout).
+  // own process groups, killed at the timeout or at the stop).
   EXPECT_EQ(exporter_->Stop(), 0) << exporter_->Log();
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        DIR* proc = opendir("/proc");
-        bool found = false;
-        while (dirent* e = readdir(proc)) {
-          if (std::atoi(e->d_name) <= 0) continue;
-          std::ifstream cmd("/proc/" + std::string(e->d_name) + "/cmdline");
-          std::string line((std::istreambuf_iterator<char>(cmd)), {});
-          if (line == "/bin/sleep" + std::string(1, '\0') + sleep_arg_ + '\0') {
-            found = true;
-          }
-        }
-        closedir(proc);
-        return !found;
-      },
-      3s))
-      << "the hung /bin/sleep " << sleep_arg_ << " survived the exporter";
+  EXPECT_TRUE(exporter_->LeftRunning(3s).empty())
+      << "a program of the checks survived the exporter";
 }
 
 }  // namespace

@@ -5,10 +5,14 @@
 // /metrics has been served. bench/footprint_bench.sh prints the same
 // figures beside node_exporter's and blackbox_exporter's.
 //
-// Bounds: the 16 threads; RSS below 12 MiB, generous over the
-// ~9.5 MiB measured (docs/benchmarks.md says where it goes) and failing for
-// what civetweb's model needed (77 threads with its 64 default workers,
-// 33 MiB idle with the 1,536 a flood needed).
+// Bounds: the 16 threads, and its 6 MiB of RSS for the daemon as
+// the release build links it (cmake/Ipv6haFootprint.cmake: -Os, its C++
+// libraries and OpenSSL linked in; measured 5.1-5.5 MiB, docs/benchmarks.md
+// says where it goes). A build that loads them as shared libraries
+// (IPV6HA_SMALL_FOOTPRINT 0: -DIPV6HA_STATIC_DEPS=OFF, a shared
+// prometheus-cpp, an unoptimised build) measured 8.5-9.9 MiB and is held
+// under 12 MiB. Both fail for what civetweb's model needed (77 threads with its
+// 64 default workers, 33 MiB idle with the 1,536 a flood needed).
 
 #include <gtest/gtest.h>
 
@@ -33,6 +37,12 @@ using ::ipv6ha::testing::Threads;
 using ::ipv6ha::testing::WaitFor;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+
+#if IPV6HA_SMALL_FOOTPRINT
+constexpr long kMaxIdleRss = 6L << 20;
+#else
+constexpr long kMaxIdleRss = 12L << 20;
+#endif
 
 // examples/demo copied into `dir`, its config filled in for `port`.
 std::string DemoConfig(const TempDir& dir, int port) {
@@ -74,13 +84,14 @@ TEST(FootprintTest, IdleWithTheDemosFourChecksStaysSmall) {
 
   const long threads = Threads(exporter.pid());
   const long rss = RssBytes(exporter.pid());
-  std::printf("idle, demo's four checks: %ld threads, RSS %.2f MiB\n", threads,
-              rss / 1048576.0);
+  std::printf(
+      "idle, demo's four checks: %ld threads, RSS %.2f MiB (bound %ld MiB)\n",
+      threads, rss / 1048576.0, kMaxIdleRss >> 20);
   RecordProperty("threads", std::to_string(threads));
   RecordProperty("rss_mib", std::to_string(rss / 1048576.0));
   EXPECT_GT(threads, 0);
   EXPECT_LE(threads, 16);
-  EXPECT_LT(rss, 12L << 20);
+  EXPECT_LE(rss, kMaxIdleRss);
 }
 
 }  // namespace

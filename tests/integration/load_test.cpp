@@ -247,10 +247,15 @@ TEST_F(
   // The targets.
   EXPECT_LT(p99, 20.0);
   EXPECT_LT(growth_mib, 2.0);
-  // Idle RSS is ~9.5 MiB, most of it shared libraries' pages (the issue's
-  // 8 MiB is out of reach, docs/benchmarks.md); civetweb with the workers
-  // this flood needed peaked at 58 MiB.
+  // The 8 MiB for the daemon as the release build links it
+  // (measured peak 5.9-6.2 MiB); 12 MiB when it loads its libraries shared
+  // (idle 8.5-9.9 MiB, peak 10.5: docs/benchmarks.md). civetweb with the
+  // workers this flood needed peaked at 58 MiB.
+#if IPV6HA_SMALL_FOOTPRINT
+  EXPECT_LE(rss_peak, 8L << 20);
+#else
   EXPECT_LT(rss_peak, 12L << 20);
+#endif
   EXPECT_LE(threads_before, 16);
   EXPECT_EQ(threads_peak, threads_before) << "the flood made threads";
   EXPECT_LT(jitter_max, 10.0);

@@ -15,6 +15,8 @@
 #include <random>
 #include <sstream>
 
+#include "tests/support/proc_status.h"
+
 namespace ipv6ha::testing {
 namespace fs = std::filesystem;
 
@@ -175,7 +177,7 @@ ExporterProcess::ExporterProcess(std::vector<std::string> args,
   log_path_ = tmpl;
   pid_ = fork();
   if (pid_ == 0) {
-    setpgid(0, 0);
+    setsid();
     dup2(log_fd, 1);
     dup2(log_fd, 2);
     std::vector<char*> cargs;
@@ -191,6 +193,10 @@ ExporterProcess::~ExporterProcess() {
   if (pid_ > 0 && !reaped_) {
     kill(pid_, SIGKILL);
     waitpid(pid_, &status_, 0);
+  }
+  // Programs it left running (a failed test of shutdown).
+  if (pid_ > 0) {
+    for (pid_t left : SessionProcesses(pid_)) kill(left, SIGKILL);
   }
   unlink(log_path_.c_str());
 }
@@ -233,6 +239,27 @@ bool ExporterProcess::WaitReady(int port, const std::string& path,
              },
              timeout) &&
          Running();
+}
+
+std::vector<pid_t> ExporterProcess::Children() const {
+  std::vector<pid_t> children;
+  for (pid_t q : SessionProcesses(pid_)) {
+    if (ReadProcStat(q).ppid == pid_) children.push_back(q);
+  }
+  return children;
+}
+
+std::vector<pid_t> ExporterProcess::LeftRunning(
+    std::chrono::milliseconds timeout) const {
+  std::vector<pid_t> left;
+  WaitFor(
+      [&] {
+        left = SessionProcesses(pid_);
+        std::erase(left, pid_);
+        return left.empty();
+      },
+      timeout);
+  return left;
 }
 
 std::string ExporterProcess::Log() const {

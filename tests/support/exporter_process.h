@@ -45,14 +45,15 @@ std::optional<HttpResponse> HttpGet(
     const std::string& authorization = "",
     std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
-// Polls `pred` every 20 ms until it is true or `timeout` passes.
+// Polls `pred` every `every` (20 ms) until it is true or `timeout` passes.
 template <typename Pred>
-bool WaitFor(Pred pred, std::chrono::milliseconds timeout) {
+bool WaitFor(Pred pred, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds every = std::chrono::milliseconds(20)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (pred()) return true;
     struct timespec ts {
-      0, 20'000'000
+      0, static_cast<long>(every.count()) * 1'000'000
     };
     nanosleep(&ts, nullptr);
   }
@@ -70,7 +71,10 @@ RunResult RunProgram(
     const std::vector<std::string>& argv,
     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// The exporter as a child process, stdout/stderr into a log file.
+// The exporter as a child process, stdout/stderr into a log file. It leads
+// a session of its own, so every program it starts stays findable by that
+// session (SessionProcesses(pid()) in proc_status.h), even after it exits;
+// the destructor kills what is left of it.
 class ExporterProcess {
  public:
   // Starts IPV6HA_BINARY (or `binary`) with `args`; `netns` runs it inside a
@@ -90,6 +94,11 @@ class ExporterProcess {
   bool WaitReady(int port, const std::string& path = "/-/healthy",
                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::string Log() const;
+  // Its children that are alive: the programs it runs now.
+  std::vector<pid_t> Children() const;
+  // Its session's processes besides itself, once none is alive or
+  // `timeout` has passed: after it exited, what it left running.
+  std::vector<pid_t> LeftRunning(std::chrono::milliseconds timeout) const;
 
  private:
   pid_t pid_ = -1;

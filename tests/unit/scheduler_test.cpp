@@ -103,6 +103,22 @@ CheckSettings Settings(const std::string& name,
   return s;
 }
 
+// A started scheduler with one check, `name`, that blocks until released.
+struct OneBlockingCheck {
+  OneBlockingCheck(const std::string& name, std::chrono::milliseconds timeout) {
+    auto s = Settings(name, 10s, timeout);
+    std::vector<ScheduledCheck> checks;
+    checks.push_back({s, ForwardTo(blocking)});
+    store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
+    scheduler = std::make_unique<Scheduler>(std::move(checks), store,
+                                            [] { return Role::kMaster; });
+    scheduler->Start();
+  }
+  std::shared_ptr<BlockingCheck> blocking = std::make_shared<BlockingCheck>();
+  std::shared_ptr<ResultStore> store;
+  std::unique_ptr<Scheduler> scheduler;
+};
+
 TEST(SchedulerTest, HungCheckIsReportedUnknownAndDoesNotDelayOthers) {
   auto blocking = std::make_shared<BlockingCheck>();
   std::atomic<int> runs{0};
@@ -131,40 +147,47 @@ TEST(SchedulerTest, HungCheckIsReportedUnknownAndDoesNotDelayOthers) {
 }
 
 TEST(SchedulerTest, LateResultOfATimedOutRunIsDropped) {
-  auto blocking = std::make_shared<BlockingCheck>();
-  auto s = Settings("slow", 10s, 50ms);
-  std::vector<ScheduledCheck> checks;
-  checks.push_back({s, ForwardTo(blocking)});
-  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
-  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
-  scheduler.Start();
-  ASSERT_TRUE(WaitFor([&] { return store->Get("slow")->runs == 1; }, 5s));
-  blocking->Release();
+  OneBlockingCheck t("slow", 50ms);
+  ASSERT_TRUE(WaitFor([&] { return t.store->Get("slow")->runs == 1; }, 5s));
+  t.blocking->Release();
   // The run returns "ok" now, after its timeout: it must not replace unknown.
   std::this_thread::sleep_for(
       100ms);  // give a wrongly published result time to show
-  EXPECT_EQ(store->Get("slow")->status(), CheckStatus::kUnknown);
-  EXPECT_EQ(store->Get("slow")->runs, 1u);
-  EXPECT_TRUE(scheduler.Stop(2s));
+  EXPECT_EQ(t.store->Get("slow")->status(), CheckStatus::kUnknown);
+  EXPECT_EQ(t.store->Get("slow")->runs, 1u);
+  EXPECT_TRUE(t.scheduler->Stop(2s));
 }
 
 TEST(SchedulerTest, StopReturnsPromptlyWhileACheckIsHung) {
-  auto blocking = std::make_shared<BlockingCheck>();
-  auto s = Settings("stuck", 10s, 10s);
-  std::vector<ScheduledCheck> checks;
-  checks.push_back({s, ForwardTo(blocking)});
-  auto store = std::make_shared<ResultStore>(std::vector<CheckSettings>{s});
-  {
-    Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
-    scheduler.Start();
-    ASSERT_TRUE(WaitFor([&] { return blocking->started() == 1; }, 5s));
-    const auto start = Clock::now();
-    EXPECT_FALSE(scheduler.Stop(200ms));
-    EXPECT_LT(Clock::now() - start, 1s);
-  }
+  OneBlockingCheck t("stuck", 10s);
+  ASSERT_TRUE(WaitFor([&] { return t.blocking->started() == 1; }, 5s));
+  const auto start = Clock::now();
+  EXPECT_FALSE(t.scheduler->Stop(200ms));
+  EXPECT_LT(Clock::now() - start, 1s);
+  t.scheduler.reset();
   // The abandoned run finishes later without touching freed memory.
-  blocking->Release();
-  EXPECT_EQ(store->Get("stuck")->runs, 0u);
+  t.blocking->Release();
+  EXPECT_EQ(t.store->Get("stuck")->runs, 0u);
+}
+
+// Shutdown stops the checks before it stops their programs: a run ended by
+// that (here: released) publishes nothing, and no run starts after it.
+TEST(SchedulerTest, AfterRequestStopNoRunPublishesOrStarts) {
+  OneBlockingCheck t("stuck", 10s);
+  ASSERT_TRUE(WaitFor([&] { return t.blocking->started() == 1; }, 5s));
+  t.scheduler->RequestStop();
+  t.blocking->Release();
+  t.scheduler->TriggerNow("stuck");
+  // Neither a result nor a second run may show; without RequestStop both
+  // would within milliseconds.
+  EXPECT_FALSE(WaitFor(
+      [&] {
+        return t.store->Get("stuck")->runs > 0 || t.blocking->started() > 1;
+      },
+      300ms));
+  EXPECT_TRUE(t.scheduler->Stop(2s));  // every thread joined
+  EXPECT_EQ(t.store->Get("stuck")->runs, 0u);
+  EXPECT_EQ(t.blocking->started(), 1);
 }
 
 // Records the thread that destroys it.
