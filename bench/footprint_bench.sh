@@ -22,33 +22,17 @@ readonly NODE_EXPORTER=/usr/bin/prometheus-node-exporter
 readonly BLACKBOX_EXPORTER=/usr/bin/prometheus-blackbox-exporter
 readonly OURS_PORT=19746 NODE_PORT=19100 BLACKBOX_PORT=19115
 
-for tool in wrk python3 "${NODE_EXPORTER}" "${BLACKBOX_EXPORTER}" "${BINARY}"; do
-  command -v "${tool}" >/dev/null || {
-    echo "missing ${tool}: run scripts/install-deps.sh and scripts/build.sh" >&2
-    exit 1
-  }
-done
+# shellcheck source=bench/lib.sh
+source "${SOURCE_DIR}/bench/lib.sh"
+require_tools wrk python3 "${NODE_EXPORTER}" "${BLACKBOX_EXPORTER}" "${BINARY}"
 # One connection is one descriptor in every target: room for the flood.
 ulimit -n "$(ulimit -Hn)"
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "${work}"
-}
-trap cleanup EXIT
-
-cp -a "${SOURCE_DIR}/examples/demo" "${work}/demo"
-touch "${work}/demo/dhcp6c-pds.json"
-sed "s|@FIXTURES@|${work}/demo|g; s|@LISTEN@|127.0.0.1:${OURS_PORT}|" \
-  "${SOURCE_DIR}/examples/demo/demo.yml.in" >"${work}/demo.yml"
+bench_start
 printf 'modules:\n  tcp_connect:\n    prober: tcp\n' >"${work}/blackbox.yml"
 
-"${BINARY}" --config "${work}/demo.yml" --log.level warn &
-pids+=($!)
-ours_pid=$!
+start_demo_exporter "${BINARY}" "${OURS_PORT}"
+ours_pid="${demo_pid}"
 "${NODE_EXPORTER}" --web.listen-address="127.0.0.1:${NODE_PORT}" --log.level=warn 2>/dev/null &
 pids+=($!)
 node_pid=$!
@@ -57,14 +41,6 @@ node_pid=$!
 pids+=($!)
 blackbox_pid=$!
 
-wait_up() {
-  for _ in $(seq 1 100); do
-    curl -sf -o /dev/null "http://127.0.0.1:$1/metrics" && return 0
-    sleep 0.1
-  done
-  echo "nothing answers on port $1" >&2
-  exit 1
-}
 for port in "${OURS_PORT}" "${NODE_PORT}" "${BLACKBOX_PORT}"; do wait_up "${port}"; done
 sleep 3 # every check has run, each target has served a scrape
 

@@ -15,38 +15,17 @@ readonly BINARY="${BUILD_DIR}/exporter/ipv6_ha_exporter"
 readonly NODE_EXPORTER=/usr/bin/prometheus-node-exporter
 readonly OURS_PORT=19746 NODE_PORT=19100
 
-for tool in wrk "${NODE_EXPORTER}" "${BINARY}"; do
-  command -v "${tool}" >/dev/null || { echo "missing ${tool}: run scripts/install-deps.sh and scripts/build.sh" >&2; exit 1; }
-done
-
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "${work}"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "${SOURCE_DIR}/bench/lib.sh"
+require_tools wrk "${NODE_EXPORTER}" "${BINARY}"
+bench_start
 
 # A realistic check set: the demo's fixture-driven checks.
-cp -a "${SOURCE_DIR}/examples/demo" "${work}/demo"
-touch "${work}/demo/dhcp6c-pds.json"
-sed "s|@FIXTURES@|${work}/demo|g; s|@LISTEN@|127.0.0.1:${OURS_PORT}|" \
-  "${SOURCE_DIR}/examples/demo/demo.yml.in" > "${work}/demo.yml"
-"${BINARY}" --config "${work}/demo.yml" --log.level warn &
-pids+=($!)
-ours_pid=$!
+start_demo_exporter "${BINARY}" "${OURS_PORT}"
+ours_pid="${demo_pid}"
 "${NODE_EXPORTER}" --web.listen-address="127.0.0.1:${NODE_PORT}" --log.level=warn 2>/dev/null &
 pids+=($!)
 
-wait_up() {
-  for _ in $(seq 1 100); do
-    curl -sf -o /dev/null "http://127.0.0.1:$1/metrics" && return 0
-    sleep 0.1
-  done
-  echo "nothing answers on port $1" >&2
-  exit 1
-}
 wait_up "${OURS_PORT}"
 wait_up "${NODE_PORT}"
 sleep 2  # let every check run once, so the scrape has its full size

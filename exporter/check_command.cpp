@@ -22,8 +22,10 @@ constexpr int kExitUnknown = static_cast<int>(PluginState::kUnknown);
 
 // Runs every check once on the scheduler (so timeouts behave exactly as in
 // the daemon) and returns when each has a result.
-std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed) {
-  auto store = std::make_shared<ResultStore>(loaded.config.check_settings);
+std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed,
+                                 const Clock& clock) {
+  auto store =
+      std::make_shared<ResultStore>(loaded.config.check_settings, clock);
   std::mutex mutex;
   std::condition_variable done;
   store->AddListener([&](const CheckRecord&) {
@@ -55,7 +57,8 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed) {
 // rise count as reached, nothing is written (dry run, sink none).
 StatusController WouldDecide(const Config& config,
                              const std::vector<CheckRecord>& records, Role role,
-                             const std::optional<PeerSnapshot>& peer) {
+                             const std::optional<PeerSnapshot>& peer,
+                             const Clock& clock) {
   DemotionConfig c = config.demotion;
   c.dry_run = true;
   c.fall = c.rise = 1;
@@ -63,6 +66,7 @@ StatusController WouldDecide(const Config& config,
   DemotionInputs inputs;
   inputs.role = [role] { return RoleSample{role, 0}; };
   inputs.peer = [peer] { return peer; };
+  inputs.clock = &clock;
   DemotionService service(c, ControllerParams::From(c, config.peer.name),
                           MakeDemotionSink(DemotionConfig{}), nullptr,
                           config.check_settings, std::move(inputs));
@@ -90,64 +94,24 @@ void PrintLeases(const StatusController& controller, std::ostream& out) {
   }
 }
 
-}  // namespace
-
-int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
-                    std::ostream& err) {
-  CheckEnv env;
-  env.peer_view = std::make_shared<PeerView>();
-  auto loaded = LoadConfig(options.config_path, env);
-  if (!loaded) {
-    err << loaded.error().message << "\n";
-    if (options.json) {
-      out << DumpStatusDocument({{"error", loaded.error().message}});
-    }
-    return kExitUnknown;
-  }
-  const std::string node = loaded->config.node_name;
-  const RoleConfig& rc = loaded->config.role;
-  const RoleReading reading =
-      MakeRoleSource(rc, loaded->config.commands)->Read();
-  const Role role = reading.role;
-  const Config config = loaded->config;
-  std::vector<CheckRecord> records = RunOnce(*loaded, role, reading.mixed);
-
-  const PluginVerdict verdict = JudgePlugin(records, role);
-  const int code = static_cast<int>(verdict.state);
-  StatusInputs in;
-  in.node = node;
-  in.version = VersionString();
-  in.role = role;
-  in.checks = records;
-  in.ready = true;
-  in.now = std::chrono::system_clock::now();
-  in.role_detail = {{"detail", reading.detail},
-                    {"error", reading.error},
-                    {"mixed", reading.mixed}};
-  in.controller = WouldDecide(config, records, role, env.peer_view->Latest());
+// The plugin's text: the summary line with the performance data, one line
+// per check, the leases.
+void PrintPluginText(const PluginVerdict& verdict, const StatusInputs& in,
+                     const RoleReading& reading, int max, std::ostream& out) {
   const int contribution = static_cast<int>(in.controller->desired);
-
-  if (options.json) {
-    nlohmann::json doc = BuildStatusDocument(in);
-    doc["exit_code"] = code;
-    doc["plugin_state"] = std::string(PluginStateName(verdict.state));
-    out << DumpStatusDocument(doc);
-    return code;
-  }
   std::string line =
       "IPV6_HA " + std::string(PluginStateName(verdict.state)) + " - " +
       std::to_string(verdict.ok) + " ok, " + std::to_string(verdict.failing) +
       " failing, " + std::to_string(verdict.observed) +
       " failing observe-only, " + std::to_string(verdict.unknown) +
       " unknown, " + std::to_string(verdict.not_applicable) +
-      " not applicable; node " + node + " role " + std::string(RoleName(role)) +
+      " not applicable; node " + in.node + " role " +
+      std::string(RoleName(in.role)) +
       (reading.error.empty() ? "" : " (" + reading.error + ")") +
       "; demotion: " + in.controller->reason;
   out << PluginText(line) << " | "
-      << FormatPerfData(
-             PluginPerfData(records, contribution, config.demotion.max))
-      << "\n";
-  for (const auto& r : records) {
+      << FormatPerfData(PluginPerfData(in.checks, contribution, max)) << "\n";
+  for (const auto& r : in.checks) {
     const bool applies = r.applicable && (!r.result || r.result->Applies());
     out << "  "
         << PluginText(r.settings.name + ": " +
@@ -158,6 +122,51 @@ int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
         << "\n";
   }
   PrintLeases(*in.controller, out);
+}
+
+}  // namespace
+
+int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
+                    std::ostream& err, const Clock& clock) {
+  CheckEnv env;
+  env.peer_view = std::make_shared<PeerView>();
+  auto loaded = LoadConfig(options.config_path, env);
+  if (!loaded) {
+    err << loaded.error().message << "\n";
+    if (options.json) {
+      out << DumpStatusDocument({{"error", loaded.error().message}});
+    }
+    return kExitUnknown;
+  }
+  const Config config = loaded->config;
+  const RoleReading reading =
+      MakeRoleSource(config.role, config.commands)->Read();
+  const Role role = reading.role;
+  std::vector<CheckRecord> records =
+      RunOnce(*loaded, role, reading.mixed, clock);
+
+  const PluginVerdict verdict = JudgePlugin(records, role);
+  const int code = static_cast<int>(verdict.state);
+  StatusInputs in;
+  in.node = config.node_name;
+  in.version = VersionString();
+  in.role = role;
+  in.checks = records;
+  in.ready = true;
+  in.now = clock.WallNow();
+  in.role_detail = {{"detail", reading.detail},
+                    {"error", reading.error},
+                    {"mixed", reading.mixed}};
+  in.controller =
+      WouldDecide(config, records, role, env.peer_view->Latest(), clock);
+  if (!options.json) {
+    PrintPluginText(verdict, in, reading, config.demotion.max, out);
+    return code;
+  }
+  nlohmann::json doc = BuildStatusDocument(in);
+  doc["exit_code"] = code;
+  doc["plugin_state"] = std::string(PluginStateName(verdict.state));
+  out << DumpStatusDocument(doc);
   return code;
 }
 

@@ -12,6 +12,8 @@
 #include <iosfwd>
 #include <string>
 
+#include "exporter/platform/clock.h"
+
 namespace ipv6ha {
 
 struct CheckCommandOptions {
@@ -19,7 +21,8 @@ struct CheckCommandOptions {
   bool json = false;
 };
 
+// `clock` dates the results and the status document.
 int RunCheckCommand(const CheckCommandOptions& options, std::ostream& out,
-                    std::ostream& err);
+                    std::ostream& err, const Clock& clock = SystemClock());
 
 }  // namespace ipv6ha

@@ -34,82 +34,10 @@ Daemon::Daemon(DaemonOptions options)
 
 Daemon::~Daemon() = default;
 
-CheckEnv Daemon::MakeCheckEnv() {
-  CheckEnv env;
-  env.peer_view = peer_view_;
-  env.prober = prober_;
-  return env;
-}
-
 Role Daemon::CurrentRole() const {
   auto gen = Current();
   if (!gen) return Role::kUnknown;
   return gen->role->CurrentRole();
-}
-
-Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
-  // Checks ask for file watches while they are built, before the scheduler
-  // exists: collect them, then connect them to this generation's scheduler.
-  using Watch = std::pair<std::string, std::string>;  // path, check name
-  auto watches = std::make_shared<std::vector<Watch>>();
-  CheckEnv env = MakeCheckEnv();
-  env.watch_file = [watches](const std::string& path, const std::string& name) {
-    watches->emplace_back(path, name);
-  };
-  auto loaded = LoadConfig(options_.config_path, env);
-  if (!loaded) return loaded.error();
-  auto gen = std::make_unique<Generation>();
-  gen->config = std::move(loaded->config);
-  if (!options_.listen_override.empty())
-    gen->config.listen = options_.listen_override;
-  if (auto web = LoadWeb(gen->config); !web) return web.error();
-  gen->store = std::make_shared<ResultStore>(gen->config.check_settings);
-  const Config& c = gen->config;
-  gen->role = std::make_unique<RoleMonitor>(MakeRoleSource(c.role, c.commands),
-                                            c.role.poll_interval);
-  RoleMonitor* role = gen->role.get();
-  DemotionInputs inputs;
-  inputs.role = [role] { return role->Sample(); };
-  inputs.peer = [peer = peer_view_] { return peer->Latest(); };
-  // The controller thread hands each decision to the service status
-  // trigger (it only queues it; see UpdateServiceStatusTrigger).
-  inputs.published = [this](const Decision& d) {
-    NotifyServiceStatusTrigger(d.desired);
-  };
-  gen->demotion = std::make_shared<DemotionService>(
-      c.demotion, ControllerParams::From(c.demotion, c.peer.name),
-      MakeDemotionSink(c.demotion), MakeDemotionStateStore(c.demotion),
-      c.check_settings, std::move(inputs));
-  std::weak_ptr<DemotionService> demotion = gen->demotion;
-  gen->store->AddListener([this, demotion](const CheckRecord& r) {
-    if (auto d = demotion.lock()) d->OnResult(r);
-    NotifyStatusFile();
-  });
-  // Generation-owned: the scheduler asks its own role monitor.
-  gen->scheduler = std::make_unique<Scheduler>(
-      std::move(loaded->checks), gen->store,
-      [role] { return role->CurrentRole(); },
-      [role] { return role->Latest().mixed; });
-  Scheduler* scheduler = gen->scheduler.get();
-  gen->role->AddListener([this, demotion, scheduler](Role, Role) {
-    if (auto d = demotion.lock()) d->Wake();  // it reads the role itself
-    scheduler->TriggerAll();  // applicability changed: re-run at once
-    NotifyStatusFile();
-  });
-  if (!watches->empty()) {
-    gen->watcher = std::make_unique<FileWatcher>();
-    for (const auto& [path, name] : *watches) {
-      auto watched = gen->watcher->Watch(
-          path, [scheduler, check = name](const std::string&) {
-            scheduler->TriggerNow(check);
-          });
-      if (!watched) {
-        spdlog::warn("check {} runs on its interval only: {}", name,
-                     watched.error().message);
-      }
-    }
-  }
-  return gen;
 }
 
 std::shared_ptr<Daemon::Generation> Daemon::Current() const {
@@ -148,7 +76,7 @@ std::string Daemon::RenderMetrics() {
 StatusInputs Daemon::CollectStatus() {
   StatusInputs in;
   in.version = VersionString();
-  in.now = std::chrono::system_clock::now();
+  in.now = clock_.WallNow();
   in.role = CurrentRole();
   in.peer = peer_view_->Latest();
   if (auto gen = Current()) {

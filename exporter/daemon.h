@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checks/peer_view.h"
@@ -66,7 +67,16 @@ class Daemon {
     std::unique_ptr<FileWatcher> watcher;
   };
 
+  // Reads the config and builds a generation from it, not yet started
+  // (daemon_generation.cpp).
   Expected<std::unique_ptr<Generation>> Load();
+  using FileWatches = std::vector<std::pair<std::string, std::string>>;
+  // The demotion service of `gen`, reading `gen`'s role monitor.
+  std::shared_ptr<DemotionService> MakeDemotion(const Generation& gen);
+  // Result store, role monitor and file changes wake what depends on them.
+  void ConnectListeners(Generation& gen);
+  // Re-runs a check when one of its files (path, check name) changes.
+  static void WatchCheckFiles(Generation& gen, const FileWatches& watches);
   // The web config of `--web.config.file`, else of the config's `web:`.
   Expected<WebConfig> LoadWeb(Config& config) const;
   // Serves `config`'s listen addresses and web config: the running server
@@ -113,6 +123,8 @@ class Daemon {
   void TellServiceStatusOfStop();
 
   DaemonOptions options_;
+  // The one clock of the process: the system's.
+  const Clock& clock_ = SystemClock();
   std::shared_ptr<ExporterMetrics> metrics_;
   std::shared_ptr<PeerView> peer_view_;
   // One prober for every check and every config generation (reload keeps

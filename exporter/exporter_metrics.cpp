@@ -66,10 +66,8 @@ constexpr MetricDef kProcessMetrics[] = {
      MetricType::Gauge},
 };
 
-double NowSeconds() {
-  return std::chrono::duration<double>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+double Seconds(WallClockTime t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
 class ProcessCollector : public prometheus::Collectable {
@@ -102,12 +100,12 @@ std::string VersionString() {
 MetricTable ExporterMetrics::Metrics() { return kMetrics; }
 MetricTable ExporterMetrics::ProcessMetrics() { return kProcessMetrics; }
 
-ExporterMetrics::ExporterMetrics()
-    : process_(std::make_shared<ProcessCollector>()) {}
+ExporterMetrics::ExporterMetrics(const Clock& clock)
+    : clock_(clock), process_(std::make_shared<ProcessCollector>()) {}
 
 void ExporterMetrics::RecordReload(bool success) {
   reload_successful_.Set(success ? 1 : 0);
-  if (success) reload_timestamp_.Set(NowSeconds());
+  if (success) reload_timestamp_.Set(Seconds(clock_.WallNow()));
   (success ? reload_success_ : reload_failure_).Increment();
 }
 

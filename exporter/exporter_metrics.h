@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "checks/metric_table.h"
+#include "exporter/platform/clock.h"
 
 namespace ipv6ha {
 
@@ -22,7 +23,8 @@ std::string VersionString();  // "0.1.0 (revision abc123)"
 
 class ExporterMetrics : public prometheus::Collectable {
  public:
-  ExporterMetrics();
+  // `clock` (it must outlive this object) dates the reloads.
+  explicit ExporterMetrics(const Clock& clock = SystemClock());
   ExporterMetrics(const ExporterMetrics&) = delete;
   ExporterMetrics& operator=(const ExporterMetrics&) = delete;
 
@@ -46,6 +48,7 @@ class ExporterMetrics : public prometheus::Collectable {
   static MetricTable ProcessMetrics();
 
  private:
+  const Clock& clock_;
   std::shared_ptr<prometheus::Collectable> process_;
   prometheus::Gauge reload_successful_;
   prometheus::Gauge reload_timestamp_;

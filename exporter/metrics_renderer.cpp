@@ -10,8 +10,10 @@ constexpr char kMetricsType[] = "text/plain; version=0.0.4; charset=utf-8";
 }  // namespace
 
 MetricsRenderer::MetricsRenderer(std::function<std::string()> render,
-                                 std::string extra_headers)
-    : render_(std::move(render)), extra_headers_(std::move(extra_headers)) {
+                                 std::string extra_headers, const Clock& clock)
+    : render_(std::move(render)),
+      clock_(clock),
+      extra_headers_(std::move(extra_headers)) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -30,8 +32,8 @@ std::shared_ptr<const RenderedMetrics> MetricsRenderer::Current() {
 }
 
 bool MetricsRenderer::Servable(const std::shared_ptr<const RenderedMetrics>& r,
-                               bool asked) {
-  return r && std::chrono::steady_clock::now() - r->rendered_at <
+                               bool asked) const {
+  return r && clock_.SteadyNow() - r->rendered_at <
                   (asked ? kMaxStaleRendering : kFreshRendering);
 }
 
@@ -98,7 +100,7 @@ void MetricsRenderer::Loop() {
       text->head_size = bytes->size();
       bytes->append(body);
       text->bytes = std::move(bytes);
-      text->rendered_at = std::chrono::steady_clock::now();
+      text->rendered_at = clock_.SteadyNow();
     } catch (...) {
       error = std::current_exception();
       text.reset();

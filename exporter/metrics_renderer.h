@@ -28,6 +28,8 @@
 #include <string>
 #include <thread>
 
+#include "exporter/platform/clock.h"
+
 namespace ipv6ha {
 
 inline constexpr std::chrono::seconds kMaxStaleRendering{1};
@@ -42,9 +44,11 @@ struct RenderedMetrics {
 class MetricsRenderer {
  public:
   // `render` returns the exposition text (it may throw); `extra_headers`
-  // go into each response head (lines ending in CRLF).
+  // go into each response head (lines ending in CRLF); `clock` (it must
+  // outlive the renderer) dates the renderings.
   MetricsRenderer(std::function<std::string()> render,
-                  std::string extra_headers);
+                  std::string extra_headers,
+                  const Clock& clock = SystemClock());
   ~MetricsRenderer();
   MetricsRenderer(const MetricsRenderer&) = delete;
   MetricsRenderer& operator=(const MetricsRenderer&) = delete;
@@ -58,14 +62,15 @@ class MetricsRenderer {
   void SetExtraHeaders(std::string extra_headers);
 
  private:
-  static bool Servable(const std::shared_ptr<const RenderedMetrics>& r,
-                       bool asked);
+  bool Servable(const std::shared_ptr<const RenderedMetrics>& r,
+                bool asked) const;
   std::shared_ptr<const RenderedMetrics> Current();
   void AskForRendering();
   void AskForRenderingLocked();
   void Loop();
 
   std::function<std::string()> render_;
+  const Clock& clock_;
   std::mutex mutex_;
   std::condition_variable wanted_;  // to the renderer
   std::condition_variable done_;    // to the waiting scrapes

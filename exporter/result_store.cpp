@@ -74,7 +74,9 @@ void LabelWithCheck(prometheus::ClientMetric& m, const std::string& check) {
 
 MetricTable ResultStore::Metrics() { return kMetrics; }
 
-ResultStore::ResultStore(const std::vector<CheckSettings>& checks) {
+ResultStore::ResultStore(const std::vector<CheckSettings>& checks,
+                         const Clock& clock)
+    : clock_(clock) {
   for (const auto& s : checks) {
     order_.push_back(s.name);
     records_[s.name].settings = s;
@@ -102,8 +104,8 @@ void ResultStore::Publish(
     r.last_run_end =
         started ? *started + std::chrono::duration_cast<
                                  std::chrono::system_clock::duration>(duration)
-                : std::chrono::system_clock::now();
-    r.last_run_end_steady = std::chrono::steady_clock::now();
+                : clock_.WallNow();
+    r.last_run_end_steady = clock_.SteadyNow();
     r.last_duration = duration;
     ++r.runs;
     if (timed_out) ++r.timeouts;

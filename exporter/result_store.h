@@ -18,6 +18,7 @@
 #include "checks/check.h"
 #include "checks/check_registry.h"
 #include "checks/metric_table.h"
+#include "exporter/platform/clock.h"
 
 namespace ipv6ha {
 
@@ -43,11 +44,14 @@ class ResultStore : public prometheus::Collectable {
  public:
   using Listener = std::function<void(const CheckRecord&)>;
 
-  explicit ResultStore(const std::vector<CheckSettings>& checks);
+  // `clock` stamps the end of a run; it must outlive the store.
+  explicit ResultStore(const std::vector<CheckSettings>& checks,
+                       const Clock& clock = SystemClock());
 
   // Stores the outcome of one run and tells the listeners. `started` is the
   // wall-clock start of the run; the run's end is then started + duration,
-  // whenever the result reaches the store. Without it, the end is now.
+  // whenever the result reaches the store. Without it, the end is the
+  // clock's now.
   void Publish(const std::string& name, CheckResult result,
                std::chrono::nanoseconds duration, bool timed_out,
                std::optional<std::chrono::system_clock::time_point> started =
@@ -72,8 +76,12 @@ class ResultStore : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override;
   // The table of the framework's per-check families.
   static MetricTable Metrics();
+  // The clock that dates the runs (the scheduler stamps a run's start with
+  // it too).
+  const Clock& clock() const { return clock_; }
 
  private:
+  const Clock& clock_;
   mutable std::mutex mutex_;
   std::vector<std::string> order_;
   std::map<std::string, CheckRecord> records_;

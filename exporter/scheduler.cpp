@@ -10,7 +10,7 @@
 
 namespace ipv6ha {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 // How long Stop() waits for threads that are between runs to notice it.
 constexpr auto kIdleExitBound = std::chrono::seconds(1);
@@ -62,12 +62,12 @@ CheckResult RunGuarded(Check& check, const RunContext& context) {
 
 void WorkerLoop(SharedPtr shared, Worker* w) {
   std::unique_lock lock(shared->mutex);
-  SteadyTime next_due = Clock::now();
+  SteadyTime next_due = SteadyClock::now();
   const auto interval = w->check.settings.interval;
   const auto timeout = w->check.settings.timeout;
   while (!shared->stopping) {
     shared->wake.wait_until(lock, next_due, [&] {
-      return shared->stopping || w->triggered || Clock::now() >= next_due;
+      return shared->stopping || w->triggered || SteadyClock::now() >= next_due;
     });
     if (shared->stopping) break;
     w->triggered = false;
@@ -76,16 +76,16 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
     if (!w->check.settings.roles.Contains(role)) {
       shared->store->MarkNotApplicable(w->check.settings.name, role);
       lock.lock();
-      next_due = Clock::now() + interval;
+      next_due = SteadyClock::now() + interval;
       continue;
     }
     lock.lock();
     if (shared->stopping) break;  // RequestStop() while the role was read
-    const SteadyTime start = Clock::now();
+    const SteadyTime start = SteadyClock::now();
     w->in_flight = true;
     w->timeout_reported = false;
     w->run_start = start;
-    w->run_start_wall = std::chrono::system_clock::now();
+    w->run_start_wall = shared->store->clock().WallNow();
     const auto started = w->run_start_wall;
     w->run_deadline = start + timeout;
     shared->wake.notify_all();  // the supervisor learns the new deadline
@@ -94,7 +94,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
     const bool mixed = shared->mixed ? shared->mixed() : false;
     RunContext context{role, start + timeout, mixed, started, start};
     CheckResult result = RunGuarded(*w->check.check, context);
-    const auto took = Clock::now() - start;
+    const auto took = SteadyClock::now() - start;
 
     lock.lock();
     w->in_flight = false;
@@ -108,7 +108,7 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
       spdlog::debug("check {}: dropping result that arrived after its timeout",
                     w->check.settings.name);
     }
-    next_due = NextRunDue(start, interval, Clock::now());
+    next_due = NextRunDue(start, interval, SteadyClock::now());
   }
   w->exited = true;
   --shared->running_threads;
@@ -119,7 +119,7 @@ void SupervisorLoop(const SharedPtr& shared) {
   std::unique_lock lock(shared->mutex);
   while (!shared->stopping) {
     SteadyTime earliest = SteadyTime::max();
-    const SteadyTime now = Clock::now();
+    const SteadyTime now = SteadyClock::now();
     for (auto& w : shared->workers) {
       if (!w->in_flight || w->timeout_reported) continue;
       if (w->run_deadline <= now) {
@@ -136,7 +136,7 @@ void SupervisorLoop(const SharedPtr& shared) {
             CheckResult::Unknown("timed out after " + FormatDuration(timeout)),
             took, true, started);
         lock.lock();
-        earliest = Clock::now();  // rescan: the list may have changed
+        earliest = SteadyClock::now();  // rescan: the list may have changed
         break;
       }
       earliest = std::min(earliest, w->run_deadline);

@@ -10,11 +10,13 @@ namespace ipv6ha {
 
 StatusFileWriter::StatusFileWriter(std::string path, Build build,
                                    std::chrono::milliseconds min_interval,
-                                   std::chrono::milliseconds heartbeat)
+                                   std::chrono::milliseconds heartbeat,
+                                   const Clock& clock)
     : path_(std::move(path)),
       build_(std::move(build)),
       min_interval_(min_interval),
-      heartbeat_(std::max(heartbeat, min_interval)) {}
+      heartbeat_(std::max(heartbeat, min_interval)),
+      clock_(clock) {}
 
 StatusFileWriter::~StatusFileWriter() { Stop(); }
 
@@ -99,7 +101,7 @@ void StatusFileWriter::WriteOnce() {
     doc = nlohmann::json::object();
     spdlog::warn("building the status document failed: {}", e.what());
   }
-  const auto now = std::chrono::system_clock::now();
+  const auto now = clock_.WallNow();
   doc["written_at"] = FormatUtc(now);
   doc["written_at_unix"] =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())

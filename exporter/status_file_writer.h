@@ -15,6 +15,7 @@
 // Notify(), but never twice within `min_interval`. Stop() (and the
 // destructor) ends the thread and removes the file. Notify() is thread safe
 // and never blocks on a write; `build` runs on the writer's thread.
+// `clock` (it must outlive the writer) gives written_at.
 
 #include <chrono>
 #include <condition_variable>
@@ -25,6 +26,8 @@
 #include <string>
 #include <thread>
 
+#include "exporter/platform/clock.h"
+
 namespace ipv6ha {
 
 class StatusFileWriter {
@@ -34,7 +37,8 @@ class StatusFileWriter {
   StatusFileWriter(
       std::string path, Build build,
       std::chrono::milliseconds min_interval = std::chrono::seconds(1),
-      std::chrono::milliseconds heartbeat = std::chrono::seconds(1));
+      std::chrono::milliseconds heartbeat = std::chrono::seconds(1),
+      const Clock& clock = SystemClock());
   ~StatusFileWriter();  // Stop()
   StatusFileWriter(const StatusFileWriter&) = delete;
   StatusFileWriter& operator=(const StatusFileWriter&) = delete;
@@ -61,6 +65,7 @@ class StatusFileWriter {
   const Build build_;
   const std::chrono::milliseconds min_interval_;
   const std::chrono::milliseconds heartbeat_;
+  const Clock& clock_;  // stamps written_at; the waits use steady_clock
 
   // One WriteOnce at a time (the thread, WriteNow); Stop() removes the file
   // under it, so no WriteNow() writes it back.

@@ -24,6 +24,28 @@ std::string Span(ControllerTime::duration d) {
   return FormatDuration(std::chrono::duration_cast<std::chrono::seconds>(d));
 }
 
+// Why an upstream check's share counts: " (upstream, <why>)"; empty for a
+// local check.
+std::string UpstreamNote(const CheckHealth& c, const Decision& d,
+                         UpstreamFailover failover) {
+  if (c.scope != Scope::kUpstream) return "";
+  return failover == UpstreamFailover::kAlways
+             ? " (upstream, upstream_failover always)"
+             : " (upstream, " + d.peer.upstream_summary + ")";
+}
+
+// Why a down check's share is held back (the part after "but").
+std::string SuppressionCause(const CheckHealth& c, const Decision& d,
+                             UpstreamFailover failover) {
+  if (*c.suppressed_by == Suppression::kPeerNotReady) {
+    // A local fault also needs a peer that is better off.
+    return c.scope == Scope::kLocal ? d.peer.better_summary : d.peer.summary;
+  }
+  if (failover == UpstreamFailover::kNever) return "upstream_failover is never";
+  return d.peer.upstream_summary.empty() ? d.peer.summary
+                                         : d.peer.upstream_summary;
+}
+
 }  // namespace
 
 std::string DemotionController::Describe(const CheckHealth& c,
@@ -95,25 +117,11 @@ std::string DemotionController::Reason(const Decision& d, int held) const {
                : "unknown_hold " + FormatDuration(params_.unknown_hold)));
     }
     if (c.contributing) {
-      std::string s = Describe(c, d);
-      if (c.scope == Scope::kUpstream) {
-        s += params_.upstream_failover == UpstreamFailover::kAlways
-                 ? " (upstream, upstream_failover always)"
-                 : " (upstream, " + d.peer.upstream_summary + ")";
-      }
-      contributing.push_back(s);
+      contributing.push_back(Describe(c, d) +
+                             UpstreamNote(c, d, params_.upstream_failover));
     } else if (c.suppressed_by) {
-      std::string why;
-      if (*c.suppressed_by == Suppression::kPeerNotReady) {
-        // A local fault also needs a peer that is better off.
-        why = c.scope == Scope::kLocal ? d.peer.better_summary : d.peer.summary;
-      } else if (params_.upstream_failover == UpstreamFailover::kNever) {
-        why = "upstream_failover is never";
-      } else {
-        why = d.peer.upstream_summary.empty() ? d.peer.summary
-                                              : d.peer.upstream_summary;
-      }
-      suppressed.push_back(Describe(c, d) + " but " + why);
+      suppressed.push_back(Describe(c, d) + " but " +
+                           SuppressionCause(c, d, params_.upstream_failover));
     } else if (c.down && c.weight <= 0) {
       observe_only.push_back(c.name);
     }

@@ -88,9 +88,7 @@ DemotionService::DemotionService(DemotionConfig config, ControllerParams params,
 
 DemotionService::~DemotionService() { StopThread(); }
 
-ControllerTime DemotionService::Now() const {
-  return inputs_.now ? inputs_.now() : ControllerClock::now();
-}
+ControllerTime DemotionService::Now() const { return clock().SteadyNow(); }
 
 void DemotionService::Start() {
   std::lock_guard lock(eval_mutex_);
@@ -192,8 +190,7 @@ void DemotionService::LogLocked(const Decision& d) {
   const std::string key = DecisionKey(d, KeyFor::kLog);
   if (key == last_logged_key_) return;
   const std::string prefix = WritesAllowed() ? "" : "(dry run) ";
-  const auto wall =
-      inputs_.wall_now ? inputs_.wall_now() : std::chrono::system_clock::now();
+  const auto wall = clock().WallNow();
   // The history an operator reads lists changes of the decision, each
   // once: not an observe-only check coming and going under the same
   // demotion ("failed 8x", then "failed 9x"), nor a change that reads as

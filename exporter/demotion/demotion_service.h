@@ -39,6 +39,7 @@
 #include "exporter/demotion/demotion_config.h"
 #include "exporter/demotion/demotion_controller.h"
 #include "exporter/peer/peer_status.h"
+#include "exporter/platform/clock.h"
 #include "exporter/result_store.h"
 
 namespace ipv6ha {
@@ -46,9 +47,9 @@ namespace ipv6ha {
 struct DemotionInputs {
   std::function<RoleSample()> role;                   // required
   std::function<std::optional<PeerSnapshot>()> peer;  // may be empty
-  std::function<ControllerTime()> now;                // empty: steady_clock
-  // Wall time of the decision log; empty: system_clock.
-  std::function<std::chrono::system_clock::time_point()> wall_now;
+  // Steady time for the controller, wall time for the decision log; null:
+  // the system's clocks. Must outlive the service.
+  const Clock* clock = nullptr;
   // May be empty. Called on the evaluating thread after each evaluation,
   // once Status() shows it; must not block (the service status trigger
   // only queues the decision).
@@ -110,6 +111,9 @@ class DemotionService : public prometheus::Collectable {
 
   bool WritesAllowed() const { return config_.enabled && !config_.dry_run; }
   ControllerTime Now() const;
+  const Clock& clock() const {
+    return inputs_.clock ? *inputs_.clock : SystemClock();
+  }
   Decision EvaluateLocked();
   ControllerRecord RecordLocked() const;
   void LogLocked(const Decision& d);

@@ -100,6 +100,142 @@ std::string CheckName(const std::string& base, const std::string& suffix) {
   return name;
 }
 
+// The comment block: where the config came from, notes, LAN mappings.
+void RenderHeader(const ImportedConfig& c, std::ostream& y) {
+  y << "# ipv6_ha_exporter configuration imported from:\n";
+  if (!c.ha_singleton_path.empty()) y << "#   " << c.ha_singleton_path << "\n";
+  if (!c.nptv6_path.empty()) y << "#   " << c.nptv6_path << "\n";
+  y << "# Review it, save it (e.g. "
+       "/usr/local/etc/ipv6_ha_exporter/ipv6_ha_exporter.yml)\n"
+       "# and validate it: ipv6_ha_exporter --config FILE --check-config\n";
+  for (const auto& note : c.notes) y << "# NOTE: " << note << "\n";
+  if (!c.lan_mappings.empty()) {
+    y << "#\n# LAN mappings nptv6_rules derives from " << c.nptv6_path << ":\n";
+    for (const auto& m : c.lan_mappings) {
+      y << "#   " << m.lan << " (" << m.interface << ")"
+        << (m.wan.empty() ? "" : " via " + m.wan) << ": pd " << m.pd_id
+        << ", sla " << m.sla << ", len " << m.pd_len << "\n";
+    }
+  }
+}
+
+// listen, role and (when known) peer.
+void RenderListenRolePeer(const ImportedConfig& c, std::ostream& y) {
+  y << "\nlisten: \"[::]:9646\"\n"
+       "role:\n  source: carp\n";
+  if (!c.peer_address.empty()) {
+    y << "peer:\n"
+         "  # from "
+      << c.peer_address_from
+      << ";\n"
+         "  # on each node this must be the OTHER node's address\n"
+         "  address: "
+      << Scalar(c.peer_address)
+      << "\n"
+         "  api: "
+      << Scalar(PeerApiUrl(c.peer_address)) << "\n";
+  }
+}
+
+// "checks:" and the local checks: prefix_freshness, nptv6_rules.
+void RenderLocalChecks(const ImportedConfig& c, std::ostream& y) {
+  y << "checks:\n"
+       "  prefix_freshness:\n"
+       "    pds_file: "
+    << Scalar(c.pds_file) << "\n";
+  if (!c.nptv6_path.empty())
+    y << "    nptv6_config: " << Scalar(c.nptv6_path) << "\n";
+  y << "    max_age: 1h\n"
+       "    weight: 100\n";
+  if (!c.nptv6_path.empty()) {
+    y << "  nptv6_rules:\n"
+         "    nptv6_config: "
+      << Scalar(c.nptv6_path)
+      << "\n"
+         "    pds_file: "
+      << Scalar(c.pds_file)
+      << "\n"
+         "    backend: pf\n"
+         "    apply_rules_only_on_master: "
+      << (c.apply_rules_only_on_master ? "true" : "false")
+      << "\n"
+         "    weight: 100\n";
+  }
+}
+
+// ipv6_connectivity, and one observe-only instance per WAN when there
+// are several.
+void RenderConnectivityChecks(const ImportedConfig& c, std::ostream& y) {
+  y << "  ipv6_connectivity:\n"
+       "    # public resolvers; prefer targets your ISP answers reliably\n"
+       "    targets: "
+    << FlowList(kDefaultTargets)
+    << "\n"
+       "    quorum: 1\n"
+       "    interval: 1s\n"
+       "    timeout: 800ms\n"
+       "    weight: 100\n";
+  if (c.wan_interfaces.size() > 1) {
+    for (const auto& wan : c.wan_interfaces) {
+      y << "  " << CheckName("ipv6_connectivity", wan)
+        << ":\n"
+           "    type: ipv6_connectivity\n"
+           "    interface: "
+        << Scalar(wan)
+        << "   # WAN_INTS; observe only\n"
+           "    targets: "
+        << FlowList(kDefaultTargets)
+        << "\n"
+           "    quorum: 1\n"
+           "    weight: 0\n";
+    }
+  }
+}
+
+// peer_reachability, services and state_sync.
+void RenderPeerAndServiceChecks(const ImportedConfig& c, std::ostream& y) {
+  if (!c.peer_address.empty()) {
+    y << "  peer_reachability:\n"
+         "    interval: 1s\n";
+  }
+  y << "  services:\n"
+       "    # SERVICES; MASTER runs them as marked, BACKUP runs none\n"
+       "    services:\n";
+  for (const auto& name : c.services) {
+    const ServiceRule rule = DefaultServiceRule(name);
+    y << "      " << Scalar(name)
+      << ": {master: " << ExpectationName(rule.master)
+      << ", backup: " << ExpectationName(rule.backup);
+    if (!rule.pidfile.empty()) y << ", pidfile: " << Scalar(rule.pidfile);
+    y << "}\n";
+  }
+  y << "    weight: 100\n";
+  if (c.sync_state && !c.peer_address.empty()) {
+    y << "  state_sync:\n"
+         "    pds_file: "
+      << Scalar(c.pds_file)
+      << "\n"
+         "    max_lag: 5m\n"
+         "    weight: 50\n";
+  }
+}
+
+// The demotion section: enabled, but in dry run until an operator looks.
+void RenderDemotion(std::ostream& y) {
+  y << "demotion:\n"
+       "  enabled: true\n"
+       "  sink: carp_sysctl\n"
+       "  state_file: /var/db/ipv6_ha_exporter.state\n"
+       "  fall: 3\n"
+       "  rise: 5\n"
+       "  hold_down: 30s\n"
+       "  max: 240\n"
+       "  upstream_failover: peer_confirmed\n"
+       "  # observe first: set to false once the decisions on /api/v1/status "
+       "look right\n"
+       "  dry_run: true\n";
+}
+
 }  // namespace
 
 Expected<ImportedConfig> DeriveImportedConfig(const ShellVariables* ha,
@@ -137,117 +273,12 @@ Expected<ImportedConfig> DeriveImportedConfig(const ShellVariables* ha,
 
 std::string RenderImportedConfig(const ImportedConfig& c) {
   std::ostringstream y;
-  y << "# ipv6_ha_exporter configuration imported from:\n";
-  if (!c.ha_singleton_path.empty()) y << "#   " << c.ha_singleton_path << "\n";
-  if (!c.nptv6_path.empty()) y << "#   " << c.nptv6_path << "\n";
-  y << "# Review it, save it (e.g. "
-       "/usr/local/etc/ipv6_ha_exporter/ipv6_ha_exporter.yml)\n"
-       "# and validate it: ipv6_ha_exporter --config FILE --check-config\n";
-  for (const auto& note : c.notes) y << "# NOTE: " << note << "\n";
-  if (!c.lan_mappings.empty()) {
-    y << "#\n# LAN mappings nptv6_rules derives from " << c.nptv6_path << ":\n";
-    for (const auto& m : c.lan_mappings) {
-      y << "#   " << m.lan << " (" << m.interface << ")"
-        << (m.wan.empty() ? "" : " via " + m.wan) << ": pd " << m.pd_id
-        << ", sla " << m.sla << ", len " << m.pd_len << "\n";
-    }
-  }
-  y << "\nlisten: \"[::]:9646\"\n"
-       "role:\n  source: carp\n";
-  if (!c.peer_address.empty()) {
-    y << "peer:\n"
-         "  # from "
-      << c.peer_address_from
-      << ";\n"
-         "  # on each node this must be the OTHER node's address\n"
-         "  address: "
-      << Scalar(c.peer_address)
-      << "\n"
-         "  api: "
-      << Scalar(PeerApiUrl(c.peer_address)) << "\n";
-  }
-  y << "checks:\n"
-       "  prefix_freshness:\n"
-       "    pds_file: "
-    << Scalar(c.pds_file) << "\n";
-  if (!c.nptv6_path.empty())
-    y << "    nptv6_config: " << Scalar(c.nptv6_path) << "\n";
-  y << "    max_age: 1h\n"
-       "    weight: 100\n";
-  if (!c.nptv6_path.empty()) {
-    y << "  nptv6_rules:\n"
-         "    nptv6_config: "
-      << Scalar(c.nptv6_path)
-      << "\n"
-         "    pds_file: "
-      << Scalar(c.pds_file)
-      << "\n"
-         "    backend: pf\n"
-         "    apply_rules_only_on_master: "
-      << (c.apply_rules_only_on_master ? "true" : "false")
-      << "\n"
-         "    weight: 100\n";
-  }
-  y << "  ipv6_connectivity:\n"
-       "    # public resolvers; prefer targets your ISP answers reliably\n"
-       "    targets: "
-    << FlowList(kDefaultTargets)
-    << "\n"
-       "    quorum: 1\n"
-       "    interval: 1s\n"
-       "    timeout: 800ms\n"
-       "    weight: 100\n";
-  if (c.wan_interfaces.size() > 1) {
-    for (const auto& wan : c.wan_interfaces) {
-      y << "  " << CheckName("ipv6_connectivity", wan)
-        << ":\n"
-           "    type: ipv6_connectivity\n"
-           "    interface: "
-        << Scalar(wan)
-        << "   # WAN_INTS; observe only\n"
-           "    targets: "
-        << FlowList(kDefaultTargets)
-        << "\n"
-           "    quorum: 1\n"
-           "    weight: 0\n";
-    }
-  }
-  if (!c.peer_address.empty()) {
-    y << "  peer_reachability:\n"
-         "    interval: 1s\n";
-  }
-  y << "  services:\n"
-       "    # SERVICES; MASTER runs them as marked, BACKUP runs none\n"
-       "    services:\n";
-  for (const auto& name : c.services) {
-    const ServiceRule rule = DefaultServiceRule(name);
-    y << "      " << Scalar(name)
-      << ": {master: " << ExpectationName(rule.master)
-      << ", backup: " << ExpectationName(rule.backup);
-    if (!rule.pidfile.empty()) y << ", pidfile: " << Scalar(rule.pidfile);
-    y << "}\n";
-  }
-  y << "    weight: 100\n";
-  if (c.sync_state && !c.peer_address.empty()) {
-    y << "  state_sync:\n"
-         "    pds_file: "
-      << Scalar(c.pds_file)
-      << "\n"
-         "    max_lag: 5m\n"
-         "    weight: 50\n";
-  }
-  y << "demotion:\n"
-       "  enabled: true\n"
-       "  sink: carp_sysctl\n"
-       "  state_file: /var/db/ipv6_ha_exporter.state\n"
-       "  fall: 3\n"
-       "  rise: 5\n"
-       "  hold_down: 30s\n"
-       "  max: 240\n"
-       "  upstream_failover: peer_confirmed\n"
-       "  # observe first: set to false once the decisions on /api/v1/status "
-       "look right\n"
-       "  dry_run: true\n";
+  RenderHeader(c, y);
+  RenderListenRolePeer(c, y);
+  RenderLocalChecks(c, y);
+  RenderConnectivityChecks(c, y);
+  RenderPeerAndServiceChecks(c, y);
+  RenderDemotion(y);
   return y.str();
 }
 

@@ -5,22 +5,10 @@
 #include <net/if.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cerrno>
 #include <condition_variable>
-#include <cstring>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <queue>
 #include <random>
-#include <thread>
-#include <unordered_map>
-#include <variant>
 
-#include "exporter/platform/echo_matcher.h"
-#include "exporter/platform/event_poller.h"
-#include "exporter/platform/icmp4_socket.h"
+#include "exporter/platform/prober_engine.h"
 #include "exporter/platform/tcp_connect.h"
 
 namespace ipv6ha {
@@ -36,298 +24,150 @@ std::string TimeoutReason(std::chrono::nanoseconds timeout) {
 
 }  // namespace
 
-struct Prober::Engine {
-  struct Request {
-    ProbeSpec spec;
-    std::chrono::nanoseconds timeout;
-    Callback done;
-  };
-  // One echo socket per family, source and interface: ICMPv6, or ICMPv4
-  // for IPv4(-mapped) targets. Both speak the same messages.
-  struct IcmpEndpoint {
-    std::variant<Icmp6Socket, Icmp4Socket> socket;
-    EchoMatcher matcher;
-
-    int fd() const {
-      return std::visit([](const auto& s) { return s.fd(); }, socket);
+Prober::Engine::Engine(Options o) : options(o) {
+  std::random_device rd;
+  cookie = (static_cast<std::uint64_t>(rd()) << 32) | rd();
+  int fds[2];
+  if (pipe(fds) == 0) {
+    wake_read = fds[0];
+    wake_write = fds[1];
+    for (int fd : fds) {
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+      fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
-    Expected<WallTime> Send(const sockaddr_in6& to, std::uint16_t seq,
-                            std::uint64_t cookie, std::uint64_t serial) {
-      return std::visit(
-          [&](auto& s) { return s.SendEcho(to, seq, cookie, serial); }, socket);
-    }
-    std::vector<Icmp6Received> Receive() {
-      return std::visit([](auto& s) { return s.ReceiveAll(); }, socket);
-    }
-    int last_send_errno() const {
-      return std::visit([](const auto& s) { return s.last_send_errno(); },
-                        socket);
-    }
-  };
-  struct Pending {
-    Callback done;
-    std::chrono::nanoseconds timeout;
-    int icmp_fd = -1;  // ICMP: the socket it went out on
-    std::uint16_t sequence = 0;
-    WallTime sent_wall;
-    int tcp_fd = -1;  // TCP: the connecting socket
-    Steady::time_point sent_steady;
-  };
-
-  explicit Engine(Options o) : options(o) {
-    std::random_device rd;
-    cookie = (static_cast<std::uint64_t>(rd()) << 32) | rd();
-    int fds[2];
-    if (pipe(fds) == 0) {
-      wake_read = fds[0];
-      wake_write = fds[1];
-      for (int fd : fds) {
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
-      }
-      (void)poller.Add(wake_read, EventPoller::kReadable);
-    }
+    (void)poller.Add(wake_read, EventPoller::kReadable);
   }
-  ~Engine() {
-    for (auto& [id, p] : pending) {
-      if (p.tcp_fd >= 0) CloseTcpProbe(p.tcp_fd);
-    }
-    if (wake_read >= 0) close(wake_read);
-    if (wake_write >= 0) close(wake_write);
-  }
+}
 
-  void Wake() {
-    const char b = 1;
-    (void)!write(wake_write, &b, 1);
+Prober::Engine::~Engine() {
+  for (auto& [id, p] : pending) {
+    if (p.tcp_fd >= 0) CloseTcpProbe(p.tcp_fd);
   }
+  if (wake_read >= 0) close(wake_read);
+  if (wake_write >= 0) close(wake_write);
+}
 
-  void Run() {
-    for (;;) {
-      std::deque<Request> batch;
-      {
-        std::lock_guard lock(mutex);
-        if (stopping) break;
-        batch.swap(queue);
-      }
-      for (auto& r : batch) Start(std::move(r));
-      ExpireDue();
-      auto wait = std::chrono::milliseconds(-1);
-      if (!deadlines.empty()) {
-        const auto left = deadlines.top().first - Steady::now();
-        wait = std::max(std::chrono::milliseconds(0),
-                        std::chrono::ceil<std::chrono::milliseconds>(left));
-      }
-      for (const auto& ev : poller.Wait(wait)) Handle(ev);
-    }
-    std::vector<Callback> abandoned;
-    for (auto& [id, p] : pending) abandoned.push_back(std::move(p.done));
-    std::deque<Request> queued;
+void Prober::Engine::Wake() {
+  const char b = 1;
+  (void)!write(wake_write, &b, 1);
+}
+
+void Prober::Engine::Run() {
+  for (;;) {
+    std::deque<Request> batch;
     {
       std::lock_guard lock(mutex);
-      queued.swap(queue);
+      if (stopping) break;
+      batch.swap(queue);
     }
-    for (auto& r : queued) abandoned.push_back(std::move(r.done));
-    for (auto& cb : abandoned) cb({ProbeResult::kError, {}, "prober stopped"});
+    for (auto& r : batch) Start(std::move(r));
+    ExpireDue();
+    auto wait = std::chrono::milliseconds(-1);
+    if (!deadlines.empty()) {
+      const auto left = deadlines.top().first - Steady::now();
+      wait = std::max(std::chrono::milliseconds(0),
+                      std::chrono::ceil<std::chrono::milliseconds>(left));
+    }
+    for (const auto& ev : poller.Wait(wait)) Handle(ev);
   }
+  std::vector<Callback> abandoned;
+  for (auto& [id, p] : pending) abandoned.push_back(std::move(p.done));
+  std::deque<Request> queued;
+  {
+    std::lock_guard lock(mutex);
+    queued.swap(queue);
+  }
+  for (auto& r : queued) abandoned.push_back(std::move(r.done));
+  for (auto& cb : abandoned) cb({ProbeResult::kError, {}, "prober stopped"});
+}
 
-  void Complete(std::uint64_t id, const ProbeOutcome& outcome) {
+void Prober::Engine::Complete(std::uint64_t id, const ProbeOutcome& outcome) {
+  auto it = pending.find(id);
+  if (it == pending.end()) return;
+  Pending p = std::move(it->second);
+  pending.erase(it);
+  if (p.icmp_fd >= 0) {
+    auto ep = icmp_by_fd.find(p.icmp_fd);
+    if (ep != icmp_by_fd.end()) ep->second->matcher.Remove(p.sequence);
+  }
+  if (p.tcp_fd >= 0) {
+    poller.Remove(p.tcp_fd);
+    tcp_by_fd.erase(p.tcp_fd);
+    CloseTcpProbe(p.tcp_fd);
+  }
+  p.done(outcome);
+}
+
+void Prober::Engine::Start(Request r) {
+  const std::uint64_t id = next_id++;
+  Pending p;
+  p.done = std::move(r.done);
+  p.timeout = r.timeout;
+  const auto deadline = Steady::now() + r.timeout;
+  const bool waiting =
+      r.spec.tcp_port == 0 ? StartIcmp(r, id, p) : StartTcp(r, id, p);
+  if (!waiting) return;
+  pending.emplace(id, std::move(p));
+  deadlines.push({deadline, id});
+}
+
+bool Prober::Engine::StartTcp(const Request& r, std::uint64_t id, Pending& p) {
+  sockaddr_in6 to = r.spec.target;
+  to.sin6_port = htons(static_cast<std::uint16_t>(r.spec.tcp_port));
+  p.sent_steady = Steady::now();
+  auto start = StartTcpConnect(to, r.spec.source, r.spec.interface,
+                               options.interface_binding);
+  if (!start) {
+    p.done({ProbeResult::kError, {}, start.error().message});
+    return false;
+  }
+  ++sent_count;
+  if (start->done) {
+    const auto rtt = Steady::now() - p.sent_steady;
+    CloseTcpProbe(start->fd);
+    p.done(start->error.empty()
+               ? ProbeOutcome{ProbeResult::kSuccess, rtt, ""}
+               : ProbeOutcome{ProbeResult::kFailure, {}, start->error});
+    return false;
+  }
+  p.tcp_fd = start->fd;
+  (void)poller.Add(p.tcp_fd, EventPoller::kWritable);
+  tcp_by_fd[p.tcp_fd] = id;
+  return true;
+}
+
+void Prober::Engine::ExpireDue() {
+  const auto now = Steady::now();
+  while (!deadlines.empty() && deadlines.top().first <= now) {
+    const std::uint64_t id = deadlines.top().second;
+    deadlines.pop();
     auto it = pending.find(id);
-    if (it == pending.end()) return;
-    Pending p = std::move(it->second);
-    pending.erase(it);
-    if (p.icmp_fd >= 0) {
-      auto ep = icmp_by_fd.find(p.icmp_fd);
-      if (ep != icmp_by_fd.end()) ep->second->matcher.Remove(p.sequence);
-    }
-    if (p.tcp_fd >= 0) {
-      poller.Remove(p.tcp_fd);
-      tcp_by_fd.erase(p.tcp_fd);
-      CloseTcpProbe(p.tcp_fd);
-    }
-    p.done(outcome);
+    if (it == pending.end()) continue;  // answered earlier
+    Complete(id,
+             {ProbeResult::kFailure, {}, TimeoutReason(it->second.timeout)});
   }
+}
 
-  // One socket per family, source and interface.
-  static std::string EndpointKey(const ProbeSpec& spec) {
-    const bool v4 = IsIpv4Mapped(spec.target.sin6_addr);
-    return (v4 ? "4|" : "") + spec.source + "%" + spec.interface;
-  }
-
-  Expected<IcmpEndpoint*> Endpoint(const ProbeSpec& spec) {
-    const bool v4 = IsIpv4Mapped(spec.target.sin6_addr);
-    const std::string key = EndpointKey(spec);
-    auto it = icmp_by_key.find(key);
-    if (it != icmp_by_key.end()) return it->second.get();
-    auto open = [&](auto opened) -> Expected<std::unique_ptr<IcmpEndpoint>> {
-      if (!opened) return opened.error();
-      const std::uint16_t identifier = opened->identifier();
-      return std::make_unique<IcmpEndpoint>(
-          IcmpEndpoint{std::move(*opened), EchoMatcher(identifier, cookie)});
-    };
-    const InterfaceBinding binding = options.interface_binding;
-    auto made = v4 ? open(Icmp4Socket::Open(options.icmp_socket, spec.source,
-                                            spec.interface, binding))
-                   : open(Icmp6Socket::Open(options.icmp_socket, spec.source,
-                                            spec.interface, binding));
-    if (!made) return made.error();
-    auto ep = std::move(*made);
-    auto added = poller.Add(ep->fd(), EventPoller::kReadable);
-    if (!added) return added.error();
-    IcmpEndpoint* raw = ep.get();
-    icmp_by_fd[raw->fd()] = raw;
-    icmp_by_key[key] = std::move(ep);
-    return raw;
-  }
-
-  void DropEndpoint(const ProbeSpec& spec) {
-    auto it = icmp_by_key.find(EndpointKey(spec));
-    if (it == icmp_by_key.end()) return;
-    const int fd = it->second->fd();
-    poller.Remove(fd);
-    icmp_by_fd.erase(fd);
-    icmp_by_key.erase(it);
-  }
-
-  void Start(Request r) {
-    const std::uint64_t id = next_id++;
-    Pending p;
-    p.done = std::move(r.done);
-    p.timeout = r.timeout;
-    const auto deadline = Steady::now() + r.timeout;
-    if (r.spec.tcp_port == 0) {
-      auto ep = Endpoint(r.spec);
-      if (!ep) {
-        p.done({ProbeResult::kError, {}, ep.error().message});
-        return;
-      }
-      const std::uint64_t serial = next_serial++;
-      const std::uint16_t seq =
-          (*ep)->matcher.Add(id, serial, r.spec.target.sin6_addr);
-      auto sent = (*ep)->Send(r.spec.target, seq, cookie, serial);
-      if (!sent) {
-        (*ep)->matcher.Remove(seq);
-        // The source chosen when the socket opened is gone (a WAN was
-        // renumbered): the next probe opens a fresh socket and chooses
-        // again. Other errors keep the socket: on a datagram socket a
-        // pending ICMP error of another target also fails a send.
-        if ((*ep)->last_send_errno() == EADDRNOTAVAIL) {
-          DropEndpoint(r.spec);
-        }
-        p.done({ProbeResult::kFailure,
-                {},
-                "cannot send: " + sent.error().message});
-        return;
-      }
-      ++sent_count;
-      p.icmp_fd = (*ep)->fd();
-      p.sequence = seq;
-      p.sent_wall = *sent;
-    } else {
-      sockaddr_in6 to = r.spec.target;
-      to.sin6_port = htons(static_cast<std::uint16_t>(r.spec.tcp_port));
-      p.sent_steady = Steady::now();
-      auto start = StartTcpConnect(to, r.spec.source, r.spec.interface,
-                                   options.interface_binding);
-      if (!start) {
-        p.done({ProbeResult::kError, {}, start.error().message});
-        return;
-      }
-      ++sent_count;
-      if (start->done) {
-        const auto rtt = Steady::now() - p.sent_steady;
-        CloseTcpProbe(start->fd);
-        p.done(start->error.empty()
-                   ? ProbeOutcome{ProbeResult::kSuccess, rtt, ""}
-                   : ProbeOutcome{ProbeResult::kFailure, {}, start->error});
-        return;
-      }
-      p.tcp_fd = start->fd;
-      (void)poller.Add(p.tcp_fd, EventPoller::kWritable);
-      tcp_by_fd[p.tcp_fd] = id;
+void Prober::Engine::Handle(const EventPoller::Event& ev) {
+  if (ev.fd == wake_read) {
+    char buf[256];
+    while (read(wake_read, buf, sizeof buf) > 0) {
     }
-    pending.emplace(id, std::move(p));
-    deadlines.push({deadline, id});
+    return;
   }
-
-  void ExpireDue() {
-    const auto now = Steady::now();
-    while (!deadlines.empty() && deadlines.top().first <= now) {
-      const std::uint64_t id = deadlines.top().second;
-      deadlines.pop();
-      auto it = pending.find(id);
-      if (it == pending.end()) continue;  // answered earlier
-      Complete(id,
-               {ProbeResult::kFailure, {}, TimeoutReason(it->second.timeout)});
-    }
+  if (auto t = tcp_by_fd.find(ev.fd); t != tcp_by_fd.end()) {
+    const std::uint64_t id = t->second;
+    const std::string error = FinishTcpConnect(ev.fd);
+    const auto rtt = Steady::now() - pending.at(id).sent_steady;
+    Complete(id, error.empty()
+                     ? ProbeOutcome{ProbeResult::kSuccess, rtt, ""}
+                     : ProbeOutcome{ProbeResult::kFailure, {}, error});
+    return;
   }
-
-  void Handle(const EventPoller::Event& ev) {
-    if (ev.fd == wake_read) {
-      char buf[256];
-      while (read(wake_read, buf, sizeof buf) > 0) {
-      }
-      return;
-    }
-    if (auto t = tcp_by_fd.find(ev.fd); t != tcp_by_fd.end()) {
-      const std::uint64_t id = t->second;
-      const std::string error = FinishTcpConnect(ev.fd);
-      const auto rtt = Steady::now() - pending.at(id).sent_steady;
-      Complete(id, error.empty()
-                       ? ProbeOutcome{ProbeResult::kSuccess, rtt, ""}
-                       : ProbeOutcome{ProbeResult::kFailure, {}, error});
-      return;
-    }
-    auto e = icmp_by_fd.find(ev.fd);
-    if (e == icmp_by_fd.end()) return;
-    for (auto& got : e->second->Receive()) {
-      auto id = e->second->matcher.Match(got.message, got.from);
-      if (!id) {
-        ++ignored;
-        continue;
-      }
-      ++matched;
-      auto& p = pending.at(*id);
-      if (got.message.kind == Icmp6Message::Kind::kEchoReply) {
-        const auto rtt =
-            std::max(std::chrono::nanoseconds(0),
-                     std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         got.at - p.sent_wall));
-        Complete(*id, {ProbeResult::kSuccess, rtt, ""});
-      } else {
-        Complete(*id, {ProbeResult::kFailure,
-                       {},
-                       got.message.reason + " (from " +
-                           FormatProbeAddress(got.from) + ")"});
-      }
-    }
+  if (auto e = icmp_by_fd.find(ev.fd); e != icmp_by_fd.end()) {
+    ReceiveIcmp(*e->second);
   }
-
-  const Options options;
-  std::uint64_t cookie = 0;
-  EventPoller poller;
-  int wake_read = -1;
-  int wake_write = -1;
-
-  std::mutex mutex;  // guards queue and stopping
-  std::deque<Request> queue;
-  bool stopping = false;
-  std::thread thread;
-  std::once_flag started;
-
-  // Engine thread only.
-  std::uint64_t next_id = 1;
-  std::uint64_t next_serial = 1;
-  std::map<std::string, std::unique_ptr<IcmpEndpoint>> icmp_by_key;
-  std::unordered_map<int, IcmpEndpoint*> icmp_by_fd;
-  std::unordered_map<int, std::uint64_t> tcp_by_fd;
-  std::unordered_map<std::uint64_t, Pending> pending;
-  using Deadline = std::pair<Steady::time_point, std::uint64_t>;
-  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>>
-      deadlines;
-  std::atomic<std::uint64_t> sent_count{0};
-  std::atomic<std::uint64_t> matched{0};
-  std::atomic<std::uint64_t> ignored{0};
-};
+}
 
 Prober::Prober() : Prober(Options{}) {}
 

@@ -8,8 +8,10 @@
 
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
+#include "exporter/base/expected.h"
 #include "exporter/text/utf8.h"
 
 namespace ipv6ha {
@@ -47,72 +49,93 @@ std::optional<std::uint32_t> FindIfInet6Flags(std::string_view proc_text,
   return std::nullopt;
 }
 
+namespace {
+
+struct WantedAddress {
+  bool is6 = false;
+  bool is4 = false;
+  in6_addr v6{};
+  in_addr v4{};
+};
+
+bool Holds(const sockaddr& a, const WantedAddress& want) {
+  if (want.is6 && a.sa_family == AF_INET6) {
+    const auto& sin6 = reinterpret_cast<const sockaddr_in6&>(a);
+    return std::memcmp(&sin6.sin6_addr, &want.v6, sizeof(want.v6)) == 0;
+  }
+  if (want.is4 && a.sa_family == AF_INET) {
+    const auto& sin = reinterpret_cast<const sockaddr_in&>(a);
+    return sin.sin_addr.s_addr == want.v4.s_addr;
+  }
+  return false;
+}
+
+// The interface that holds the address (empty: none holds it), or why the
+// addresses could not be listed.
+Expected<std::string> InterfaceHolding(const WantedAddress& want) {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) {
+    return Error{std::string("getifaddrs failed: ") + std::strerror(errno)};
+  }
+  const std::unique_ptr<ifaddrs, void (*)(ifaddrs*)> owned(list, freeifaddrs);
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr != nullptr && Holds(*i->ifa_addr, want)) {
+      return RepairUtf8(i->ifa_name);  // a name may hold any byte
+    }
+  }
+  return std::string();
+}
+
+// Why an IPv6 address the interface holds cannot be used yet, from its
+// flags in /proc/net/if_inet6 ("failed duplicate address detection", "is
+// tentative (DAD running)"); empty when it can, or the file cannot say.
+std::string DadProblem(const std::string& proc_if_inet6,
+                       const std::string& vip) {
+  std::ifstream f(proc_if_inet6);
+  if (!f) return "";
+  std::ostringstream text;
+  text << f.rdbuf();
+  const auto flags = FindIfInet6Flags(text.str(), vip);
+  if (!flags) return "";
+  if (*flags & kIfaFDadFailed) return "failed duplicate address detection";
+  if (*flags & kIfaFTentative) return "is tentative (DAD running)";
+  return "";
+}
+
+}  // namespace
+
 VipRoleSource::VipRoleSource(std::string vip, std::string proc_if_inet6)
     : vip_(std::move(vip)), proc_if_inet6_(std::move(proc_if_inet6)) {}
 
 RoleReading VipRoleSource::Read() {
   RoleReading reading;
   reading.carp_demotion_error = "role source is vip";
-  in6_addr want6{};
-  in_addr want4{};
-  const bool is6 = inet_pton(AF_INET6, vip_.c_str(), &want6) == 1;
-  const bool is4 = !is6 && inet_pton(AF_INET, vip_.c_str(), &want4) == 1;
-  if (!is6 && !is4) {
+  WantedAddress want;
+  want.is6 = inet_pton(AF_INET6, vip_.c_str(), &want.v6) == 1;
+  want.is4 = !want.is6 && inet_pton(AF_INET, vip_.c_str(), &want.v4) == 1;
+  if (!want.is6 && !want.is4) {
     reading.error = "role.vip \"" + vip_ + "\" is not an IP address";
     return reading;
   }
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) {
-    reading.error = std::string("getifaddrs failed: ") + std::strerror(errno);
+  auto found_on = InterfaceHolding(want);
+  if (!found_on) {
+    reading.error = found_on.error().message;
     return reading;
   }
-  std::string found_on;
-  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-    if (i->ifa_addr == nullptr) continue;
-    if (is6 && i->ifa_addr->sa_family == AF_INET6) {
-      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
-      if (std::memcmp(&sin6->sin6_addr, &want6, sizeof(want6)) == 0) {
-        found_on = RepairUtf8(i->ifa_name);  // a name may hold any byte
-        break;
-      }
-    }
-    if (is4 && i->ifa_addr->sa_family == AF_INET) {
-      const auto* sin = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
-      if (sin->sin_addr.s_addr == want4.s_addr) {
-        found_on = RepairUtf8(i->ifa_name);  // a name may hold any byte
-        break;
-      }
-    }
-  }
-  freeifaddrs(list);
-  if (found_on.empty()) {
+  if (found_on->empty()) {
     reading.role = Role::kBackup;
     reading.detail = vip_ + " not present";
     return reading;
   }
-  if (is6 && !proc_if_inet6_.empty()) {
-    std::ifstream f(proc_if_inet6_);
-    if (f) {
-      std::ostringstream text;
-      text << f.rdbuf();
-      if (auto flags = FindIfInet6Flags(text.str(), vip_)) {
-        if (*flags & kIfaFDadFailed) {
-          reading.role = Role::kBackup;
-          reading.detail =
-              vip_ + " on " + found_on + " failed duplicate address detection";
-          return reading;
-        }
-        if (*flags & kIfaFTentative) {
-          reading.role = Role::kBackup;
-          reading.detail =
-              vip_ + " on " + found_on + " is tentative (DAD running)";
-          return reading;
-        }
-      }
+  if (want.is6 && !proc_if_inet6_.empty()) {
+    if (auto why = DadProblem(proc_if_inet6_, vip_); !why.empty()) {
+      reading.role = Role::kBackup;
+      reading.detail = vip_ + " on " + *found_on + " " + why;
+      return reading;
     }
   }
   reading.role = Role::kMaster;
-  reading.detail = vip_ + " present on " + found_on;
+  reading.detail = vip_ + " present on " + *found_on;
   return reading;
 }
 

@@ -1,7 +1,7 @@
-// The OPNsense hooks as OPNsense runs them: rc.carp_service_status.d asks the
-// exporter whether the controller wants to demote (its status file, else
-// GET /api/v1/status), and the rc.syshook.d/carp hook signals the running
-// exporter.
+// The OPNsense CARP service status hook as OPNsense runs it:
+// rc.carp_service_status.d asks the exporter whether the controller wants to
+// demote (its status file, else GET /api/v1/status). The rc.syshook.d/carp
+// hook has its own test (carp_syshook_test).
 //
 // The status script is first run against a canned status server and canned
 // status files (both JSON readers: jq and the awk fallback), then against the
@@ -42,9 +42,6 @@ using testing::TempDir;
 const std::string kStatusScript =
     std::string(IPV6HA_SOURCE_DIR) +
     "/rc.d/opnsense/rc.carp_service_status.d/ipv6_ha_exporter";
-const std::string kCarpHook =
-    std::string(IPV6HA_SOURCE_DIR) +
-    "/rc.d/opnsense/rc.syshook.d/carp/50-ipv6_ha_exporter";
 
 // Answers every request on 127.0.0.1:port() with `body` as JSON.
 class CannedStatusServer {
@@ -370,78 +367,6 @@ TEST_F(CarpServiceStatusAgainstExporter,
   auto r = RunStatusScript(port_, true, status_file_);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("no status from"), std::string::npos) << r.out;
-}
-
-TEST(CarpSyshook, SignalsTheExporterNamedInThePidfileWithSigusr1) {
-  TempDir dir;
-  pid_t child = fork();
-  if (child == 0) {
-    execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const std::string pidfile =
-      dir.Write("ipv6_ha_exporter.pid", std::to_string(child) + "\n");
-  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile,
-                       "/bin/sh", kCarpHook, "1@igc0", "MASTER"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  int status = 0;
-  // sleep does not catch SIGUSR1, so it dies of it: proof of delivery.
-  bool reaped = testing::WaitFor(
-      [&] { return waitpid(child, &status, WNOHANG) == child; },
-      std::chrono::seconds(5));
-  if (!reaped) {
-    kill(child, SIGKILL);
-    waitpid(child, &status, 0);
-  }
-  ASSERT_TRUE(reaped);
-  EXPECT_TRUE(WIFSIGNALED(status));
-  EXPECT_EQ(WTERMSIG(status), SIGUSR1);
-}
-
-// SIGUSR1 from the hook makes the running exporter re-run its checks at once
-// (the check's interval is an hour, so only the hook can cause a second run).
-TEST(CarpSyshook, RunningExporterRerunsItsChecksAndKeepsRunning) {
-  TempDir dir;
-  const int port = testing::FreePort();
-  const std::string config = dir.Write(
-      "ipv6_ha_exporter.yml", "listen: [\"127.0.0.1:" + std::to_string(port) +
-                                  "\"]\n"
-                                  "role: {source: static, static: master}\n"
-                                  "checks:\n  probe: {type: command, argv: "
-                                  "[/bin/true], interval: 1h}\n");
-  testing::ExporterProcess exporter({"--config", config});
-  ASSERT_TRUE(exporter.WaitReady(port)) << exporter.Log();
-  auto runs = [&] {
-    auto r = testing::HttpGet("127.0.0.1", port, "/api/v1/status");
-    if (!r) return -1;
-    auto doc = nlohmann::json::parse(r->body, nullptr, false);
-    if (!doc.contains("checks") || doc["checks"].empty()) return -1;
-    return doc["checks"][0].value("runs", -1);
-  };
-  ASSERT_TRUE(
-      testing::WaitFor([&] { return runs() == 1; }, std::chrono::seconds(10)));
-  const std::string pidfile =
-      dir.Write("ipv6_ha_exporter.pid", std::to_string(exporter.pid()) + "\n");
-  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + pidfile,
-                       "/bin/sh", kCarpHook, "1@igc0", "MASTER"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(
-      testing::WaitFor([&] { return runs() >= 2; }, std::chrono::seconds(10)))
-      << exporter.Log();
-  EXPECT_TRUE(exporter.Running());
-}
-
-TEST(CarpSyshook, MissingOrGarbledPidfileStillExitsZero) {
-  TempDir dir;
-  auto missing = RunProgram(
-      {"/usr/bin/env",
-       "IPV6_HA_EXPORTER_PIDFILE=" + (dir.path() / "none.pid").string(),
-       "/bin/sh", kCarpHook, "1@igc0", "BACKUP"});
-  EXPECT_EQ(missing.exit_code, 0);
-  const std::string garbled = dir.Write("x.pid", "-1; rm -rf /\n");
-  auto r = RunProgram({"/usr/bin/env", "IPV6_HA_EXPORTER_PIDFILE=" + garbled,
-                       "/bin/sh", kCarpHook, "1@igc0", "BACKUP"});
-  EXPECT_EQ(r.exit_code, 0);
 }
 
 }  // namespace

@@ -13,28 +13,21 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "tests/support/exporter_process.h"
-#include "tests/support/test_pki.h"
+#include "tests/support/tls_exporter_test.h"
 
 namespace ipv6ha {
 namespace {
 
-using ::ipv6ha::testing::ExporterProcess;
-using ::ipv6ha::testing::FreePort;
 using ::ipv6ha::testing::MakeSignedCertificate;
-using ::ipv6ha::testing::MakeTestPki;
 using ::ipv6ha::testing::RunProgram;
-using ::ipv6ha::testing::ServedSubject;
-using ::ipv6ha::testing::TempDir;
-using ::ipv6ha::testing::TestPki;
-using ::ipv6ha::testing::WaitFor;
 using namespace std::chrono_literals;
 
-class PeerMtlsTest : public ::testing::Test {
+// fw2 is the fixture's exporter.
+class PeerMtlsTest : public ::ipv6ha::testing::TlsExporterTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(MakeTestPki(dir_, pki_));
-    port_ = FreePort();
+    TlsExporterTest::SetUp();
+    if (HasFatalFailure()) return;
     auto cfg = dir_.Write(
         "fw2.yml", "listen: [\"127.0.0.1:" + std::to_string(port_) +
                        "\"]\nnode: {name: fw2}\n"
@@ -44,10 +37,7 @@ class PeerMtlsTest : public ::testing::Test {
                        "\n    client_auth_type: RequireAndVerifyClientCert\n"
                        "    client_ca_file: " +
                        pki_.ca + "\n");
-    fw2_ = std::make_unique<ExporterProcess>(
-        std::vector<std::string>{"--config", cfg});
-    ASSERT_TRUE(WaitFor([&] { return !ServedSubject(port_).empty(); }, 10s))
-        << fw2_->Log();
+    Serve({"--config", cfg});
   }
 
   // peer_reachability's summary and `check`'s exit code on fw1, whose
@@ -71,11 +61,6 @@ class PeerMtlsTest : public ::testing::Test {
     }
     return "(no peer_reachability in the output)";
   }
-
-  TempDir dir_;
-  TestPki pki_;
-  int port_ = 0;
-  std::unique_ptr<ExporterProcess> fw2_;
 };
 
 TEST_F(PeerMtlsTest, TheClientCertificateOfPeerTlsIsPresented) {

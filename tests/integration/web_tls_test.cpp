@@ -17,8 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/exporter_process.h"
-#include "tests/support/test_pki.h"
+#include "tests/support/tls_exporter_test.h"
 
 namespace ipv6ha {
 namespace {
@@ -26,21 +25,16 @@ namespace {
 using ::ipv6ha::testing::ExporterProcess;
 using ::ipv6ha::testing::FreePort;
 using ::ipv6ha::testing::MakeSignedCertificate;
-using ::ipv6ha::testing::MakeTestPki;
 using ::ipv6ha::testing::RunProgram;
 using ::ipv6ha::testing::ServedSubject;
-using ::ipv6ha::testing::TempDir;
-using ::ipv6ha::testing::TestPki;
 using ::ipv6ha::testing::WaitFor;
 using namespace std::chrono_literals;
 
 constexpr char kHash[] =
     "$2b$04$NO.6chsCGrE/QErbkxa/te1Th43EFAojEAvkNRS1tpfFa7ztrOq2G";  // secret
 
-class WebTlsTest : public ::testing::Test {
+class WebTlsTest : public ::ipv6ha::testing::TlsExporterTest {
  protected:
-  void SetUp() override { ASSERT_TRUE(MakeTestPki(dir_, pki_)); }
-
   // Starts the exporter with `tls` (more tls_server_config lines) and
   // `rest` (more web config).
   void Start(const std::string& tls, const std::string& rest = "") {
@@ -49,10 +43,7 @@ class WebTlsTest : public ::testing::Test {
     cfg_ = dir_.Write("c.yml", "listen: [\"127.0.0.1:" + std::to_string(port_) +
                                    "\"]\nnode: {name: tls}\n"
                                    "role: {source: static, static: master}\n");
-    exporter_ = std::make_unique<ExporterProcess>(
-        std::vector<std::string>{"--config", cfg_, "--web.config.file", web_});
-    ASSERT_TRUE(WaitFor([&] { return !ServedSubject(port_).empty(); }, 10s))
-        << exporter_->Log();
+    Serve({"--config", cfg_, "--web.config.file", web_});
   }
   std::string WebConfig(const std::string& tls, const std::string& rest) {
     return "tls_server_config:\n  cert_file: " + pki_.server_cert +
@@ -79,11 +70,7 @@ class WebTlsTest : public ::testing::Test {
     return RunProgram(argv, 10s).out;
   }
 
-  TempDir dir_;
-  TestPki pki_;
-  int port_ = 0;
   std::string web_, cfg_;
-  std::unique_ptr<ExporterProcess> exporter_;
 };
 
 // The client allows old versions itself (security level 0), so only the

@@ -124,7 +124,7 @@ class DemotionProperties : public ::testing::TestWithParam<Scenario> {
   }
 
   void Publish(std::size_t check, CheckStatus st, bool applicable) {
-    model_.Result(w_.settings.at(check).name, st, applicable, w_.now);
+    model_.Result(w_.settings.at(check).name, st, applicable, w_.now());
     w_.Publish(*service_, check, st, applicable);
   }
   void RandomResult() {
@@ -208,7 +208,7 @@ class DemotionProperties : public ::testing::TestWithParam<Scenario> {
     }
     ++restarts_;
   }
-  void Restored(const std::string& name) { model_.Restored(name, w_.now); }
+  void Restored(const std::string& name) { model_.Restored(name, w_.now()); }
   void CheckCleanStop(int step) {
     auto state = DemotionStateStore(w_.config.state_file).Load();
     ASSERT_TRUE(state.ok()) << state.error().message;
@@ -240,7 +240,7 @@ class DemotionProperties : public ::testing::TestWithParam<Scenario> {
     }
     int backed = 0;
     // The decision shown is that of the last evaluation.
-    if (evaluated) evaluated_at_ = w_.now.load();
+    if (evaluated) evaluated_at_ = w_.now();
     const ControllerTime now = evaluated_at_;
     for (const auto& c : status["checks"]) {
       const std::string name = c["name"];

@@ -195,6 +195,23 @@ TEST(DemotionService, DecisionHistoryIgnoresAnObserveOnlyCheckComingAndGoing) {
   EXPECT_EQ(after.back().reason, "not demoting: all weighted checks healthy");
 }
 
+// The decision log is stamped with the service's clock, not the system's:
+// the demotion at the world's start, the recovery once the manual clock
+// has moved past hold_down.
+TEST(DemotionService, DecisionLogIsStampedWithTheServiceClock) {
+  DemotionWorld w;
+  auto s = w.Started();
+  FailThrice(w, *s, 0);
+  ASSERT_FALSE(s->Report().decisions.empty());
+  EXPECT_EQ(s->Report().decisions.back().time, "2026-12-01T12:00:00Z");
+  w.Publish(*s, 0, kOk);
+  w.Publish(*s, 0, kOk);
+  w.Advance(seconds(11));
+  s->EvaluateNow();
+  EXPECT_EQ(s->Report().decisions.back().desired, 0);
+  EXPECT_EQ(s->Report().decisions.back().time, "2026-12-01T12:00:11Z");
+}
+
 TEST(DemotionService, MetricsCarryOneSeriesPerSuppressionReasonAndTheLeases) {
   DemotionWorld w;
   w.SetPeerReady(false);

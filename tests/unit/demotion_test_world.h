@@ -9,13 +9,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <functional>
 
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/demotion/track_file_sink.h"
 #include "tests/support/fake_demotion_counters.h"
+#include "tests/support/manual_clock.h"
 #include "tests/support/peer_document.h"
 
 namespace ipv6ha::testing {
@@ -66,7 +66,7 @@ class DemotionWorld {
     DemotionInputs inputs;
     inputs.role = [this] { return role; };
     inputs.peer = [this] { return peer; };
-    inputs.now = [this] { return now.load(); };
+    inputs.clock = &clock;
     inputs.published = [this](const Decision& d) {
       if (published) published(d);
     };
@@ -154,9 +154,10 @@ class DemotionWorld {
   RoleSample role{Role::kMaster, 0};
   std::optional<PeerSnapshot> peer;
   std::function<void(const Decision&)> published;  // DemotionInputs::published
-  // The fake clock; atomic so a service thread may read it.
-  std::atomic<ControllerTime> now{ControllerTime{} + std::chrono::hours(1000)};
-  void Advance(ControllerTime::duration d) { now = now.load() + d; }
+  // The service's clock: time moves only by Advance().
+  ManualClock clock;
+  void Advance(ControllerTime::duration d) { clock.Advance(d); }
+  ControllerTime now() const { return clock.SteadyNow(); }
 
  private:
   Role last_known_ = Role::kMaster;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "checks/metric_table.h"
+#include "tests/support/manual_clock.h"
 
 namespace ipv6ha {
 namespace {
@@ -165,6 +166,27 @@ TEST(ResultStoreTest, RunEndIsStartPlusDurationWhenTheStartIsGiven) {
           (started + std::chrono::milliseconds(250)).time_since_epoch())
           .count();
   EXPECT_NEAR(Value(*last, "check", "a"), want, 1e-3);
+}
+
+// Without a given start, a run ends when its result reaches the store, by
+// the store's clock (wall for the timestamp, steady for ages).
+TEST(ResultStoreTest, RunEndIsTheStoreClocksNowWithoutAStart) {
+  testing::ManualClock clock;
+  ResultStore store({Settings("a")}, clock);
+  clock.Advance(std::chrono::seconds(90));
+  store.Publish("a", CheckResult::Ok("fine"), std::chrono::milliseconds(250),
+                false);
+  auto record = store.Get("a");
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->last_run_end, clock.WallNow());
+  EXPECT_EQ(record->last_run_end_steady, clock.SteadyNow());
+  const auto families = store.Collect();
+  const auto* last = Find(families, "ipv6_ha_check_last_run_timestamp_seconds");
+  ASSERT_NE(last, nullptr);
+  EXPECT_NEAR(
+      Value(*last, "check", "a"),
+      std::chrono::duration<double>(clock.WallNow().time_since_epoch()).count(),
+      1e-3);
 }
 
 TEST(ResultStoreTest, ListenersHearEveryPublish) {

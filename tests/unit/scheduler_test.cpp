@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include "tests/support/manual_clock.h"
+
 namespace ipv6ha {
 namespace {
 
@@ -278,6 +280,27 @@ TEST(SchedulerTest, ThrowingCheckIsUnknownWithTheReason) {
   EXPECT_EQ(store->Get("throws")->result->summary,
             "check failed internally: boom");
   EXPECT_TRUE(scheduler.Stop(2s));
+}
+
+// A run is dated by the store's clock: it starts at the clock's wall time
+// and ends its duration later.
+TEST(SchedulerTest, RunsAreDatedByTheStoresClock) {
+  testing::ManualClock clock;
+  std::atomic<int> runs{0};
+  auto s = Settings("counted", 10s, 1s);
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, std::make_unique<CountingCheck>(&runs)});
+  auto store =
+      std::make_shared<ResultStore>(std::vector<CheckSettings>{s}, clock);
+  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+  scheduler.Start();
+  ASSERT_TRUE(WaitFor([&] { return store->Get("counted")->runs == 1; }, 5s));
+  EXPECT_TRUE(scheduler.Stop(2s));
+  const auto r = store->Get("counted");
+  EXPECT_EQ(r->last_run_end,
+            clock.WallNow() +
+                std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                    r->last_duration));
 }
 
 }  // namespace
