@@ -1,9 +1,9 @@
 #pragma once
 
 // HTTP basic auth against bcrypt hashes, as Prometheus' exporter-toolkit
-// does it (`basic_auth_users: {name: $2y$...}`). Hashes are verified with the
-// system crypt() (libxcrypt on Linux, libc on FreeBSD); the final comparison
-// is constant-time, and unknown users cost the same as wrong passwords.
+// does it (`basic_auth_users: {name: $2y$...}`). Hashes are verified with
+// platform/crypt_hash.h (the system crypt()); unknown users cost the same as
+// wrong passwords.
 // A header that verified is remembered (its SHA-256, up to
 // kVerifiedCacheSize of them), as exporter-toolkit caches it, so a
 // Prometheus scrape costs one bcrypt per configuration, not one per
@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "exporter/base/expected.h"
+#include "exporter/platform/crypt_hash.h"
 
 namespace ipv6ha {
 
@@ -53,18 +53,5 @@ class BasicAuth {
 };
 
 inline constexpr std::size_t kVerifiedCacheSize = 64;
-
-// The highest bcrypt cost accepted in basic_auth_users. Every request
-// computes the hash: cost 12 takes ~250 ms of one core, and each step up
-// doubles it (cost 31 would burn a core for days per request).
-inline constexpr int kMaxBcryptCost = 12;
-
-// OK when `hash` is a bcrypt hash ($2a$, $2b$ or $2y$, a two-digit cost
-// from 4 to kMaxBcryptCost, 53 characters of salt and hash); else an Error
-// saying what is wrong ("bcrypt cost 31 is above 12").
-Status CheckBcryptHash(const std::string& hash);
-
-// True when crypt(password, hash) reproduces `hash`, compared in constant time.
-bool VerifyCryptHash(const std::string& password, const std::string& hash);
 
 }  // namespace ipv6ha

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "exporter/basic_auth.h"
 #include "exporter/platform/bounded_file.h"
+#include "exporter/platform/crypt_hash.h"
 #include "exporter/platform/tls_server_context.h"
 #include "exporter/yaml/strict_yaml.h"
 
