@@ -303,5 +303,46 @@ TEST(SchedulerTest, RunsAreDatedByTheStoresClock) {
                     r->last_duration));
 }
 
+// A check that keeps the context of its latest run.
+class ContextCheck : public Check {
+ public:
+  CheckResult Run(const RunContext& context) override {
+    std::lock_guard lock(mutex_);
+    seen_ = context;
+    return CheckResult::Ok("seen");
+  }
+  RunContext seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  std::mutex mutex_;
+  RunContext seen_;
+};
+
+// Both run-start times come from the store's clock, and the deadline a check
+// is given is its timeout after the steady one: a ManualClock fixes all three.
+TEST(SchedulerTest, RunStartTimesComeFromTheStoresClock) {
+  testing::ManualClock clock;
+  clock.Advance(90min);
+  auto s = Settings("timed", 10s, 3s);
+  auto check = std::make_unique<ContextCheck>();
+  ContextCheck* seen = check.get();
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, std::move(check)});
+  auto store =
+      std::make_shared<ResultStore>(std::vector<CheckSettings>{s}, clock);
+  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+  scheduler.Start();
+  ASSERT_TRUE(WaitFor([&] { return store->Get("timed")->runs == 1; }, 5s));
+  EXPECT_TRUE(scheduler.Stop(2s));
+  const RunContext c = seen->seen();
+  EXPECT_EQ(c.wall_now, clock.WallNow());
+  EXPECT_EQ(c.steady_now, clock.SteadyNow());
+  EXPECT_EQ(c.deadline, clock.SteadyNow() + 3s);
+  EXPECT_EQ(c.role, Role::kMaster);
+}
+
 }  // namespace
 }  // namespace ipv6ha
