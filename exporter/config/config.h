@@ -10,11 +10,11 @@
 #include "checks/check_registry.h"
 #include "exporter/base/expected.h"
 #include "exporter/config/peer_config.h"
+#include "exporter/config/role_config.h"
+#include "exporter/config/service_status_trigger_config.h"
 #include "exporter/config/web_config.h"
 #include "exporter/demotion/demotion_config.h"
-#include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
-#include "exporter/service_status_trigger.h"
 #include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
@@ -25,11 +25,6 @@ inline constexpr char kDefaultListen[] = "[::]:9646";
 // Linux nothing reads it unless configured, so it is off. Defined with the
 // other per-OS defaults in config_defaults_{linux,freebsd}.cpp.
 extern const char kDefaultStatusFile[];
-
-// Where source keepalived records the states it read (RuntimeDirectory of
-// the systemd unit, kept across restarts).
-inline constexpr char kDefaultKeepalivedRecordFile[] =
-    "/run/ipv6_ha_exporter/keepalived.states";
 
 struct Config {
   std::string file;
