@@ -37,7 +37,7 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed,
     longest = std::max(longest, s.timeout);
   }
   Scheduler scheduler(
-      std::move(loaded.checks), store, [role] { return role; },
+      BuildScheduledChecks(loaded.checks), store, [role] { return role; },
       [mixed] { return mixed; });
   scheduler.Start();
   {

@@ -15,6 +15,15 @@ using SteadyClock = std::chrono::steady_clock;
 // How long Stop() waits for threads that are between runs to notice it.
 constexpr auto kIdleExitBound = std::chrono::seconds(1);
 
+std::vector<ScheduledCheck> BuildScheduledChecks(
+    const std::vector<CheckSpec>& specs) {
+  std::vector<ScheduledCheck> checks;
+  checks.reserve(specs.size());
+  for (const auto& spec : specs)
+    checks.push_back({spec.settings, spec.create()});
+  return checks;
+}
+
 SteadyTime NextRunDue(SteadyTime last_start, std::chrono::milliseconds interval,
                       SteadyTime now) {
   SteadyTime due = last_start + interval;

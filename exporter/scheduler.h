@@ -28,6 +28,11 @@ struct ScheduledCheck {
   std::unique_ptr<Check> check;
 };
 
+// Builds each configured check (CheckSpec::create) for the scheduler, in
+// the specs' order.
+std::vector<ScheduledCheck> BuildScheduledChecks(
+    const std::vector<CheckSpec>& specs);
+
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 // When the run after one that started at `last_start` is due: one interval

@@ -163,11 +163,11 @@ void ParseCheck(ConfigReader& checks, const std::string& name,
   if (s.timeout.count() <= 0)
     r.Fail("timeout", r.path() + ".timeout must be above 0");
   const std::size_t errors_before = checks.errors()->all().size();
-  auto check = type->create(r, env, s);
+  CheckFactory create = type->create(r, env, s);
   r.RejectUnknownKeys();
-  if (check && checks.errors()->all().size() == errors_before) {
+  if (create && checks.errors()->all().size() == errors_before) {
     out.config.check_settings.push_back(s);
-    out.checks.push_back({s, std::move(check)});
+    out.checks.push_back({s, std::move(create)});
   }
 }
 

@@ -14,7 +14,6 @@
 #include "exporter/config/service_status_trigger_config.h"
 #include "exporter/config/web_config.h"
 #include "exporter/demotion/demotion_config.h"
-#include "exporter/scheduler.h"
 #include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
@@ -40,13 +39,15 @@ struct Config {
   std::vector<CheckSettings> check_settings;  // in file order
 };
 
-// A parsed config with its checks built and ready to schedule.
+// A parsed config and, per check in file order, its settings and factory.
+// Nothing is built yet: the daemon and `check` build the checks they
+// schedule (BuildScheduledChecks); --check-config builds none.
 struct LoadedConfig {
   Config config;
-  std::vector<ScheduledCheck> checks;
+  std::vector<CheckSpec> checks;
 };
 
-// Reads, validates and builds. The Error lists every problem found, one per
+// Reads and validates. The Error lists every problem found, one per
 // line, each "file:line:column: what is wrong".
 Expected<LoadedConfig> LoadConfig(const std::string& path, const CheckEnv& env);
 // Same, from text (tests, fuzzing); `name` stands for the file in messages.
