@@ -10,10 +10,10 @@
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/plugin_output.h"
-#include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/status_document.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 namespace {

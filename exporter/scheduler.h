@@ -19,7 +19,7 @@
 
 #include "checks/check.h"
 #include "checks/check_registry.h"
-#include "exporter/result_store.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 

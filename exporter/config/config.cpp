@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "exporter/listen_address.h"
+#include "exporter/config/listen_address.h"
 #include "exporter/platform/bounded_file.h"
 #include "exporter/platform/host_name.h"
 #include "exporter/text/join.h"

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "exporter/config/config.h"
-#include "exporter/result_store.h"
 #include "exporter/scheduler.h"
+#include "exporter/store/result_store.h"
 #include "tests/support/netns.h"
 
 namespace ipv6ha::testing {
