@@ -19,7 +19,7 @@
 #include <memory>
 #include <string>
 
-#include "exporter/http_server.h"
+#include "exporter/http/http_server.h"
 #include "exporter/platform/listen_socket.h"
 
 namespace {

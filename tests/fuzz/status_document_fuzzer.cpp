@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "exporter/landing_page.h"
+#include "exporter/http/landing_page.h"
 #include "exporter/text/utf8.h"
 #include "tests/fuzz/status_document_input.h"
 

@@ -1,7 +1,7 @@
 // The landing page from typed statuses: both sides, escaped, newest
 // decision first, and what it says when the peer was never heard from.
 
-#include "exporter/landing_page.h"
+#include "exporter/http/landing_page.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "exporter/http_server.h"
+#include "exporter/http/http_server.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,10 +8,10 @@
 #include <mutex>
 #include <string_view>
 
-#include "exporter/basic_auth.h"
+#include "exporter/http/basic_auth.h"
 #include "exporter/http/http_loop.h"
 #include "exporter/http/http_request.h"
-#include "exporter/metrics_renderer.h"
+#include "exporter/http/metrics_renderer.h"
 #include "exporter/platform/listen_socket.h"
 #include "exporter/status_document.h"
 
