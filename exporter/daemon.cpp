@@ -295,9 +295,12 @@ void Daemon::ServeSignals(const sigset_t& signals) {
       // waiting for it here would hold up SIGTERM.
       std::unique_lock apply(apply_mutex_, std::try_to_lock);
       if (!apply.owns_lock()) continue;
+      // The reading runs on the role monitor's thread: a hung ifconfig
+      // must not hold up SIGTERM. The scheduler outlives that thread
+      // (StopGeneration stops the role monitor first).
       if (auto g = Current()) {
-        g->role->PollOnce();
-        g->scheduler->TriggerAll();
+        Scheduler* scheduler = g->scheduler.get();
+        g->role->RequestPoll([scheduler] { scheduler->TriggerAll(); });
       }
     } else {
       spdlog::info("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");

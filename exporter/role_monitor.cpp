@@ -121,6 +121,7 @@ void RoleMonitor::Stop() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
+    requested_.clear();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -129,12 +130,27 @@ void RoleMonitor::Stop() {
 void RoleMonitor::Loop() {
   std::unique_lock lock(mutex_);
   while (!stop_) {
-    wake_.wait_for(lock, poll_interval_, [this] { return stop_; });
+    wake_.wait_for(lock, poll_interval_,
+                   [this] { return stop_ || !requested_.empty(); });
     if (stop_) break;
+    // Taken before the reading starts: a request that arrives during it
+    // waits for the next one.
+    std::vector<std::function<void()>> requested;
+    requested.swap(requested_);
     lock.unlock();
     PollOnce();
+    for (const auto& then : requested) then();
     lock.lock();
   }
+}
+
+void RoleMonitor::RequestPoll(std::function<void()> then) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stop_ || !thread_.joinable()) return;
+    requested_.push_back(std::move(then));
+  }
+  wake_.notify_all();
 }
 
 void RoleMonitor::PollOnce() { Poll(false); }

@@ -173,6 +173,21 @@ TEST_P(CarpServiceStatus, SinkNoneLeavesTheDemotionToTheScript) {
   EXPECT_NE(r.out.find("demote this node by 60"), std::string::npos) << r.out;
 }
 
+// A dry run, or a controller switched off, still publishes what it would
+// do: the script must not turn that into OPNsense's demotion.
+TEST_P(CarpServiceStatus, DryRunOrDisabledControllerDoesNotDemote) {
+  for (const std::string& off :
+       {R"("dry_run": true, )", R"("enabled": false, )"}) {
+    std::string s = StatusWithDesired(60);
+    s.replace(s.find(R"("enabled": true,)"), 16, off.substr(0, off.size() - 1));
+    CannedStatusServer server(s);
+    auto r = RunStatusScript(server.port(), GetParam());
+    EXPECT_EQ(r.exit_code, 0) << off << r.out << r.err;
+    EXPECT_NE(r.out.find("would demote this node by 60"), std::string::npos)
+        << off << r.out;
+  }
+}
+
 TEST_P(CarpServiceStatus, StatusWithoutControllerDoesNotDemote) {
   CannedStatusServer server(R"({"node": "fw1", "checks": []})");
   auto r = RunStatusScript(server.port(), GetParam());

@@ -3,8 +3,8 @@
 // A TCP socket listening on the loopback address of one family, 127.0.0.1
 // or [::1], on a port the kernel picks; closed on destruction. The kernel
 // completes connections from its backlog, so a TCP probe succeeds: it
-// stands in for a peer's address in tests (Debian's civetweb cannot listen
-// on ::1). port() is 0 when it could not listen. Header-only.
+// stands in for a peer's address in tests. port() is 0 when it could not
+// listen. Header-only.
 
 #include <netinet/in.h>
 #include <sys/socket.h>

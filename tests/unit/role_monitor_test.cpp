@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "exporter/platform/carp_role_source.h"
 #include "exporter/platform/static_role_source.h"
@@ -107,6 +108,72 @@ TEST(RoleMonitor, PollsOnItsOwnThreadUntilStopped) {
   }
   monitor.Stop();
   EXPECT_EQ(monitor.CurrentRole(), Role::kMaster);
+}
+
+// A RoleSource whose first reading is immediate and whose later ones hang
+// until Release(), as an ifconfig that hangs until its timeout.
+class HangingRoleSource : public RoleSource {
+ public:
+  RoleReading Read() override {
+    if (reads_.fetch_add(1) == 0) return Reading(Role::kBackup);
+    entered_.set_value();
+    released_.wait();
+    return Reading(Role::kMaster);
+  }
+  std::future<void> Entered() { return entered_.get_future(); }
+  void Release() {
+    if (!released_once_.exchange(true)) release_.set_value();
+  }
+
+ private:
+  std::atomic<int> reads_{0};
+  std::atomic<bool> released_once_{false};
+  std::promise<void> entered_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+};
+
+TEST(RoleMonitor, RequestPollReturnsWhileTheReadingHangsThenRunsThen) {
+  auto source = std::make_unique<HangingRoleSource>();
+  HangingRoleSource* hanging = source.get();
+  auto entered = hanging->Entered();
+  RoleMonitor monitor(std::move(source), std::chrono::hours(1));
+  // Destroyed before the monitor: a failed assertion cannot leave its
+  // thread hanging in the reading.
+  struct ReleaseOnExit {
+    HangingRoleSource* source;
+    ~ReleaseOnExit() { source->Release(); }
+  } release_on_exit{hanging};
+  monitor.Start();  // the first reading: backup
+  std::promise<Role> after;
+  auto requested = std::async(std::launch::async, [&] {
+    monitor.RequestPoll([&] { after.set_value(monitor.CurrentRole()); });
+  });
+  ASSERT_EQ(entered.wait_for(std::chrono::seconds(5)),
+            std::future_status::ready)
+      << "the request did not start a reading";
+  // The reading hangs now; the request has returned all the same.
+  EXPECT_EQ(requested.wait_for(std::chrono::seconds(5)),
+            std::future_status::ready);
+  auto role = after.get_future();
+  EXPECT_EQ(role.wait_for(std::chrono::milliseconds(0)),
+            std::future_status::timeout)
+      << "`then` ran before the reading finished";
+  hanging->Release();
+  ASSERT_EQ(role.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(role.get(), Role::kMaster) << "`then` sees the new reading";
+  monitor.Stop();
+}
+
+TEST(RoleMonitor, RequestPollBeforeStartOrAfterStopIsDropped) {
+  RoleMonitor monitor(std::make_unique<StaticRoleSource>(Role::kMaster),
+                      std::chrono::hours(1));
+  int ran = 0;
+  monitor.RequestPoll([&] { ++ran; });
+  monitor.Start();
+  monitor.Stop();
+  monitor.RequestPoll([&] { ++ran; });
+  EXPECT_EQ(ran, 0);
 }
 
 TEST(RoleMonitor, CarpReadingExportsOneSeriesPerVhidAndState) {
