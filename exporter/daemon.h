@@ -21,6 +21,7 @@
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/http/http_server.h"
+#include "exporter/http/landing_page.h"
 #include "exporter/platform/file_watcher.h"
 #include "exporter/platform/prober.h"
 #include "exporter/platform/unique_fd.h"

@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include "exporter/daemon.h"
-#include "exporter/http/landing_page.h"
 #include "exporter/listen_address.h"
 #include "exporter/platform/listen_socket.h"
 #include "exporter/text/join.h"
