@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "exporter/basic_auth.h"
+#include "exporter/http/basic_auth.h"
 #include "exporter/listen_address.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
