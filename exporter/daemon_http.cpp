@@ -9,6 +9,20 @@
 #include "exporter/text/join.h"
 
 namespace ipv6ha {
+namespace {
+
+// What the server takes of the web config.
+HttpSiteConfig SiteConfig(const WebConfig& web) {
+  HttpSiteConfig site;
+  site.tls_context = web.tls_context;
+  site.headers = web.headers;
+  site.basic_auth_users = web.basic_auth_users;
+  site.basic_auth_excluded_paths = web.basic_auth_excluded_paths;
+  site.max_connections = static_cast<std::size_t>(web.max_connections);
+  return site;
+}
+
+}  // namespace
 
 Expected<WebConfig> Daemon::LoadWeb(Config& config) const {
   if (!options_.web_config_file.empty()) {
@@ -57,7 +71,7 @@ Status Daemon::StartHttp(const Config& config) {
       !options_.systemd_socket &&
       (config.listen != listener_addresses_ || listeners_.empty());
   if (http_ && !rebind && config.web.max_connections == http_max_connections_) {
-    http_->Reconfigure(config.web);  // certificates, auth, headers
+    http_->Reconfigure(SiteConfig(config.web));  // certificates, auth, headers
     http_web_ = config.web;
     return OkStatus();
   }
@@ -67,10 +81,12 @@ Status Daemon::StartHttp(const Config& config) {
   }
   HttpServerOptions options;
   for (const auto& fd : listeners_) options.listeners.push_back(fd.get());
-  options.web = config.web;
+  options.web = SiteConfig(config.web);
   HttpRoutes routes;
   routes.metrics = [this] { return RenderMetrics(); };
-  routes.status = [this] { return BuildStatusDocument(CollectStatus()); };
+  routes.status = [this] {
+    return DumpStatusDocument(BuildStatusDocument(CollectStatus()));
+  };
   routes.not_ready_reason = [this]() -> std::optional<std::string> {
     auto gen = Current();
     if (!gen) return std::string("no configuration loaded");
@@ -78,8 +94,15 @@ Status Daemon::StartHttp(const Config& config) {
     if (waiting.empty()) return std::nullopt;  // Ready()
     return "waiting for the first result of " + Join(waiting, ", ");
   };
-  routes.landing_page = [this] { return RenderLandingPage(CollectStatus()); };
-  auto server = HttpServer::Start(options, std::move(routes), metrics_);
+  routes.landing_page = [this] {
+    const StatusInputs in = CollectStatus();
+    return RenderLandingPage(BuildNodeStatus(in), in.peer);
+  };
+  auto counters = [metrics = metrics_](const std::string& handler,
+                                       int code) -> prometheus::Counter& {
+    return metrics->RequestCounter(handler, code);
+  };
+  auto server = HttpServer::Start(options, std::move(routes), counters);
   if (!server) return server.error();
   http_ = std::move(*server);
   http_max_connections_ = config.web.max_connections;

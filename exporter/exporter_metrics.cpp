@@ -109,10 +109,6 @@ void ExporterMetrics::RecordReload(bool success) {
   (success ? reload_success_ : reload_failure_).Increment();
 }
 
-void ExporterMetrics::RecordRequest(const std::string& handler, int code) {
-  RequestCounter(handler, code).Increment();
-}
-
 prometheus::Counter& ExporterMetrics::RequestCounter(const std::string& handler,
                                                      int code) {
   std::lock_guard lock(requests_mutex_);

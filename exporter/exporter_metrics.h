@@ -29,7 +29,6 @@ class ExporterMetrics : public prometheus::Collectable {
   ExporterMetrics& operator=(const ExporterMetrics&) = delete;
 
   void RecordReload(bool success);
-  void RecordRequest(const std::string& handler, int code);
   // The counter of one (handler, code) pair, created on first use. The
   // reference stays valid for the life of this object, so a hot path can
   // keep it instead of looking the labels up on every request.

@@ -19,7 +19,8 @@
 #include <memory>
 #include <string>
 
-#include "exporter/http_server.h"
+#include "exporter/exporter_metrics.h"
+#include "exporter/http/http_server.h"
 #include "exporter/platform/listen_socket.h"
 
 namespace {
@@ -42,12 +43,16 @@ int ServerPort() {
     options.web.max_connections = 16;
     ipv6ha::HttpRoutes routes;
     routes.metrics = [] { return std::string("ipv6_ha_up 1\n"); };
-    routes.status = [] { return nlohmann::json{{"node", "fuzz"}}; };
+    routes.status = [] { return std::string(R"({"node":"fuzz"})"); };
     routes.not_ready_reason = [] { return std::optional<std::string>(); };
     routes.landing_page = [] { return std::string("<html></html>"); };
-    auto started =
-        ipv6ha::HttpServer::Start(options, std::move(routes),
-                                  std::make_shared<ipv6ha::ExporterMetrics>());
+    auto metrics = std::make_shared<ipv6ha::ExporterMetrics>();
+    auto started = ipv6ha::HttpServer::Start(
+        options, std::move(routes),
+        [metrics](const std::string& handler,
+                  int code) -> prometheus::Counter& {
+          return metrics->RequestCounter(handler, code);
+        });
     if (!started) abort();
     return std::move(*started);
   }();

@@ -11,7 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "exporter/landing_page.h"
+#include "exporter/http/landing_page.h"
+#include "exporter/status_document.h"
 #include "exporter/text/utf8.h"
 #include "tests/fuzz/status_document_input.h"
 
@@ -25,6 +26,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   if (!ipv6ha::IsValidUtf8(text)) __builtin_trap();
   if (nlohmann::json::parse(text, nullptr, false).is_discarded())
     __builtin_trap();
-  (void)ipv6ha::RenderLandingPage(in);
+  (void)ipv6ha::RenderLandingPage(ipv6ha::BuildNodeStatus(in), in.peer);
   return 0;
 }

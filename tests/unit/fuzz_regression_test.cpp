@@ -12,8 +12,8 @@
 
 #include "checks/pds/pds_state_parser.h"
 #include "exporter/base/duration.h"
-#include "exporter/basic_auth.h"
 #include "exporter/config/config.h"
+#include "exporter/http/basic_auth.h"
 #include "exporter/peer/peer_status.h"
 #include "exporter/text/utf8.h"
 #include "tests/fuzz/status_document_input.h"

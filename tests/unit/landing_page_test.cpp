@@ -1,14 +1,20 @@
 // The landing page from typed statuses: both sides, escaped, newest
 // decision first, and what it says when the peer was never heard from.
 
-#include "exporter/landing_page.h"
+#include "exporter/http/landing_page.h"
 
 #include <gtest/gtest.h>
 
+#include "exporter/status_document.h"
 #include "tests/support/peer_document.h"
 
 namespace ipv6ha {
 namespace {
+
+// The page as the daemon renders it from what it holds.
+std::string Render(const StatusInputs& in) {
+  return RenderLandingPage(BuildNodeStatus(in), in.peer);
+}
 
 StatusInputs Fw1() {
   StatusInputs in;
@@ -61,7 +67,7 @@ PeerSnapshot HostilePeer() {
 TEST(LandingPageTest, ShowsBothSidesWithEverythingThePeerSentEscaped) {
   StatusInputs in = Fw1();
   in.peer = HostilePeer();
-  const std::string html = RenderLandingPage(in);
+  const std::string html = Render(in);
   EXPECT_EQ(html.find("<script"), std::string::npos) << html;
   EXPECT_EQ(html.find("<img"), std::string::npos) << html;
   EXPECT_EQ(html.find("<b>not</b>"), std::string::npos) << html;
@@ -79,7 +85,7 @@ TEST(LandingPageTest, ShowsBothSidesWithEverythingThePeerSentEscaped) {
 }
 
 TEST(LandingPageTest, ListsTheNewestDecisionFirst) {
-  const std::string html = RenderLandingPage(Fw1());
+  const std::string html = Render(Fw1());
   const auto second = html.find("demoting by 50: second");
   const auto first = html.find("not demoting: first");
   ASSERT_NE(second, std::string::npos);
@@ -88,14 +94,14 @@ TEST(LandingPageTest, ListsTheNewestDecisionFirst) {
 }
 
 TEST(LandingPageTest, SaysWhenThePeerWasNeverHeardFrom) {
-  const std::string html = RenderLandingPage(Fw1());
+  const std::string html = Render(Fw1());
   EXPECT_NE(html.find("<td>not heard from yet</td>"), std::string::npos)
       << html;
   PeerSnapshot silent;
   silent.error = "peer unreachable: timeout after 900ms";
   StatusInputs in = Fw1();
   in.peer = silent;
-  const std::string page = RenderLandingPage(in);
+  const std::string page = Render(in);
   EXPECT_NE(page.find("unreachable, API not answering: peer unreachable: "
                       "timeout after 900ms; no status received since start"),
             std::string::npos)
@@ -103,7 +109,7 @@ TEST(LandingPageTest, SaysWhenThePeerWasNeverHeardFrom) {
 }
 
 TEST(LandingPageTest, RefreshesItselfWithoutScripts) {
-  const std::string html = RenderLandingPage(Fw1());
+  const std::string html = Render(Fw1());
   EXPECT_NE(html.find("<meta http-equiv=\"refresh\" content=\"5\">"),
             std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);

@@ -1,4 +1,4 @@
-#include "exporter/metrics_renderer.h"
+#include "exporter/http/metrics_renderer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "exporter/landing_page.h"
+#include "exporter/http/landing_page.h"
 
 #include <cmath>
 #include <cstdio>
@@ -171,17 +171,17 @@ std::string DecisionsTable(const NodeStatus& self) {
   return t + "</table>\n";
 }
 
-Side PeerSide(const StatusInputs& in, const NodeStatus& self) {
+Side PeerSide(const std::optional<PeerSnapshot>& peer, const NodeStatus& self) {
   Side side;
   std::string name;
   if (self.controller && self.controller->peer)
     name = self.controller->peer->name;
   side.title = "peer" + (name.empty() ? std::string() : " " + name);
-  if (!in.peer) {
+  if (!peer) {
     side.note = "not heard from yet";
     return side;
   }
-  const PeerSnapshot& p = *in.peer;
+  const PeerSnapshot& p = *peer;
   if (p.status) side.status = &*p.status;
   side.note = p.reachable ? "reachable" : "unreachable";
   if (p.reachable && p.rtt.count() > 0) {
@@ -210,28 +210,28 @@ constexpr char kStyle[] =
 
 }  // namespace
 
-std::string RenderLandingPage(const StatusInputs& in) {
-  const NodeStatus self = BuildNodeStatus(in);
+std::string RenderLandingPage(const NodeStatus& self,
+                              const std::optional<PeerSnapshot>& peer) {
   Side ours{"this node" + (self.node.empty() ? "" : " " + self.node), &self,
             "serving this page"};
-  const Side peer = PeerSide(in, self);
+  const Side theirs = PeerSide(peer, self);
   return std::string(
              "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
              "<meta http-equiv=\"refresh\" content=\"") +
          std::to_string(kLandingPageRefreshSeconds) +
          "\"><title>IPv6 HA Exporter</title>\n<style>" + kStyle +
          "</style></head>\n<body><h1>IPv6 HA Exporter</h1>\n<p>Version " +
-         Escape(in.version) + " &middot; node <b>" + Escape(in.node) +
-         "</b> &middot; role <b>" + std::string(RoleName(in.role)) +
-         "</b> &middot; " + (in.ready ? "ready" : "not ready") +
+         Escape(self.version) + " &middot; node <b>" + Escape(self.node) +
+         "</b> &middot; role <b>" + std::string(RoleName(self.role)) +
+         "</b> &middot; " + (self.ready ? "ready" : "not ready") +
          " &middot; refreshes every " +
          std::to_string(kLandingPageRefreshSeconds) + "s</p>\n" +
          (self.controller
               ? "<p>Demotion: " + Escape(self.controller->reason) + "</p>\n"
               : std::string()) +
-         "<h2>The pair</h2>\n" + PairTable(ours, peer) + "<h2>Checks</h2>\n" +
-         ChecksTable(ours, peer) + "<h2>Leases</h2>\n" +
-         LeasesTable(ours, peer) + "<h2>Last decisions</h2>\n" +
+         "<h2>The pair</h2>\n" + PairTable(ours, theirs) + "<h2>Checks</h2>\n" +
+         ChecksTable(ours, theirs) + "<h2>Leases</h2>\n" +
+         LeasesTable(ours, theirs) + "<h2>Last decisions</h2>\n" +
          DecisionsTable(self) +
          "<h2>Endpoints</h2>\n<ul><li><a href=\"metrics\">/metrics</a></li>\n"
          "<li><a href=\"api/v1/status\">/api/v1/status</a></li>\n"

@@ -12,14 +12,20 @@
 // every kLandingPageRefreshSeconds with a meta refresh. Every text from outside
 // is HTML-escaped. Pure function.
 
+#include <optional>
 #include <string>
 
-#include "exporter/status_document.h"
+#include "checks/peer_view.h"
+#include "exporter/peer/peer_status.h"
 
 namespace ipv6ha {
 
 inline constexpr int kLandingPageRefreshSeconds = 5;
 
-std::string RenderLandingPage(const StatusInputs& in);
+// `self`: this node's status as it would send it (BuildNodeStatus in
+// exporter/status_document.h); `peer`: the peer check's last snapshot
+// (nullopt: the check has not run yet).
+std::string RenderLandingPage(const NodeStatus& self,
+                              const std::optional<PeerSnapshot>& peer);
 
 }  // namespace ipv6ha

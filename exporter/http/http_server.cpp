@@ -1,4 +1,4 @@
-#include "exporter/http_server.h"
+#include "exporter/http/http_server.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,12 +8,10 @@
 #include <mutex>
 #include <string_view>
 
-#include "exporter/basic_auth.h"
-#include "exporter/http/http_loop.h"
+#include "exporter/http/basic_auth.h"
 #include "exporter/http/http_request.h"
-#include "exporter/metrics_renderer.h"
+#include "exporter/http/metrics_renderer.h"
 #include "exporter/platform/listen_socket.h"
-#include "exporter/status_document.h"
 
 namespace ipv6ha {
 namespace {
@@ -27,14 +25,14 @@ constexpr std::array<int, 6> kCodes = {200, 401, 404, 405, 500, 503};
 
 // What the web config decides per request; replaced whole on Reconfigure.
 struct WebSettings {
-  explicit WebSettings(const WebConfig& web)
+  explicit WebSettings(const HttpSiteConfig& web)
       : auth(web.basic_auth_users),
         excluded(web.basic_auth_excluded_paths),
         headers(ExtraHeaders(web)) {}
 
   // Headers of every response: ours, then those the web config sets
   // (which replace ours of the same name).
-  static std::string ExtraHeaders(const WebConfig& web) {
+  static std::string ExtraHeaders(const HttpSiteConfig& web) {
     std::map<std::string, std::string> all = {
         {"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"}};
     for (const auto& [name, value] : web.headers) all[name] = value;
@@ -79,7 +77,7 @@ struct Route {
 
 struct HttpServer::Impl : HttpHandler {
   HttpRoutes routes;
-  std::shared_ptr<ExporterMetrics> metrics;
+  RequestCounters request_counters;
   std::vector<int> listeners;
   std::mutex settings_mutex;
   std::shared_ptr<const WebSettings> settings;
@@ -104,13 +102,13 @@ struct HttpServer::Impl : HttpHandler {
       prometheus::Counter* c =
           route.counters[i].load(std::memory_order_acquire);
       if (c == nullptr) {
-        c = &metrics->RequestCounter(route.name, code);
+        c = &request_counters(route.name, code);
         route.counters[i].store(c, std::memory_order_release);
       }
       c->Increment();
       return;
     }
-    metrics->RecordRequest(route.name, code);
+    request_counters(route.name, code).Increment();
   }
 
   static int Code(const HttpResponse& r) {
@@ -208,7 +206,7 @@ void HttpServer::Impl::AddRoutes() {
   AddRoute("/api/v1/status", nullptr,
            [this](const WebSettings& s, const HttpRequest&, bool head_only) {
              return Respond(s, head_only, 200, "OK", "application/json",
-                            DumpStatusDocument(routes.status()));
+                            routes.status());
            });
   AddRoute(
       "/-/healthy",
@@ -245,7 +243,7 @@ HttpServer::~HttpServer() {
   impl_->renderer.reset();
 }
 
-void HttpServer::Reconfigure(const WebConfig& web) {
+void HttpServer::Reconfigure(const HttpSiteConfig& web) {
   {
     std::lock_guard lock(impl_->settings_mutex);
     impl_->settings = std::make_shared<const WebSettings>(web);
@@ -262,19 +260,18 @@ std::vector<int> HttpServer::ports() const {
 
 Expected<std::unique_ptr<HttpServer>> HttpServer::Start(
     const HttpServerOptions& options, HttpRoutes routes,
-    std::shared_ptr<ExporterMetrics> metrics) {
+    RequestCounters counters) {
   if (options.listeners.empty()) return Error{"no address to listen on"};
   auto impl = std::make_shared<Impl>();
   impl->routes = std::move(routes);
-  impl->metrics = std::move(metrics);
+  impl->request_counters = std::move(counters);
   impl->listeners = options.listeners;
   impl->settings = std::make_shared<const WebSettings>(options.web);
   impl->renderer = std::make_unique<MetricsRenderer>(impl->routes.metrics,
                                                      impl->settings->headers);
   impl->AddRoutes();
   HttpLoopOptions loop_options;
-  loop_options.max_connections =
-      static_cast<std::size_t>(options.web.max_connections);
+  loop_options.max_connections = options.web.max_connections;
   auto loop = HttpLoop::Start(options.listeners, loop_options, impl,
                               {options.web.tls_context});
   if (!loop) return loop.error();
