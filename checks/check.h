@@ -87,8 +87,9 @@ struct RunContext {
   // kBackup (OPNsense's rule: MASTER only when every vhid is MASTER); a check
   // whose expectation depends on the role may say it cannot tell.
   bool role_mixed = false;
-  // When the run started, taken once by the scheduler. Checks judge against
-  // these and never read a clock themselves, so tests fix the time.
+  // When the run started, taken once by the scheduler from its Clock (the
+  // result store's; `deadline` is on the same steady time). Checks judge
+  // against these and never read a clock themselves, so tests fix the time.
   std::chrono::system_clock::time_point wall_now;
   std::chrono::steady_clock::time_point steady_now;
 };

@@ -61,6 +61,29 @@ struct CheckSettings {
   RoleSet roles;
 };
 
+// Builds one check from the config it was read from. Each call builds a new
+// check; empty when the config had errors. Whatever it holds is copied in
+// (the parsed config, the settings, shared_ptrs to the adapters), so it may
+// outlive the ConfigReader and the CheckEnv.
+using CheckFactory = std::function<std::unique_ptr<Check>()>;
+
+// The factory that builds a T from copies of `args`, as a check's Create
+// ends: `return FactoryOf<MyCheck>(std::move(parsed), settings);`.
+template <typename T, typename... Args>
+CheckFactory FactoryOf(Args... args) {
+  return [... args = std::move(args)] {
+    return std::unique_ptr<Check>(std::make_unique<T>(args...));
+  };
+}
+
+// One configured check as the config loader returns it: the settings the
+// framework read and the factory of the check. The daemon builds the checks
+// it schedules from these (BuildScheduledChecks in exporter/scheduler.h).
+struct CheckSpec {
+  CheckSettings settings;
+  CheckFactory create;
+};
+
 struct CheckRegistration {
   std::string type;
   Scope scope;
@@ -68,10 +91,11 @@ struct CheckRegistration {
   Duration default_interval;
   Duration default_timeout;
   // Reads the check's own keys from `config` (the framework has already read
-  // the common ones) and builds the check. On a config error it records the
-  // error in `config` and returns nullptr.
-  std::unique_ptr<Check> (*create)(ConfigReader& config, const CheckEnv& env,
-                                   const CheckSettings& settings);
+  // the common ones) and returns the factory of the check, bound to what it
+  // read; nothing is built yet. On a config error it records the error in
+  // `config` and returns an empty factory.
+  CheckFactory (*create)(ConfigReader& config, const CheckEnv& env,
+                         const CheckSettings& settings);
   // The tables of the metrics its results carry (checks/metric_table.h),
   // for the naming test; the result store adds `check` to each sample.
   std::vector<MetricTable> metrics;

@@ -24,8 +24,8 @@ std::string Trim(std::string s) {
   return s;
 }
 
-std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
-                              const CheckSettings& settings) {
+CheckFactory Create(ConfigReader& config, const CheckEnv& /*env*/,
+                    const CheckSettings& settings) {
   CommandCheckConfig parsed;
   parsed.argv = config.StringList("argv");
   if (parsed.argv.empty()) {
@@ -40,7 +40,7 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
                             parsed.argv[0] + "\"");
     return nullptr;
   }
-  return std::make_unique<CommandCheck>(std::move(parsed), settings);
+  return FactoryOf<CommandCheck>(std::move(parsed), settings);
 }
 
 }  // namespace

@@ -41,8 +41,8 @@ std::string Millis(double seconds) {
   return buf;
 }
 
-std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
-                              const CheckSettings& settings) {
+CheckFactory Create(ConfigReader& config, const CheckEnv& env,
+                    const CheckSettings& settings) {
   Ipv6ConnectivityConfig c;
   c.targets = config.StringList("targets");
   if (c.targets.empty()) {
@@ -79,8 +79,7 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                     : policy == "unknown" ? BackupPolicy::kUnknown
                                           : BackupPolicy::kAuto;
   auto prober = env.prober ? env.prober : std::make_shared<Prober>();
-  return std::make_unique<Ipv6ConnectivityCheck>(std::move(c), settings,
-                                                 prober);
+  return FactoryOf<Ipv6ConnectivityCheck>(std::move(c), settings, prober);
 }
 
 }  // namespace

@@ -52,8 +52,8 @@ std::optional<Ipv6Prefix> PrefixSetting(ConfigReader& config,
   return *prefix;
 }
 
-std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
-                              const CheckSettings& settings) {
+CheckFactory Create(ConfigReader& config, const CheckEnv& env,
+                    const CheckSettings& settings) {
   const std::size_t errors_before = config.errors()->all().size();
   Nptv6RulesConfig parsed;
   parsed.nptv6_config = config.String("nptv6_config", parsed.nptv6_config);
@@ -95,7 +95,7 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
                 config.path() + ".nptv6_config must be an absolute path");
   }
   if (config.errors()->all().size() != errors_before) return nullptr;
-  return std::make_unique<Nptv6RulesCheck>(std::move(parsed));
+  return FactoryOf<Nptv6RulesCheck>(std::move(parsed));
 }
 
 Expected<InterfaceAddressMap> LiveAddresses() {

@@ -49,8 +49,8 @@ std::string SourceMismatch(const std::string& source,
          (v4_to ? "IPv4" : "IPv6");
 }
 
-std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
-                              const CheckSettings& settings) {
+CheckFactory Create(ConfigReader& config, const CheckEnv& env,
+                    const CheckSettings& settings) {
   PeerReachabilityConfig c;
   c.address = config.String("address", env.peer_address);
   c.api = config.String("api", env.peer_api);
@@ -105,8 +105,7 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   c.interface = config.String("interface", "");
   auto prober = env.prober ? env.prober : std::make_shared<Prober>();
   auto view = env.peer_view ? env.peer_view : std::make_shared<PeerView>();
-  return std::make_unique<PeerReachabilityCheck>(std::move(c), settings, prober,
-                                                 view);
+  return FactoryOf<PeerReachabilityCheck>(std::move(c), settings, prober, view);
 }
 
 std::string Millis(std::chrono::nanoseconds d) {

@@ -36,8 +36,8 @@ constexpr MetricDef kMetrics[] = {
      MetricType::Counter},
 };
 
-std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
-                              const CheckSettings& settings) {
+CheckFactory Create(ConfigReader& config, const CheckEnv& env,
+                    const CheckSettings& settings) {
   PrefixFreshnessConfig parsed;
   parsed.pds_file = config.String("pds_file", parsed.pds_file);
   parsed.max_age = config.Dur("max_age", parsed.max_age);
@@ -54,7 +54,7 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
     return nullptr;
   }
   if (env.watch_file) env.watch_file(parsed.pds_file, settings.name);
-  return std::make_unique<PrefixFreshnessCheck>(std::move(parsed));
+  return FactoryOf<PrefixFreshnessCheck>(std::move(parsed));
 }
 
 // PD ids the NPTv6 config maps a LAN onto; error text when unreadable.

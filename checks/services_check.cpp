@@ -38,8 +38,8 @@ void ReadExpectation(ConfigReader& r, const std::string& key,
   }
 }
 
-std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
-                              const CheckSettings& settings) {
+CheckFactory Create(ConfigReader& config, const CheckEnv& /*env*/,
+                    const CheckSettings& settings) {
   ServicesCheckConfig parsed;
   parsed.proc_root = config.String("proc_root", parsed.proc_root);
   YAML::Node list = config.Raw("services");
@@ -70,7 +70,7 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& /*env*/,
     config.FailHere(config.path() + ".services names no service to check");
     return nullptr;
   }
-  return std::make_unique<ServicesCheck>(std::move(parsed), settings);
+  return FactoryOf<ServicesCheck>(std::move(parsed), settings);
 }
 
 }  // namespace

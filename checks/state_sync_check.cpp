@@ -88,8 +88,8 @@ std::string PeerUnusable(const std::optional<PeerSnapshot>& snapshot,
   return "";
 }
 
-std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
-                              const CheckSettings& settings) {
+CheckFactory Create(ConfigReader& config, const CheckEnv& env,
+                    const CheckSettings& settings) {
   StateSyncConfig parsed;
   parsed.pds_file = config.String("pds_file", parsed.pds_file);
   parsed.max_lag = config.Dur("max_lag", parsed.max_lag);
@@ -102,8 +102,7 @@ std::unique_ptr<Check> Create(ConfigReader& config, const CheckEnv& env,
   }
   // The sync replaces the file: compare at once rather than at the interval.
   if (env.watch_file) env.watch_file(parsed.pds_file, settings.name);
-  return std::make_unique<StateSyncCheck>(std::move(parsed), settings,
-                                          env.peer_view);
+  return FactoryOf<StateSyncCheck>(std::move(parsed), settings, env.peer_view);
 }
 
 }  // namespace

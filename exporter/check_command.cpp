@@ -10,10 +10,10 @@
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/plugin_output.h"
-#include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/status_document.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 namespace {
@@ -37,7 +37,7 @@ std::vector<CheckRecord> RunOnce(LoadedConfig& loaded, Role role, bool mixed,
     longest = std::max(longest, s.timeout);
   }
   Scheduler scheduler(
-      std::move(loaded.checks), store, [role] { return role; },
+      BuildScheduledChecks(loaded.checks), store, [role] { return role; },
       [mixed] { return mixed; });
   scheduler.Start();
   {

@@ -10,10 +10,10 @@
 
 #include "exporter/check_command.h"
 #include "exporter/config/config.h"
+#include "exporter/config/listen_address.h"
 #include "exporter/daemon.h"
 #include "exporter/exporter_metrics.h"
 #include "exporter/import/config_import.h"
-#include "exporter/listen_address.h"
 #include "exporter/logging.h"
 
 namespace ipv6ha {

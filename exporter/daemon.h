@@ -26,12 +26,12 @@
 #include "exporter/platform/prober.h"
 #include "exporter/platform/unique_fd.h"
 #include "exporter/reload_worker.h"
-#include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/scheduler.h"
 #include "exporter/service_status_trigger.h"
 #include "exporter/status_document.h"
 #include "exporter/status_file_writer.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 

@@ -16,8 +16,10 @@ CheckEnv Daemon::MakeCheckEnv() {
 }
 
 Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
-  // Checks ask for file watches while they are built, before the scheduler
-  // exists: collect them, then connect them to this generation's scheduler.
+  // Checks ask for file watches while their config is read, before the
+  // scheduler exists: collect them, then connect them to this generation's
+  // scheduler. The loader returns a factory per check; the checks are built
+  // here, for this generation's scheduler.
   auto watches = std::make_shared<FileWatches>();
   CheckEnv env = MakeCheckEnv();
   env.watch_file = [watches](const std::string& path, const std::string& name) {
@@ -39,7 +41,7 @@ Expected<std::unique_ptr<Daemon::Generation>> Daemon::Load() {
   // Generation-owned: the scheduler asks its own role monitor.
   RoleMonitor* role = gen->role.get();
   gen->scheduler = std::make_unique<Scheduler>(
-      std::move(loaded->checks), gen->store,
+      BuildScheduledChecks(loaded->checks), gen->store,
       [role] { return role->CurrentRole(); },
       [role] { return role->Latest().mixed; });
   ConnectListeners(*gen);

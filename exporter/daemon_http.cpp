@@ -3,8 +3,8 @@
 // config file, certificate, key or client CA).
 #include <spdlog/spdlog.h>
 
+#include "exporter/config/listen_address.h"
 #include "exporter/daemon.h"
-#include "exporter/listen_address.h"
 #include "exporter/platform/listen_socket.h"
 #include "exporter/text/join.h"
 

@@ -23,7 +23,7 @@
 
 #include "exporter/base/name_table.h"
 #include "exporter/base/role.h"
-#include "exporter/result_store.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 

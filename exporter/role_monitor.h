@@ -30,19 +30,10 @@
 #include "checks/check_registry.h"
 #include "checks/metric_table.h"
 #include "exporter/base/duration.h"
-#include "exporter/platform/keepalived_role_source.h"
+#include "exporter/config/role_config.h"
 #include "exporter/platform/role_source.h"
 
 namespace ipv6ha {
-
-// `role:` in the config.
-struct RoleConfig {
-  std::string source = "static";  // carp | keepalived | vip | static
-  std::string vip;                // source vip: the virtual address
-  Role static_role = Role::kMaster;
-  KeepalivedRoleConfig keepalived;  // source keepalived
-  Duration poll_interval{std::chrono::milliseconds(500)};
-};
 
 class RoleMonitor : public prometheus::Collectable {
  public:

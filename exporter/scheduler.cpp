@@ -15,6 +15,15 @@ using SteadyClock = std::chrono::steady_clock;
 // How long Stop() waits for threads that are between runs to notice it.
 constexpr auto kIdleExitBound = std::chrono::seconds(1);
 
+std::vector<ScheduledCheck> BuildScheduledChecks(
+    const std::vector<CheckSpec>& specs) {
+  std::vector<ScheduledCheck> checks;
+  checks.reserve(specs.size());
+  for (const auto& spec : specs)
+    checks.push_back({spec.settings, spec.create()});
+  return checks;
+}
+
 SteadyTime NextRunDue(SteadyTime last_start, std::chrono::milliseconds interval,
                       SteadyTime now) {
   SteadyTime due = last_start + interval;
@@ -60,6 +69,19 @@ CheckResult RunGuarded(Check& check, const RunContext& context) {
   }
 }
 
+// The run-start values a check judges against, both from the store's clock
+// (a ManualClock in tests drives them); the scheduler's own waits and the
+// supervisor's deadline stay on the real steady clock. Called with the lock
+// held (role_mixed is read after it is released); records the wall start
+// for the supervisor's timeout result.
+RunContext StartContext(Scheduler::Shared& shared, Worker& w, Role role) {
+  const Clock& clock = shared.store->clock();
+  w.run_start_wall = clock.WallNow();
+  const SteadyClockTime steady = clock.SteadyNow();
+  return RunContext{role, steady + w.check.settings.timeout, false,
+                    w.run_start_wall, steady};
+}
+
 void WorkerLoop(SharedPtr shared, Worker* w) {
   std::unique_lock lock(shared->mutex);
   SteadyTime next_due = SteadyClock::now();
@@ -85,14 +107,13 @@ void WorkerLoop(SharedPtr shared, Worker* w) {
     w->in_flight = true;
     w->timeout_reported = false;
     w->run_start = start;
-    w->run_start_wall = shared->store->clock().WallNow();
-    const auto started = w->run_start_wall;
     w->run_deadline = start + timeout;
+    RunContext context = StartContext(*shared, *w, role);
+    const auto started = context.wall_now;
     shared->wake.notify_all();  // the supervisor learns the new deadline
     lock.unlock();
 
-    const bool mixed = shared->mixed ? shared->mixed() : false;
-    RunContext context{role, start + timeout, mixed, started, start};
+    context.role_mixed = shared->mixed ? shared->mixed() : false;
     CheckResult result = RunGuarded(*w->check.check, context);
     const auto took = SteadyClock::now() - start;
 

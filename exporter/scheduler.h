@@ -19,7 +19,7 @@
 
 #include "checks/check.h"
 #include "checks/check_registry.h"
-#include "exporter/result_store.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 
@@ -27,6 +27,11 @@ struct ScheduledCheck {
   CheckSettings settings;
   std::unique_ptr<Check> check;
 };
+
+// Builds each configured check (CheckSpec::create) for the scheduler, in
+// the specs' order.
+std::vector<ScheduledCheck> BuildScheduledChecks(
+    const std::vector<CheckSpec>& specs);
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 

@@ -36,28 +36,9 @@
 #include <vector>
 
 #include "checks/metric_table.h"
-#include "exporter/base/duration.h"
-#include "exporter/yaml/config_reader.h"
+#include "exporter/config/service_status_trigger_config.h"
 
 namespace ipv6ha {
-
-// `service_status_trigger:` of the config (docs/configuration.md).
-struct ServiceStatusTriggerConfig {
-  bool enabled = true;
-  // Arguments after commands.configctl.
-  std::vector<std::string> args = {"interface", "update", "carp",
-                                   "service_status"};
-  Duration timeout{std::chrono::seconds(10)};
-  Duration retry{std::chrono::seconds(30)};
-};
-ServiceStatusTriggerConfig ParseServiceStatusTriggerConfig(ConfigReader& r);
-
-// Whether the daemon runs in OPNsense's service status mode, so the trigger
-// applies: demotion on, sink `none` (the script, not the exporter, demotes),
-// and a status file for the script to read (the FreeBSD default).
-bool InServiceStatusMode(bool demotion_enabled, const std::string& sink,
-                         const std::string& status_file,
-                         const ServiceStatusTriggerConfig& trigger);
 
 class ServiceStatusTrigger : public prometheus::Collectable {
  public:

@@ -14,7 +14,7 @@
 
 #include "checks/peer_view.h"
 #include "exporter/peer/peer_status.h"
-#include "exporter/result_store.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 

@@ -10,11 +10,10 @@
 #include "checks/check_registry.h"
 #include "exporter/base/expected.h"
 #include "exporter/config/peer_config.h"
+#include "exporter/config/role_config.h"
+#include "exporter/config/service_status_trigger_config.h"
 #include "exporter/config/web_config.h"
 #include "exporter/demotion/demotion_config.h"
-#include "exporter/role_monitor.h"
-#include "exporter/scheduler.h"
-#include "exporter/service_status_trigger.h"
 #include "exporter/yaml/config_reader.h"
 
 namespace ipv6ha {
@@ -25,11 +24,6 @@ inline constexpr char kDefaultListen[] = "[::]:9646";
 // Linux nothing reads it unless configured, so it is off. Defined with the
 // other per-OS defaults in config_defaults_{linux,freebsd}.cpp.
 extern const char kDefaultStatusFile[];
-
-// Where source keepalived records the states it read (RuntimeDirectory of
-// the systemd unit, kept across restarts).
-inline constexpr char kDefaultKeepalivedRecordFile[] =
-    "/run/ipv6_ha_exporter/keepalived.states";
 
 struct Config {
   std::string file;
@@ -45,13 +39,15 @@ struct Config {
   std::vector<CheckSettings> check_settings;  // in file order
 };
 
-// A parsed config with its checks built and ready to schedule.
+// A parsed config and, per check in file order, its settings and factory.
+// Nothing is built yet: the daemon and `check` build the checks they
+// schedule (BuildScheduledChecks); --check-config builds none.
 struct LoadedConfig {
   Config config;
-  std::vector<ScheduledCheck> checks;
+  std::vector<CheckSpec> checks;
 };
 
-// Reads, validates and builds. The Error lists every problem found, one per
+// Reads and validates. The Error lists every problem found, one per
 // line, each "file:line:column: what is wrong".
 Expected<LoadedConfig> LoadConfig(const std::string& path, const CheckEnv& env);
 // Same, from text (tests, fuzzing); `name` stands for the file in messages.

@@ -40,7 +40,7 @@
 #include "exporter/demotion/demotion_controller.h"
 #include "exporter/peer/peer_status.h"
 #include "exporter/platform/clock.h"
-#include "exporter/result_store.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "exporter/config/listen_address.h"
 #include "exporter/http/basic_auth.h"
-#include "exporter/listen_address.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "exporter/config/config.h"
-#include "exporter/result_store.h"
 #include "exporter/scheduler.h"
+#include "exporter/store/result_store.h"
 #include "tests/support/netns.h"
 
 namespace ipv6ha::testing {
@@ -51,8 +51,8 @@ class CheckRunner {
       history_.push_back({std::chrono::steady_clock::now(), r.result->status,
                           r.result->summary, r.result->details});
     });
-    scheduler_ = std::make_unique<Scheduler>(std::move(loaded->checks), store_,
-                                             [role] { return role; });
+    scheduler_ = std::make_unique<Scheduler>(
+        BuildScheduledChecks(loaded->checks), store_, [role] { return role; });
     // Workers started from inside the namespace live there, and so does the
     // prober engine they start.
     ns.RunIn([&] { scheduler_->Start(); });

@@ -15,8 +15,8 @@
 #include "checks/nptv6_rules_check.h"
 #include "checks/prefix_freshness_check.h"
 #include "exporter/platform/file_watcher.h"
-#include "exporter/result_store.h"
 #include "exporter/scheduler.h"
+#include "exporter/store/result_store.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/fixture_file.h"
 

@@ -17,9 +17,9 @@
 #include "checks/metric_table.h"
 #include "exporter/demotion/demotion_service.h"
 #include "exporter/exporter_metrics.h"
-#include "exporter/result_store.h"
 #include "exporter/role_monitor.h"
 #include "exporter/service_status_trigger.h"
+#include "exporter/store/result_store.h"
 
 namespace ipv6ha {
 namespace {

@@ -204,7 +204,7 @@ checks:
 )",
                                      "test.yml", CheckEnv{});
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-  auto result = loaded->checks[0].check->Run(
+  auto result = loaded->checks[0].create()->Run(
       {Role::kMaster,
        std::chrono::steady_clock::now() + std::chrono::milliseconds(300)});
   EXPECT_EQ(result.status, CheckStatus::kFail);

@@ -1,4 +1,4 @@
-#include "exporter/result_store.h"
+#include "exporter/store/result_store.h"
 
 #include <gtest/gtest.h>
 

@@ -282,25 +282,64 @@ TEST(SchedulerTest, ThrowingCheckIsUnknownWithTheReason) {
   EXPECT_TRUE(scheduler.Stop(2s));
 }
 
+// Runs `check` once as a MASTER on a scheduler whose store reads `clock`;
+// returns the store after the run was published and the scheduler stopped.
+std::shared_ptr<ResultStore> RunOnceOn(const testing::ManualClock& clock,
+                                       const CheckSettings& s,
+                                       std::unique_ptr<Check> check) {
+  std::vector<ScheduledCheck> checks;
+  checks.push_back({s, std::move(check)});
+  auto store =
+      std::make_shared<ResultStore>(std::vector<CheckSettings>{s}, clock);
+  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
+  scheduler.Start();
+  EXPECT_TRUE(WaitFor([&] { return store->Get(s.name)->runs == 1; }, 5s));
+  EXPECT_TRUE(scheduler.Stop(2s));
+  return store;
+}
+
 // A run is dated by the store's clock: it starts at the clock's wall time
 // and ends its duration later.
 TEST(SchedulerTest, RunsAreDatedByTheStoresClock) {
   testing::ManualClock clock;
   std::atomic<int> runs{0};
   auto s = Settings("counted", 10s, 1s);
-  std::vector<ScheduledCheck> checks;
-  checks.push_back({s, std::make_unique<CountingCheck>(&runs)});
-  auto store =
-      std::make_shared<ResultStore>(std::vector<CheckSettings>{s}, clock);
-  Scheduler scheduler(std::move(checks), store, [] { return Role::kMaster; });
-  scheduler.Start();
-  ASSERT_TRUE(WaitFor([&] { return store->Get("counted")->runs == 1; }, 5s));
-  EXPECT_TRUE(scheduler.Stop(2s));
+  auto store = RunOnceOn(clock, s, std::make_unique<CountingCheck>(&runs));
+  ASSERT_EQ(store->Get("counted")->runs, 1u);
   const auto r = store->Get("counted");
   EXPECT_EQ(r->last_run_end,
             clock.WallNow() +
                 std::chrono::duration_cast<std::chrono::system_clock::duration>(
                     r->last_duration));
+}
+
+// A check that keeps the context of its latest run in `*seen` (read it
+// after the scheduler stopped: Stop() joins the worker).
+class ContextCheck : public Check {
+ public:
+  explicit ContextCheck(RunContext* seen) : seen_(seen) {}
+  CheckResult Run(const RunContext& context) override {
+    *seen_ = context;
+    return CheckResult::Ok("seen");
+  }
+
+ private:
+  RunContext* seen_;
+};
+
+// Both run-start times come from the store's clock, and the deadline a check
+// is given is its timeout after the steady one: a ManualClock fixes all three.
+TEST(SchedulerTest, RunStartTimesComeFromTheStoresClock) {
+  testing::ManualClock clock;
+  clock.Advance(90min);
+  auto s = Settings("timed", 10s, 3s);
+  RunContext c;
+  auto store = RunOnceOn(clock, s, std::make_unique<ContextCheck>(&c));
+  ASSERT_EQ(store->Get("timed")->runs, 1u);
+  EXPECT_EQ(c.wall_now, clock.WallNow());
+  EXPECT_EQ(c.steady_now, clock.SteadyNow());
+  EXPECT_EQ(c.deadline, clock.SteadyNow() + 3s);
+  EXPECT_EQ(c.role, Role::kMaster);
 }
 
 }  // namespace

@@ -62,10 +62,10 @@ class ServicesCheckTest : public ::testing::Test {
     CheckSettings settings;
     settings.name = "services";
     settings.type = "services";
-    auto check =
+    auto create =
         ServicesCheckRegistration().create(reader, CheckEnv{}, settings);
     reader.RejectUnknownKeys();
-    return check;
+    return create ? create() : nullptr;
   }
   // A config for one service with a unique process name.
   std::string OneService(const std::string& process,

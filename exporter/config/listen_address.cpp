@@ -1,4 +1,4 @@
-#include "exporter/listen_address.h"
+#include "exporter/config/listen_address.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
