@@ -34,7 +34,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/check.h"
+#include "exporter/base/check_status.h"
 #include "exporter/base/expected.h"
 #include "exporter/base/role.h"
 
