@@ -295,13 +295,9 @@ void Daemon::ServeSignals(const sigset_t& signals) {
       // waiting for it here would hold up SIGTERM.
       std::unique_lock apply(apply_mutex_, std::try_to_lock);
       if (!apply.owns_lock()) continue;
-      // The reading runs on the role monitor's thread: a hung ifconfig
-      // must not hold up SIGTERM. The scheduler outlives that thread
-      // (StopGeneration stops the role monitor first).
-      if (auto g = Current()) {
-        Scheduler* scheduler = g->scheduler.get();
-        g->role->RequestPoll([scheduler] { scheduler->TriggerAll(); });
-      }
+      // The reading runs on the role monitor's thread (a hung ifconfig
+      // must not hold up SIGTERM); its listener re-runs the checks.
+      if (auto g = Current()) g->role->RequestPoll();
     } else {
       spdlog::info("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
       return;

@@ -138,7 +138,6 @@ class Daemon {
   std::vector<std::string> listener_addresses_;
   std::unique_ptr<HttpServer> http_;
   int http_max_connections_ = 0;
-  WebConfig http_web_;
   std::unique_ptr<FileWatcher> web_watcher_;
   std::vector<std::string> web_watched_;
   // Set by SIGHUP: the next reload is a full one (else web files only).

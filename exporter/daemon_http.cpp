@@ -3,6 +3,8 @@
 // config file, certificate, key or client CA).
 #include <spdlog/spdlog.h>
 
+#include <functional>
+
 #include "exporter/config/listen_address.h"
 #include "exporter/daemon.h"
 #include "exporter/platform/listen_socket.h"
@@ -72,7 +74,6 @@ Status Daemon::StartHttp(const Config& config) {
       (config.listen != listener_addresses_ || listeners_.empty());
   if (http_ && !rebind && config.web.max_connections == http_max_connections_) {
     http_->Reconfigure(SiteConfig(config.web));  // certificates, auth, headers
-    http_web_ = config.web;
     return OkStatus();
   }
   http_.reset();  // stops serving before sockets change
@@ -98,15 +99,12 @@ Status Daemon::StartHttp(const Config& config) {
     const StatusInputs in = CollectStatus();
     return RenderLandingPage(BuildNodeStatus(in), in.peer);
   };
-  auto counters = [metrics = metrics_](const std::string& handler,
-                                       int code) -> prometheus::Counter& {
-    return metrics->RequestCounter(handler, code);
-  };
-  auto server = HttpServer::Start(options, std::move(routes), counters);
+  auto server = HttpServer::Start(
+      options, std::move(routes),
+      std::bind_front(&ExporterMetrics::RequestCounter, metrics_));
   if (!server) return server.error();
   http_ = std::move(*server);
   http_max_connections_ = config.web.max_connections;
-  http_web_ = config.web;
   std::vector<std::string> where;
   for (const auto& fd : listeners_) where.push_back(DescribeListener(fd.get()));
   spdlog::info("listening on {}{}{}", Join(where, ", "),

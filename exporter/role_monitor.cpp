@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "checks/metric_table.h"
 #include "exporter/platform/carp_role_source.h"
@@ -121,7 +122,7 @@ void RoleMonitor::Stop() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
-    requested_.clear();
+    poll_requested_ = false;
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -131,24 +132,22 @@ void RoleMonitor::Loop() {
   std::unique_lock lock(mutex_);
   while (!stop_) {
     wake_.wait_for(lock, poll_interval_,
-                   [this] { return stop_ || !requested_.empty(); });
+                   [this] { return stop_ || poll_requested_; });
     if (stop_) break;
-    // Taken before the reading starts: a request that arrives during it
-    // waits for the next one.
-    std::vector<std::function<void()>> requested;
-    requested.swap(requested_);
+    // Cleared before the reading starts: a request that arrives during it
+    // gets the next one.
+    const bool requested = std::exchange(poll_requested_, false);
     lock.unlock();
-    PollOnce();
-    for (const auto& then : requested) then();
+    Poll(requested);
     lock.lock();
   }
 }
 
-void RoleMonitor::RequestPoll(std::function<void()> then) {
+void RoleMonitor::RequestPoll() {
   {
     std::lock_guard lock(mutex_);
     if (stop_ || !thread_.joinable()) return;
-    requested_.push_back(std::move(then));
+    poll_requested_ = true;
   }
   wake_.notify_all();
 }

@@ -52,15 +52,17 @@ class RoleMonitor : public prometheus::Collectable {
   void Stop();
   // Reads once now, on the caller's thread (also what the thread does).
   void PollOnce();
-  // Asks the polling thread to read the role now, then to call `then`
-  // there; returns at once (a reading runs a program, ifconfig, that may
-  // hang until its timeout: the signal loop must not wait for it). Each
-  // `then` runs after a reading that started after its request; requests
-  // still pending when Stop() is called are dropped, as is one made before
-  // Start().
-  void RequestPoll(std::function<void()> then);
-  // Called on every role change, after the reading is stored, and on every
-  // transition the source reports while it is followed.
+  // Asks the polling thread to read the role now, as a transition the
+  // source reported: the listeners run after that reading even when the
+  // role stayed the same (SIGUSR1 from the CARP syshook). Returns at once
+  // (a reading runs ifconfig, which may hang until its timeout: the signal
+  // loop must not wait for it). Requests made while one is pending fold
+  // into it; one made during a reading gets a reading of its own after it.
+  // Ignored before Start() and after Stop().
+  void RequestPoll();
+  // Called on every role change, after the reading is stored, on every
+  // transition the source reports while it is followed, and after a
+  // RequestPoll reading.
   void AddListener(Listener listener);
 
   Role CurrentRole() const;
@@ -86,7 +88,7 @@ class RoleMonitor : public prometheus::Collectable {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
-  std::vector<std::function<void()>> requested_;  // RequestPoll, pending
+  bool poll_requested_ = false;  // RequestPoll, not yet served
   bool have_reading_ = false;
   RoleReading latest_;
   std::uint64_t transitions_ = 0;

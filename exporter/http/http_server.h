@@ -49,6 +49,8 @@ struct HttpSiteConfig {
   std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt
   std::vector<std::string> basic_auth_excluded_paths;
   // Open connections at most; beyond it the one idle longest is closed.
+  // The daemon always sets it from the web config (whose default is
+  // kDefaultMaxConnections); this default is the loop's own, for tests.
   std::size_t max_connections = HttpLoopOptions{}.max_connections;
 };
 

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,10 +50,7 @@ int ServerPort() {
     auto metrics = std::make_shared<ipv6ha::ExporterMetrics>();
     auto started = ipv6ha::HttpServer::Start(
         options, std::move(routes),
-        [metrics](const std::string& handler,
-                  int code) -> prometheus::Counter& {
-          return metrics->RequestCounter(handler, code);
-        });
+        std::bind_front(&ipv6ha::ExporterMetrics::RequestCounter, metrics));
     if (!started) abort();
     return std::move(*started);
   }();

@@ -133,7 +133,7 @@ class HangingRoleSource : public RoleSource {
   std::shared_future<void> released_ = release_.get_future().share();
 };
 
-TEST(RoleMonitor, RequestPollReturnsWhileTheReadingHangsThenRunsThen) {
+TEST(RoleMonitor, RequestPollReturnsWhileTheReadingHangsThenTellsListeners) {
   auto source = std::make_unique<HangingRoleSource>();
   HangingRoleSource* hanging = source.get();
   auto entered = hanging->Entered();
@@ -144,11 +144,11 @@ TEST(RoleMonitor, RequestPollReturnsWhileTheReadingHangsThenRunsThen) {
     HangingRoleSource* source;
     ~ReleaseOnExit() { source->Release(); }
   } release_on_exit{hanging};
-  monitor.Start();  // the first reading: backup
   std::promise<Role> after;
-  auto requested = std::async(std::launch::async, [&] {
-    monitor.RequestPoll([&] { after.set_value(monitor.CurrentRole()); });
-  });
+  monitor.AddListener([&](Role, Role current) { after.set_value(current); });
+  monitor.Start();  // the first reading: backup, no listener yet
+  auto requested =
+      std::async(std::launch::async, [&] { monitor.RequestPoll(); });
   ASSERT_EQ(entered.wait_for(std::chrono::seconds(5)),
             std::future_status::ready)
       << "the request did not start a reading";
@@ -158,21 +158,22 @@ TEST(RoleMonitor, RequestPollReturnsWhileTheReadingHangsThenRunsThen) {
   auto role = after.get_future();
   EXPECT_EQ(role.wait_for(std::chrono::milliseconds(0)),
             std::future_status::timeout)
-      << "`then` ran before the reading finished";
+      << "a listener ran before the reading finished";
   hanging->Release();
   ASSERT_EQ(role.wait_for(std::chrono::seconds(5)), std::future_status::ready);
-  EXPECT_EQ(role.get(), Role::kMaster) << "`then` sees the new reading";
+  EXPECT_EQ(role.get(), Role::kMaster) << "the listener sees the new reading";
   monitor.Stop();
 }
 
 TEST(RoleMonitor, RequestPollBeforeStartOrAfterStopIsDropped) {
   RoleMonitor monitor(std::make_unique<StaticRoleSource>(Role::kMaster),
                       std::chrono::hours(1));
-  int ran = 0;
-  monitor.RequestPoll([&] { ++ran; });
+  std::atomic<int> ran{0};
+  monitor.AddListener([&](Role, Role) { ++ran; });
+  monitor.RequestPoll();
   monitor.Start();
   monitor.Stop();
-  monitor.RequestPoll([&] { ++ran; });
+  monitor.RequestPoll();
   EXPECT_EQ(ran, 0);
 }
 
