@@ -122,6 +122,11 @@ void ServiceStatusTrigger::RunOnce(bool demote) {
     return;
   }
   failed_ = true;
+  // A run that failed may still have reached OPNsense (configctl queued the
+  // re-evaluation, then was killed or timed out), so what OPNsense holds is
+  // unknown now: the next decision is told whatever it is, even the one the
+  // latest successful run told.
+  acted_.reset();
   ++counts_.failed;
   counts_.last_error = error;
   spdlog::warn(

@@ -17,7 +17,10 @@
 // it runs fold into one more run for the latest one. A failed run (cannot
 // start, exit status not 0, killed, timed out) is logged with its reason,
 // counted (ipv6_ha_service_status_trigger_runs_total{result="failed"}) and
-// retried after `retry` until a run succeeds or the decision changes.
+// retried after `retry` until a run succeeds or the decision changes. After
+// a failed run OPNsense's answer counts as unknown (the run may have reached
+// it), so the next decision runs the command even if it equals the one told
+// before the failure.
 //
 // The destructor stops the thread; a command still running is waited for
 // (at most its timeout).
@@ -83,7 +86,7 @@ class ServiceStatusTrigger : public prometheus::Collectable {
   std::condition_variable cv_;
   bool stop_ = false;
   std::optional<bool> wanted_;     // latest decision given to Notify
-  std::optional<bool> acted_;      // decision of the latest successful run
+  std::optional<bool> acted_;      // told by the latest run, if it succeeded
   std::optional<bool> attempted_;  // decision of the latest run
   bool failed_ = false;            // the latest run failed: retry after retry_
   Counts counts_;

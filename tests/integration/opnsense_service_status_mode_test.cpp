@@ -43,7 +43,10 @@ class ServiceStatusMode : public CarpServiceStatusAgainstExporter {
                                             "'/$n.args\n"
                                             "cp '" +
                                             status + "' '" + calls_.string() +
-                                            "'/$n.status 2>/dev/null\n");
+                                            "'/$n.status 2>/dev/null\n"
+                                            // The fourth run is still going
+                                            // when the stop lands.
+                                            "[ $n -ne 3 ] || exec sleep 30\n");
     chmod(fake.c_str(), 0755);
     status_file_ = status;
     Start("/bin/sh, -c, \"test ! -e " + fault_ + "\"", /*with_peer=*/true,
@@ -107,7 +110,9 @@ TEST_F(ServiceStatusMode, DecisionChangesRunTheTriggerAfterTheFileHasThem) {
       << metrics->body;
 
   // A clean stop removes the status file (the script then says "not
-  // demoting") and tells OPNsense once more, so it drops any 2^20 of ours.
+  // demoting") and tells OPNsense once more, so it drops any 2^20 of ours:
+  // even though the stop killed the "demote" run still going (that run may
+  // have reached OPNsense, so "not demoting" must follow it).
   std::ofstream(fault_).put('x');
   ASSERT_TRUE(testing::WaitFor([&] { return DesiredAtEachRun().size() == 4; },
                                std::chrono::seconds(10)));

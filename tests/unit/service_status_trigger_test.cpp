@@ -181,6 +181,26 @@ TEST_F(ServiceStatusTriggerTest, AHungCommandIsKilledAtTheTimeout) {
       << trigger.counts().last_error;
 }
 
+// The run that failed may have reached OPNsense before it was killed, so a
+// decision equal to the one told before it is told again (on shutdown this
+// is the "not demoting" that follows a killed "demote").
+TEST_F(ServiceStatusTriggerTest, AfterAFailedRunTheEarlierDecisionIsToldAgain) {
+  // The second call (the "demote") hangs until the timeout kills it.
+  Fake("[ \"$(wc -l < '" + calls_ + "')\" -eq 2 ] && exec sleep 30\nexit 0");
+  ServiceStatusTrigger trigger(Argv(), milliseconds(200), milliseconds(60000));
+  trigger.Notify(0);
+  ASSERT_TRUE(WaitUntil([&] { return trigger.counts().ok == 1; }));
+  trigger.Notify(60);
+  ASSERT_TRUE(WaitUntil([&] { return Calls().size() == 2; }));
+  // Back to what the successful run told while the "demote" still runs (as
+  // on shutdown): once that run fails, OPNsense may hold either answer.
+  trigger.Notify(0);
+  ASSERT_TRUE(WaitUntil([&] { return trigger.counts().ok == 2; }))
+      << trigger.counts().last_error;
+  EXPECT_EQ(trigger.counts().failed, 1u);
+  EXPECT_EQ(Calls().size(), 3u);
+}
+
 TEST_F(ServiceStatusTriggerTest, AMissingCommandIsAFailureNotACrash) {
   ServiceStatusTrigger trigger({(dir_ / "no-such-configctl").string()},
                                milliseconds(1000), milliseconds(60000));
