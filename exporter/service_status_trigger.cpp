@@ -56,9 +56,11 @@ void ServiceStatusTrigger::Notify(std::int64_t desired) {
 
 void ServiceStatusTrigger::WaitIdle(std::chrono::milliseconds max) {
   std::unique_lock lock(mutex_);
+  // Not while a run is going: its outcome decides whether the latest
+  // decision still has to be told.
   cv_.wait_for(lock, max, [&] {
-    return !wanted_ || *wanted_ == acted_ ||
-           (failed_ && *wanted_ == attempted_);
+    return !running_ && (!wanted_ || *wanted_ == acted_ ||
+                         (failed_ && *wanted_ == attempted_));
   });
 }
 
@@ -85,9 +87,11 @@ void ServiceStatusTrigger::Loop() {
     }
     const bool demote = *wanted_;
     attempted_ = demote;
+    running_ = true;
     lock.unlock();
     RunOnce(demote);
     lock.lock();
+    running_ = false;
     if (failed_) retry_at = Steady::now() + retry_;
     cv_.notify_all();  // WaitIdle
   }

@@ -58,8 +58,9 @@ class ServiceStatusTrigger : public prometheus::Collectable {
   // acted on.
   void Notify(std::int64_t desired);
 
-  // Waits until the latest decision was told (or its run failed), at most
-  // `max`. For shutdown: the last decision reaches OPNsense before we go.
+  // Waits until no run is going and the latest decision was told (or its
+  // run failed), at most `max`. For shutdown: the last decision reaches
+  // OPNsense before we go.
   void WaitIdle(std::chrono::milliseconds max);
 
   std::vector<prometheus::MetricFamily> Collect() const override;
@@ -89,6 +90,7 @@ class ServiceStatusTrigger : public prometheus::Collectable {
   std::optional<bool> acted_;      // told by the latest run, if it succeeded
   std::optional<bool> attempted_;  // decision of the latest run
   bool failed_ = false;            // the latest run failed: retry after retry_
+  bool running_ = false;           // a run is going (WaitIdle waits for it)
   Counts counts_;
   std::thread thread_;
 };

@@ -201,6 +201,23 @@ TEST_F(ServiceStatusTriggerTest, AfterAFailedRunTheEarlierDecisionIsToldAgain) {
   EXPECT_EQ(Calls().size(), 3u);
 }
 
+// The shutdown's case: "healthy" comes back while a "demote" run is going
+// and about to fail. WaitIdle must not take the earlier successful
+// "healthy" for told: it waits for that run, then for the one it makes due.
+TEST_F(ServiceStatusTriggerTest, WaitIdleWaitsForTheRunGoingAndWhatItMakesDue) {
+  Fake("[ \"$(wc -l < '" + calls_ + "')\" -eq 2 ] && exec sleep 30\nexit 0");
+  ServiceStatusTrigger trigger(Argv(), milliseconds(300), milliseconds(60000));
+  trigger.Notify(0);
+  ASSERT_TRUE(WaitUntil([&] { return trigger.counts().ok == 1; }));
+  trigger.Notify(60);
+  ASSERT_TRUE(WaitUntil([&] { return Calls().size() == 2; }));
+  trigger.Notify(0);
+  trigger.WaitIdle(milliseconds(5000));
+  const ServiceStatusTrigger::Counts c = trigger.counts();
+  EXPECT_EQ(c.failed, 1u);
+  EXPECT_EQ(c.ok, 2u) << c.last_error;
+}
+
 TEST_F(ServiceStatusTriggerTest, AMissingCommandIsAFailureNotACrash) {
   ServiceStatusTrigger trigger({(dir_ / "no-such-configctl").string()},
                                milliseconds(1000), milliseconds(60000));
