@@ -61,6 +61,18 @@ class ServiceStatusTriggerTest : public ::testing::Test {
     return {fake_, "interface", "update", "carp", "service_status"};
   }
 
+  // For a fake whose second call hangs (until the trigger's timeout kills
+  // it): "healthy" is told, then a "demote" run is left going.
+  void HangTheSecondCall() {
+    Fake("[ \"$(wc -l < '" + calls_ + "')\" -eq 2 ] && exec sleep 30\nexit 0");
+  }
+  void TellHealthyThenHangADemote(ServiceStatusTrigger& trigger) {
+    trigger.Notify(0);
+    ASSERT_TRUE(WaitUntil([&] { return trigger.counts().ok == 1; }));
+    trigger.Notify(60);
+    ASSERT_TRUE(WaitUntil([&] { return Calls().size() == 2; }));
+  }
+
   fs::path dir_;
   std::string calls_;
   std::string fake_;
@@ -185,13 +197,9 @@ TEST_F(ServiceStatusTriggerTest, AHungCommandIsKilledAtTheTimeout) {
 // decision equal to the one told before it is told again (on shutdown this
 // is the "not demoting" that follows a killed "demote").
 TEST_F(ServiceStatusTriggerTest, AfterAFailedRunTheEarlierDecisionIsToldAgain) {
-  // The second call (the "demote") hangs until the timeout kills it.
-  Fake("[ \"$(wc -l < '" + calls_ + "')\" -eq 2 ] && exec sleep 30\nexit 0");
+  HangTheSecondCall();
   ServiceStatusTrigger trigger(Argv(), milliseconds(200), milliseconds(60000));
-  trigger.Notify(0);
-  ASSERT_TRUE(WaitUntil([&] { return trigger.counts().ok == 1; }));
-  trigger.Notify(60);
-  ASSERT_TRUE(WaitUntil([&] { return Calls().size() == 2; }));
+  ASSERT_NO_FATAL_FAILURE(TellHealthyThenHangADemote(trigger));
   // Back to what the successful run told while the "demote" still runs (as
   // on shutdown): once that run fails, OPNsense may hold either answer.
   trigger.Notify(0);
@@ -205,12 +213,9 @@ TEST_F(ServiceStatusTriggerTest, AfterAFailedRunTheEarlierDecisionIsToldAgain) {
 // and about to fail. WaitIdle must not take the earlier successful
 // "healthy" for told: it waits for that run, then for the one it makes due.
 TEST_F(ServiceStatusTriggerTest, WaitIdleWaitsForTheRunGoingAndWhatItMakesDue) {
-  Fake("[ \"$(wc -l < '" + calls_ + "')\" -eq 2 ] && exec sleep 30\nexit 0");
+  HangTheSecondCall();
   ServiceStatusTrigger trigger(Argv(), milliseconds(300), milliseconds(60000));
-  trigger.Notify(0);
-  ASSERT_TRUE(WaitUntil([&] { return trigger.counts().ok == 1; }));
-  trigger.Notify(60);
-  ASSERT_TRUE(WaitUntil([&] { return Calls().size() == 2; }));
+  ASSERT_NO_FATAL_FAILURE(TellHealthyThenHangADemote(trigger));
   trigger.Notify(0);
   trigger.WaitIdle(milliseconds(5000));
   const ServiceStatusTrigger::Counts c = trigger.counts();
